@@ -1,0 +1,94 @@
+//! `leuko`: the command line of the leuko clinical decision-support engine for leukopenia.
+//!
+//! A thin shell: it reads files, builds the knowledge base, calls the pure core and prints.
+
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program prints")]
+
+mod assess;
+mod kb;
+mod render;
+mod site;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Clinical decision support for leukopenia: detection, grading and causes from lab results.
+/// Decision support for clinicians, not a diagnosis.
+#[derive(Debug, Parser)]
+#[command(name = "leuko", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Assess a patient record (FHIR R4 Bundle or NDJSON) and print the assessment.
+    Assess(AssessArgs),
+    /// Inspect and validate the knowledge base.
+    Kb {
+        #[command(subcommand)]
+        command: KbCommand,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct AssessArgs {
+    /// Fix "now" (RFC 3339); records dated later are left out. Default: the current time.
+    #[arg(long, value_name = "RFC 3339")]
+    as_of: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// The site's laboratory reference intervals (TOML, see docs/assessment.md), used for results
+    /// that carry no range of their own.
+    #[arg(long, value_name = "FILE")]
+    site: Option<PathBuf>,
+    /// Assess only the patient with this id (when the input holds several).
+    #[arg(long, value_name = "ID")]
+    patient: Option<String>,
+    /// FHIR R4 Bundle or NDJSON file, or `-` for standard input.
+    #[arg(value_name = "FILE|-")]
+    input: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// For a clinician at a terminal.
+    Text,
+    /// The documented JSON contract (docs/assessment.md).
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum KbCommand {
+    /// Validate the knowledge base (the bundled one, or a kb/ folder) and list every problem.
+    Check {
+        /// A kb/ folder to check instead of the bundled one.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Print one entry (cause, drug, finding, source, analyte) by id.
+    Show {
+        /// The entry's id.
+        id: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Assess(args) => assess::run(&args),
+        Command::Kb { command: KbCommand::Check { dir } } => kb::check(dir.as_deref()),
+        Command::Kb { command: KbCommand::Show { id } } => kb::show(&id),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("leuko: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The text view of an assessment, for a clinician at a terminal.
+
+use std::fmt::Write as _;
+
+use leuko_api::{Assessment, Count};
+
+fn count_line(out: &mut String, name: &str, count: Option<&Count>, grade: &str) {
+    let Some(count) = count else {
+        let _ = writeln!(out, "  {name:<4} —");
+        return;
+    };
+    let unit = if count.unit == "10*9/L" { "x10^9/L" } else { count.unit.as_str() };
+    let reference = count.reference.as_ref().map_or_else(String::new, |r| {
+        let low = r.low.map_or("?".to_owned(), |v| format!("{v}"));
+        let high = r.high.map_or("?".to_owned(), |v| format!("{v}"));
+        let origin = match (&r.origin[..], &r.source) {
+            ("knowledge-base", Some(source)) => format!("{}, {source}", r.population.as_deref().unwrap_or("general")),
+            (origin, _) => origin.to_owned(),
+        };
+        format!("  ref {low}–{high} ({origin})")
+    });
+    let formula = count.formula.as_ref().map_or_else(String::new, |f| format!("  [{f}]"));
+    let _ = writeln!(out, "  {name:<4} {:>8} {unit:<8} {}{reference}{formula}{grade}", format!("{:.3}", count.value).trim_end_matches('0').trim_end_matches('.'), &count.time[..10]);
+}
+
+/// Renders an assessment as plain text.
+pub(crate) fn text(a: &Assessment) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "leuko assessment — {}", leuko_api::DISCLAIMER);
+    let _ = writeln!(out, "As of {} · knowledge base {}", a.as_of, a.knowledge_base.version);
+    let age = a.patient.age_years.map_or("age unknown".to_owned(), |age| format!("{age} y"));
+    let mut extras = Vec::new();
+    if a.patient.pregnant {
+        extras.push("pregnant");
+    }
+    if a.patient.duffy_null {
+        extras.push("documented Duffy-null");
+    }
+    let _ = writeln!(
+        out,
+        "Patient {}: {}, {age} ({}){}",
+        a.patient.id.as_deref().unwrap_or("(no id)"),
+        a.patient.sex,
+        a.patient.age_band,
+        if extras.is_empty() { String::new() } else { format!(", {}", extras.join(", ")) }
+    );
+    let _ = writeln!(out, "\nLatest counts");
+    let wbc_grade = a.grades.wbc.as_ref().map_or(String::new(), |g| format!("  → CTCAE v5 grade {}", g.ctcae));
+    count_line(&mut out, "WBC", a.counts.wbc.as_ref(), &wbc_grade);
+    let anc_grade = a.grades.anc.as_ref().map_or(String::new(), |g| {
+        format!(
+            "  → CTCAE v5 grade {} (v6 grade {}), {}{}",
+            g.ctcae,
+            g.ctcae_v6,
+            g.severity,
+            if g.agranulocytosis { ", agranulocytosis range" } else { "" }
+        )
+    });
+    count_line(&mut out, "ANC", a.counts.anc.as_ref(), &anc_grade);
+    let alc_grade = a.grades.alc.as_ref().map_or(String::new(), |g| format!("  → CTCAE v5 grade {}", g.ctcae));
+    count_line(&mut out, "ALC", a.counts.alc.as_ref(), &alc_grade);
+    count_line(&mut out, "Hb", a.counts.hemoglobin.as_ref(), "");
+    count_line(&mut out, "PLT", a.counts.platelets.as_ref(), "");
+    let _ = writeln!(out, "\nPattern: {}", a.pattern.replace('-', " "));
+    let _ = writeln!(out, "Urgent: {}", if a.urgent { "YES — act within the hour" } else { "no" });
+    if !a.causes.is_empty() {
+        let _ = writeln!(out, "\nPossible causes (ranked)");
+        for (rank, cause) in a.causes.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {} [{}] p={:.2}", rank + 1, cause.label, cause.category, cause.probability);
+        }
+    }
+    if !a.recommendations.is_empty() {
+        let _ = writeln!(out, "\nRecommendations");
+        for recommendation in &a.recommendations {
+            let _ = writeln!(out, "  [{}] {}: {}", recommendation.urgency, recommendation.kind, recommendation.text);
+            let _ = writeln!(out, "      why: {}", recommendation.rationale);
+            let _ = writeln!(out, "      source: {}", recommendation.source);
+        }
+    }
+    if !a.warnings.is_empty() {
+        let _ = writeln!(out, "\nWarnings");
+        for warning in &a.warnings {
+            let _ = writeln!(out, "  ! {}: {}", warning.code, warning.message);
+        }
+    }
+    out
+}

@@ -1,0 +1,1552 @@
+#!/usr/bin/env python3
+"""Builds the project's own leukopenia test vignettes OWN-001 ... (vignettes.json beside this file).
+
+Adapted from shared/eval/build.py (same record layout, same validation). Every vignette is based on a
+published case report, teaching case or (marked as such) a series' description cited in "source";
+PROVENANCE.md lists the citations and the filled-in values. Values not
+in the source are listed in "filled_in". CTCAE v5 grades are recomputed here from the day-0 values
+as reported (LLN 4.0 x10^9/L for WBC, 1.8 x10^9/L for ANC) and the build fails if a stated grade
+disagrees. usage: python3 build.py
+"""
+import json
+import os
+import sys
+
+L = {
+    "WBC": ("6690-2", "Leukocytes [#/volume] in Blood by Automated count"),
+    "ANC": ("751-8", "Neutrophils [#/volume] in Blood by Automated count"),
+    "NEUTP": ("770-8", "Neutrophils/100 leukocytes in Blood by Automated count"),
+    "LYM": ("731-0", "Lymphocytes [#/volume] in Blood by Automated count"),
+    "LYMP": ("736-9", "Lymphocytes/100 leukocytes in Blood by Automated count"),
+    "MONO": ("742-7", "Monocytes [#/volume] in Blood by Automated count"),
+    "MONOP": ("5905-5", "Monocytes/100 leukocytes in Blood by Automated count"),
+    "EOSP": ("713-8", "Eosinophils/100 leukocytes in Blood by Automated count"),
+    "HGB": ("718-7", "Hemoglobin [Mass/volume] in Blood"),
+    "MCV": ("787-2", "MCV [Entitic volume] by Automated count"),
+    "PLT": ("777-3", "Platelets [#/volume] in Blood by Automated count"),
+    "RETIC": ("4679-7", "Reticulocytes/100 erythrocytes in Blood"),
+    "ZN": ("5763-8", "Zinc [Mass/volume] in Serum or Plasma"),
+    "CRP": ("1988-5", "C reactive protein [Mass/volume] in Serum or Plasma"),
+    "ALT": ("1742-6", "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma"),
+    "AST": ("1920-8", "Aspartate aminotransferase [Enzymatic activity/volume] in Serum or Plasma"),
+    "LDH": ("2532-0", "Lactate dehydrogenase [Enzymatic activity/volume] in Serum or Plasma"),
+    "ESR": ("4537-7", "Erythrocyte sedimentation rate by Westergren method"),
+    "SEGP": ("769-0", "Segmented neutrophils/100 leukocytes in Blood by Manual count"),
+    "BANDP": ("764-1", "Neutrophils.band form/100 leukocytes in Blood by Manual count"),
+    "METAP": ("740-1", "Metamyelocytes/100 leukocytes in Blood by Manual count"),
+    "LYMPM": ("737-7", "Lymphocytes/100 leukocytes in Blood by Manual count"),
+    "MONOPM": ("744-3", "Monocytes/100 leukocytes in Blood by Manual count"),
+    "EOSPM": ("714-6", "Eosinophils/100 leukocytes in Blood by Manual count"),
+    "HCT": ("4544-3", "Hematocrit [Volume Fraction] of Blood by Automated count"),
+    "TBIL": ("1975-2", "Bilirubin.total [Mass/volume] in Serum or Plasma"),
+    "HAPTO": ("4542-7", "Haptoglobin [Mass/volume] in Serum or Plasma"),
+    "FERR": ("2276-4", "Ferritin [Mass/volume] in Serum or Plasma"),
+    "CREAT": ("2160-0", "Creatinine [Mass/volume] in Serum or Plasma"),
+    "B12": ("2132-9", "Cobalamin (Vitamin B12) [Mass/volume] in Serum or Plasma"),
+    "FOLATE": ("2284-8", "Folate [Mass/volume] in Serum or Plasma"),
+    "CU": ("5631-7", "Copper [Mass/volume] in Serum or Plasma"),
+}
+
+
+def lab(day, key, value, unit, comment=None, name=None):
+    """key is a shortcut of L, or None for an analyte without a confirmed LOINC code (name required)."""
+    code, lname = L[key] if key else (None, None)
+    name = name or lname
+    row = {"day": day, "code": code, "name": name, "value": value, "unit": unit}
+    if comment:
+        row["comment"] = comment
+    return row
+
+
+def med(name, atc, start, stop, dose=None):
+    m = {"name": name, "atc": atc, "start_day": start, "stop_day": stop}
+    if dose:
+        m["dose"] = dose
+    return m
+
+
+def cond(name, icd10=None, snomed=None):
+    return {"name": name, "icd10": icd10, "snomed": snomed}
+
+
+def patient(age, sex, ancestry=None, pregnant=False):
+    return {"age_years": age, "sex": sex, "ancestry_or_duffy": ancestry, "pregnant": pregnant}
+
+
+def must(phrase, kinds, target=None):
+    return {"phrase": phrase, "kinds": kinds, "target": target}
+
+
+FACTOR = {"10*3/uL": 1.0, "K/uL": 1.0, "x10^9/L": 1.0, "cells/mm3": 0.001, "/uL": 0.001, "/mm3": 0.001}
+
+
+def grade(x, cuts):
+    if x is None:
+        return None
+    for g, c in ((4, cuts[3]), (3, cuts[2]), (2, cuts[1]), (1, cuts[0])):
+        if x < c:
+            return g
+    return 0
+
+
+def presentation(v):
+    """First day-0 WBC and ANC as reported, in 10^9/L (ANC from WBC x neutrophil % if needed)."""
+    day0 = [r for r in v["labs"] if r["day"] == 0]
+    first = lambda code: next((r for r in day0 if r["code"] == code), None)
+    w, a = first("6690-2"), first("751-8")
+    wbc = w["value"] * FACTOR[w["unit"]] if w else None
+    if a:
+        return wbc, a["value"] * FACTOR[a["unit"]]
+    # automated neutrophil %, else manual segmented + band % (metamyelocytes and younger are not counted)
+    pct = [first("770-8")] if first("770-8") else [first("769-0"), first("764-1")]
+    pct = [r["value"] for r in pct if r]
+    return wbc, (wbc * sum(pct) / 100 if (pct and wbc is not None) else None)
+
+
+
+V = []
+add = V.append
+
+# ============================================================================================== drug
+add({
+    "id": "OWN-001",
+    "source": "Jabr FI. 'Methimazole-Induced Severe Febrile Neutropenia Responding to Recombinant Human Granulocyte "
+              "Colony Stimulating Factor' (letter to the editor). Southern Medical Journal, "
+              "https://sma.org/southern-medical-journal/article/methimazole-induced-severe-febrile-neutropenia-responding-to-"
+              "recombinant-human-granulocyte-colony-stimulating-factor/ (opening of the letter read; year not shown)",
+    "patient": patient(42, "female", "not reported"),
+    "labs": [
+        lab(-21, "WBC", 6200, "/mm3", "count three weeks before presentation"),
+        lab(-21, "NEUTP", 71, "%"),
+        lab(0, "WBC", 700, "/mm3"),
+        lab(0, "NEUTP", 2, "%"),
+        lab(0, "LYMP", 82, "%"),
+    ],
+    "medications": [med("methimazole (thiamazole)", "H03BB02", -90, None, "started 3 months before presentation; dose not stated")],
+    "conditions": [cond("Graves disease", "E05.00", "353295004")],
+    "findings": ["fever, sore throat and odynophagia for 7 days",
+                 "two pustules on the right hand after a minor laceration (incised and drained)",
+                 "whitish patches over the oropharyngeal mucosa",
+                 "mild non-painful cervical lymphadenopathy",
+                 "rapid streptococcal test negative; monospot test positive"],
+    "expected": {
+        "cause_category": "drug", "cause": "methimazole (thiamazole)-induced agranulocytosis",
+        "cause_id_keywords": ["methimazole", "thiamazole", "antithyroid"], "urgent": True,
+        "also_acceptable_in_top3": ["EBV (infectious mononucleosis)-associated neutropenia"],
+        "must_recommend": ["stop methimazole and do not re-expose", "empiric broad-spectrum IV antibiotics within 60 minutes",
+                           "blood cultures", "consider G-CSF", "alternative definitive Graves treatment (radioiodine/surgery)"],
+        "must_not_recommend": ["switching to propylthiouracil (cross-reactivity)"],
+        "must": [must("stop methimazole", ["stop-drug"], "methimazole"),
+                 must("empiric broad-spectrum IV antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"])],
+        "must_not": [],
+    },
+    "filled_in": ["methimazole start day -90 from 'initiated 3 months prior' (dose not stated)",
+                  "day -21 for the earlier count ('three weeks earlier')", "ICD-10/SNOMED codes for Graves disease",
+                  "temperature not given (fever stated)"],
+    "withheld_from_inputs": ["lumbar puncture normal; urine, throat and blood cultures negative; chest radiograph normal "
+                             "(results after presentation)"],
+    "notes": "Day 0 = admission. The positive monospot makes EBV a defensible alternative; the author attributed the "
+             "agranulocytosis to methimazole and treated with G-CSF. Remainder of the letter was behind a paywall.",
+})
+
+add({
+    "id": "OWN-002",
+    "source": "ENT congress abstract (Thieme e-journals, 2022): metamizole-induced agranulocytosis presenting as "
+              "tonsillitis with a thigh phlegmon and necrotising fasciitis, doi:10.1055/s-0042-1746551 "
+              "(title and authors not shown in the copy read)",
+    "patient": patient(50, "female", "German (European); not otherwise reported"),
+    "labs": [
+        lab(0, "WBC", 1.01, "10*3/uL"),
+        lab(0, "NEUTP", 0.9, "%", "granulocytes reported as below 1 %"),
+        lab(0, "CRP", 30.68, "mg/dL"),
+        lab(0, None, 237.8, "pg/mL", name="Interleukin 6 [Mass/volume] in Serum or Plasma"),
+    ],
+    "medications": [med("metamizole (dipyrone)", "N02BB02", -7, -7, "taken 7 days before presentation; dose not stated")],
+    "conditions": [],
+    "findings": ["fever and sore throat for 7 days", "acute tonsillitis with cervical lymphadenopathy",
+                 "pain in the left thigh; extensive phlegmon of the thigh on inspection"],
+    "expected": {
+        "cause_category": "drug", "cause": "metamizole (dipyrone)-induced agranulocytosis with tonsillitis and thigh phlegmon",
+        "cause_id_keywords": ["metamizole", "dipyrone", "metamizol"], "urgent": True,
+        "must_recommend": ["empiric broad-spectrum IV antibiotics within 60 minutes", "blood cultures",
+                           "urgent surgical review of the thigh (necrotising fasciitis)", "never re-expose to metamizole",
+                           "consider G-CSF", "protective isolation"],
+        "must_not_recommend": [],
+        "must": [must("empiric broad-spectrum IV antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"]),
+                 must("do not re-expose to metamizole", ["stop-drug"], "metamizol")],
+        "must_not": [],
+    },
+    "filled_in": ["age 50 and nationality (age not given; German-language congress)",
+                  "metamizole as a single day -7 entry ('had taken metamizole 7 days ago')",
+                  "granulocytes '<1 %' entered as 0.9 %"],
+    "withheld_from_inputs": ["necrotising fasciitis diagnosed at surgery (after presentation)"],
+    "notes": "Treated with piperacillin/tazobactam and clindamycin, emergency surgery with VAC therapy and split-skin graft, "
+             "G-CSF for 3 days; 29 days in hospital.",
+})
+
+add({
+    "id": "OWN-003",
+    "source": "Martinc B. 'Severe agranulocytosis during prolonged trimethoprim-sulfamethoxazole therapy in an elderly male: "
+              "a case report with causality assessment and literature review'. Int J Basic Clin Pharmacol 2025, "
+              "doi:10.18203/2319-2003.ijbcp20253378",
+    "patient": patient(84, "male", "Slovenian (European)"),
+    "labs": [
+        lab(0, "WBC", 1.2, "x10^9/L"),
+        lab(0, "ANC", 0.01, "x10^9/L"),
+        lab(0, "LYM", 0.52, "x10^9/L"),
+        lab(0, "CRP", 112, "mg/L"),
+    ],
+    "medications": [med("trimethoprim-sulfamethoxazole (co-trimoxazole)", "J01EE01", -23, None,
+                        "80/400 mg, two tablets every 12 hours; continued beyond the intended stop date after a documentation error")],
+    "conditions": [cond("Urinary tract infection", "N39.0", "68566005"),
+                   cond("Inpatient rehabilitation after critical illness", None, None)],
+    "findings": ["fever 39.4 °C", "diffuse erythematous rash", "hospital day 24 of rehabilitation stay"],
+    "expected": {
+        "cause_category": "drug", "cause": "trimethoprim-sulfamethoxazole-induced agranulocytosis",
+        "cause_id_keywords": ["trimethoprim", "sulfamethoxazole", "cotrimoxazole"], "urgent": True,
+        "must_recommend": ["stop trimethoprim-sulfamethoxazole", "empiric broad-spectrum IV antibiotics within 60 minutes",
+                           "blood cultures", "consider G-CSF (age > 65, ANC < 0.1)"],
+        "must_not_recommend": [],
+        "must": [must("stop trimethoprim-sulfamethoxazole", ["stop-drug"], "trimethoprim"),
+                 must("empiric broad-spectrum IV antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"])],
+        "must_not": [],
+    },
+    "filled_in": ["TMP-SMX start day -23 (started at admission to rehabilitation; the abstract gives 31 days of use in total)",
+                  "nationality from the Slovenian institution", "ICD-10/SNOMED codes"],
+    "withheld_from_inputs": [],
+    "notes": "TMP-SMX stopped, ciprofloxacin then cefuroxime, filgrastim; leukocytes 7.6 and neutrophils 4.46 x10^9/L within "
+             "7 days. Naranjo score 7 (probable).",
+})
+
+add({
+    "id": "OWN-004",
+    "source": "Lakhani N, Thompson W, Bombassaro AM. 'Probable linezolid-induced pancytopenia'. Can J Infect Dis Med "
+              "Microbiol 2005;16(5):286-288, doi:10.1155/2005/961613",
+    "patient": patient(75, "male", "Canadian; not otherwise reported"),
+    "labs": [
+        lab(-19, "WBC", 6.8, "x10^9/L", "one week into linezolid: counts consistent with baseline"),
+        lab(-19, "PLT", 210, "x10^9/L"),
+        lab(0, "WBC", 2.9, "x10^9/L"),
+        lab(0, None, 2.5, "x10^12/L", name="Erythrocytes [#/volume] in Blood by Automated count"),
+        lab(0, "HGB", 71, "g/L"),
+        lab(0, "PLT", 59, "x10^9/L"),
+    ],
+    "medications": [med("linezolid", "J01XX08", -25, None, "600 mg twice daily (day 26 of therapy at presentation)")],
+    "conditions": [cond("MRSA diabetic foot osteomyelitis", "M86.171", None),
+                   cond("Diabetes mellitus", "E11.9", "44054006"),
+                   cond("Chronic renal insufficiency", "N18.9", "709044004"),
+                   cond("Cardiac disease", "I51.9", None),
+                   cond("Iron deficiency anaemia", "D50.9", "87522002")],
+    "findings": ["admitted with acute renal failure from dehydration", "missed the planned weekly blood counts after week 1",
+                 "outpatient linezolid course"],
+    "expected": {
+        "cause_category": "drug", "cause": "linezolid-induced myelosuppression (pancytopenia)",
+        "cause_id_keywords": ["linezolid", "oxazolidinone"], "urgent": False,
+        "must_recommend": ["stop linezolid (switch MRSA therapy)", "weekly, then repeat CBC until recovery",
+                           "transfusion as needed"],
+        "must_not_recommend": ["bone marrow biopsy for a reversible drug effect", "G-CSF"],
+        "must": [must("stop linezolid", ["stop-drug"], "linezolid"),
+                 must("repeat CBC until recovery", ["repeat-cbc", "monitoring"])],
+        "must_not": [must("bone marrow biopsy", ["bone-marrow-exam"]), must("G-CSF", ["g-csf"])],
+    },
+    "filled_in": ["day -19 WBC 6.8 and platelets 210 (source: 'after one week his counts were consistent with baseline', "
+                  "values not given)", "ICD-10/SNOMED codes"],
+    "withheld_from_inputs": [],
+    "notes": "No differential reported, so there is no ANC grade. Linezolid stopped, transfused; counts improved within a "
+             "week and were at baseline 2 months later (Naranjo: probable).",
+})
+
+add({
+    "id": "OWN-005",
+    "source": "'Neutropenia related to valacyclovir and valganciclovir in 2 renal transplant patients and treatment with "
+              "granulocyte colony stimulating factor: a case report'. Exp Clin Transplant 2010;8(2):181-183, PMID 20565377 "
+              "(case 1; authors not shown in the copy read)",
+    "patient": patient(18, "male", "not reported"),
+    "labs": [
+        lab(-60, "WBC", 7.4, "x10^9/L", "around the time of transplantation"),
+        lab(0, "WBC", 1.7, "x10^9/L"),
+    ],
+    "medications": [
+        med("valganciclovir", "J05AB14", -60, None, "CMV prophylaxis; dose not stated"),
+        med("mycophenolate mofetil", "L04AA06", -60, None),
+        med("cyclosporine (ciclosporin)", "L04AD01", -60, None),
+    ],
+    "conditions": [cond("Kidney transplant from a living donor", "Z94.0", None)],
+    "findings": ["renal transplant recipient", "kidney function at baseline", "no fever reported"],
+    "expected": {
+        "cause_category": "drug", "cause": "valganciclovir-associated neutropenia after kidney transplantation",
+        "cause_id_keywords": ["valganciclovir", "ganciclovir"], "urgent": False,
+        "also_acceptable_in_top3": ["mycophenolate-associated neutropenia"],
+        "must_recommend": ["hold or dose-adjust valganciclovir (and review mycophenolate) with the transplant team",
+                           "CBC with differential and repeat counts", "consider G-CSF if neutropenia persists"],
+        "must_not_recommend": ["stopping cyclosporine (rejection risk; not myelotoxic)"],
+        "must": [must("hold valganciclovir", ["stop-drug"], "valganciclovir"),
+                 must("repeat CBC with differential", ["repeat-cbc", "monitoring"])],
+        "must_not": [must("stop cyclosporine", ["stop-drug"], "cyclosporin")],
+    },
+    "filled_in": ["time since transplant (day -60 for transplant and all three drugs)", "day -60 WBC 7.4",
+                  "'no fever reported' (none mentioned in the abstract)"],
+    "withheld_from_inputs": [],
+    "notes": "Authors stopped mycophenolate first, then valganciclovir; neutropenia persisted and G-CSF raised neutrophils "
+             "to 2.2 x10^9/L within 24 h. Neutrophil count at presentation not given (no ANC grade).",
+})
+
+add({
+    "id": "OWN-006",
+    "source": "Sahar N, Ratajczak T, Conger NG. 'Ceftaroline-Induced Agranulocytosis'. J Med Cases 2016;7(6):197-201, "
+              "doi:10.14740/jmc2489w",
+    "patient": patient(24, "male", "Caucasian"),
+    "labs": [
+        lab(-26, "WBC", 8.2, "K/uL", "ceftaroline day 15"),
+        lab(-26, "NEUTP", 82, "%"),
+        lab(0, "WBC", 0.5, "K/uL", "ceftaroline day 41"),
+        lab(0, "ANC", 0.0, "K/uL"),
+        lab(5, "WBC", 3.3, "K/uL", "5 days after stopping ceftaroline"),
+        lab(8, "WBC", 11.2, "K/uL"),
+    ],
+    "medications": [med("ceftaroline fosamil", "J01DI02", -40, None, "600 mg IV every 8 h, planned 6-week course (OPAT)")],
+    "conditions": [cond("MRSA tricuspid valve infective endocarditis", "I33.0", None),
+                   cond("Septic pulmonary emboli", "I26.90", None),
+                   cond("Opioid (IV heroin) use disorder", "F11.20", None)],
+    "findings": ["on day 41 of a 6-week IV ceftaroline course for MRSA endocarditis",
+                 "admission blood cultures grew MRSA; tricuspid vegetation on echocardiography"],
+    "expected": {
+        "cause_category": "drug", "cause": "ceftaroline (beta-lactam)-induced agranulocytosis during a prolonged course",
+        "cause_id_keywords": ["ceftaroline", "beta-lactam", "cephalosporin"], "urgent": True,
+        "must_recommend": ["stop ceftaroline and switch to a non-beta-lactam anti-MRSA agent", "daily CBC until recovery",
+                           "blood cultures and empiric cover if febrile", "neutropenic precautions"],
+        "must_not_recommend": [],
+        "must": [must("stop ceftaroline", ["stop-drug"], "ceftaroline"),
+                 must("repeat CBC until recovery", ["repeat-cbc", "monitoring"])],
+        "must_not": [],
+    },
+    "filled_in": ["ICD-10 codes"],
+    "withheld_from_inputs": [],
+    "notes": "Urgent because ANC 0 in a patient with active infection (endocarditis under treatment); temperature on day 41 "
+             "was not stated in the text read. WBC 3.3 five days and 11.2 eight days after stopping ceftaroline.",
+})
+
+add({
+    "id": "OWN-007",
+    "source": "Berei J, Nathani R, Ashat D (University of Iowa). Poster abstract: azathioprine-induced pancytopenia with a "
+              "deleterious NUDT15 allele and normal TPMT activity in Crohn's disease. ACG 2025 Annual Meeting, "
+              "https://acg2025.eventscribe.net/ajaxcalls/PosterInfo.asp?PosterID=751858",
+    "patient": patient(54, "female", "Hispanic"),
+    "labs": [
+        lab(-21, None, 25.2, "IU/mL", name="Thiopurine methyltransferase [Enzymatic activity] in Red Blood Cells",
+            comment="normal 22-44 IU/mL"),
+        lab(-21, "WBC", 6400, "/uL", "normal CBC before azathioprine"),
+        lab(-21, "PLT", 260000, "/uL"),
+        lab(0, "WBC", 1100, "/uL"),
+        lab(0, "ANC", 6, "/uL"),
+        lab(0, "HGB", 10.7, "g/dL"),
+        lab(0, "PLT", 56000, "/uL"),
+        lab(0, "AST", 54, "U/L"),
+        lab(0, "ALT", 63, "U/L"),
+    ],
+    "medications": [med("azathioprine", "L04AX01", -21, None, "250 mg daily (2.3 mg/kg)"),
+                    med("infliximab", "L04AB02", -21, None)],
+    "conditions": [cond("Crohn's disease, ileocolonic with perianal disease", "K50.819", "34000006")],
+    "findings": ["fever, malaise and oral ulcerations three weeks after starting azathioprine"],
+    "expected": {
+        "cause_category": "drug", "cause": "azathioprine (thiopurine) myelotoxicity with a deleterious NUDT15 variant",
+        "cause_id_keywords": ["azathioprine", "thiopurine", "nudt15"], "urgent": True,
+        "also_acceptable_in_top3": ["infliximab-associated neutropenia"],
+        "must_recommend": ["stop azathioprine", "empiric broad-spectrum IV antibiotics within 60 minutes", "blood cultures",
+                           "NUDT15 genotype (TPMT activity was normal) and thiopurine metabolites", "consider G-CSF"],
+        "must_not_recommend": [],
+        "must": [must("stop azathioprine", ["stop-drug"], "azathioprine"),
+                 must("empiric broad-spectrum IV antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"]),
+                 must("NUDT15 genotyping", ["order-test"], "nudt15")],
+        "must_not": [],
+    },
+    "filled_in": ["day -21 baseline WBC 6400 and platelets 260000 (source: 'normal complete blood cell count')",
+                  "infliximab start day (started together with azathioprine)", "ICD-10/SNOMED codes"],
+    "withheld_from_inputs": ["at least one deleterious NUDT15 allele, no TPMT variant; 6-MMP 13,441 and 6-TGN 59 pmol/8x10^8 RBC"],
+    "notes": "Treated with cefepime and filgrastim; discharged after two weeks with improved counts.",
+})
+
+add({
+    "id": "OWN-008",
+    "source": "Bae J, Choe BH, Kang B. 'Prevention of thiopurine-induced early leukopenia in a Korean pediatric patient with "
+              "Crohn's disease who turned out to possess homozygous mutations in NUDT15 R139C'. Yeungnam Univ J Med 2020 "
+              "(epub ahead of print)",
+    "patient": patient(12, "female", "Korean (East Asian)"),
+    "labs": [
+        lab(-14, "WBC", 8970, "/uL", "two weeks earlier"),
+        lab(0, "WBC", 3370, "/uL", "day 17 of azathioprine"),
+        lab(21, "WBC", 5120, "/uL", "3 weeks after stopping azathioprine"),
+    ],
+    "medications": [med("azathioprine", "L04AX01", -17, None, "0.5 mg/kg/day (low starting dose)")],
+    "conditions": [cond("Crohn's disease", "K50.90", "34000006")],
+    "findings": ["significant hair loss since starting azathioprine", "no fever", "NUDT15 genotype not yet known"],
+    "expected": {
+        "cause_category": "drug", "cause": "early thiopurine (azathioprine) leukopenia in a NUDT15 poor metaboliser",
+        "cause_id_keywords": ["azathioprine", "thiopurine", "nudt15"], "urgent": False,
+        "must_recommend": ["hold azathioprine", "NUDT15 (and TPMT) genotyping", "repeat CBC"],
+        "must_not_recommend": ["G-CSF", "bone marrow biopsy"],
+        "must": [must("hold azathioprine", ["stop-drug"], "azathioprine"),
+                 must("NUDT15 genotyping", ["order-test"], "nudt15"),
+                 must("repeat CBC", ["repeat-cbc", "monitoring"])],
+        "must_not": [must("G-CSF", ["g-csf"]), must("bone marrow biopsy", ["bone-marrow-exam"])],
+    },
+    "filled_in": ["day -14 for the 8,970/uL count ('dropped ... in 2 weeks')", "'no fever' (none reported)"],
+    "withheld_from_inputs": ["homozygous NUDT15 R139C"],
+    "notes": "Trend case: WBC fell by more than half in 2 weeks on a low dose with alopecia; azathioprine stopped, WBC "
+             "5,120/uL 3 weeks later. No differential reported (no ANC grade).",
+})
+
+add({
+    "id": "OWN-009",
+    "source": "'A rare case of extremely low-dose methotrexate toxicity', Society of Hospital Medicine meeting abstract, "
+              "https://shmabstracts.org/abstract/a-rare-case-of-extremely-low-dose-methotrexate-toxicity/",
+    "patient": patient(89, "male", "not reported"),
+    "labs": [
+        lab(-90, "WBC", 10000, "/uL", "three months before presentation"),
+        lab(-90, "HGB", 12.6, "g/dL"),
+        lab(-90, "PLT", 295000, "/uL"),
+        lab(0, "WBC", 3500, "/uL", "blood smear: macrocytosis without overt dysplasia"),
+        lab(0, "HGB", 7.8, "g/dL"),
+        lab(0, "PLT", 24000, "/uL"),
+        lab(0, "RETIC", 0.2, "%"),
+        lab(0, "CREAT", 2.4, "mg/dL"),
+        lab(0, None, 347, "pg/mL", name="Cobalamin (Vitamin B12) [Mass/volume] in Serum or Plasma"),
+        lab(0, "FERR", 426, "ng/mL"),
+        lab(0, "LDH", 291, "U/L"),
+        lab(0, "CRP", 59.9, "mg/L"),
+    ],
+    "medications": [med("methotrexate", "L04AX03", -730, None, "2.5 mg once weekly, oral"),
+                    med("hydroxychloroquine", "P01BA02", -730, None, "200 mg daily")],
+    "conditions": [cond("Rheumatoid arthritis", "M06.9", "69896004"),
+                   cond("Chronic kidney disease", "N18.9", "709044004")],
+    "findings": ["itchy red rash for two weeks", "multiple annular purpuric lesions with central erosion on limbs and back",
+                 "no fever"],
+    "expected": {
+        "cause_category": "drug", "cause": "low-dose methotrexate toxicity (pancytopenia) with chronic kidney disease",
+        "cause_id_keywords": ["methotrexate"], "urgent": False,
+        "must_recommend": ["stop methotrexate", "leucovorin (folinic acid) rescue and folic acid", "repeat CBC",
+                           "review renal dosing"],
+        "must_not_recommend": [],
+        "must": [must("stop methotrexate", ["stop-drug"], "methotrexate"),
+                 must("leucovorin rescue", ["supplement"], "leucovorin"),
+                 must("repeat CBC", ["repeat-cbc", "monitoring"])],
+        "must_not": [],
+    },
+    "filled_in": ["methotrexate and hydroxychloroquine start day -730 (long-standing treatment)", "'no fever' (none reported)",
+                  "ICD-10/SNOMED codes"],
+    "withheld_from_inputs": ["skin biopsy: interface dermatitis consistent with a methotrexate reaction",
+                             "methotrexate level undetectable; viral, fungal and autoimmune work-up negative"],
+    "notes": "Trend case (normal counts 3 months earlier). Methotrexate and hydroxychloroquine stopped, folic acid and "
+             "leucovorin; platelets 239K at one week and WBC 7.6K at two weeks. No differential reported (no ANC grade).",
+})
+
+add({
+    "id": "OWN-010",
+    "source": "Clinical vignette 52 (febrile neutropenia after adjuvant TAC chemotherapy for breast cancer), miphidic.com "
+              "teaching blog, https://miphidic.com/2016/01/17/clinical-vignette-52/ (answer: low-risk febrile neutropenia)",
+    "patient": patient(35, "female", "not reported"),
+    "labs": [
+        lab(0, "ANC", 0.13, "x10^9/L"),
+    ],
+    "medications": [
+        med("docetaxel", "L01CD02", -31, -10, "3-weekly adjuvant TAC, cycle 2 given 10 days ago"),
+        med("doxorubicin", "L01DB01", -31, -10),
+        med("cyclophosphamide", "L01AA01", -31, -10),
+    ],
+    "conditions": [cond("Breast cancer stage II, after resection", "C50.919", "254837009")],
+    "findings": ["temperature up to 38.5 °C with headache", "nausea without vomiting or diarrhoea",
+                 "blood pressure 104/63 mmHg", "clinical examination otherwise unremarkable", "chest X-ray normal",
+                 "10 days after the second cycle of adjuvant chemotherapy", "presented to the outpatient clinic"],
+    "expected": {
+        "cause_category": "drug", "cause": "chemotherapy-induced febrile neutropenia, low risk (MASCC 26)",
+        "cause_id_keywords": ["chemotherapy", "chemo", "cytotoxic"], "urgent": True,
+        "must_recommend": ["empiric antibiotics within 60 minutes", "blood cultures",
+                           "MASCC >= 21: outpatient oral fluoroquinolone + amoxicillin-clavulanate after >= 4 h observation",
+                           "G-CSF secondary prophylaxis for later cycles may be considered"],
+        "must_not_recommend": [],
+        "must": [must("empiric antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"])],
+        "must_not": [],
+    },
+    "filled_in": ["age 35 ('young woman')", "chemotherapy start day -31 and stop day -10 (cycle 1 three weeks before cycle 2)",
+                  "ICD-10/SNOMED codes"],
+    "withheld_from_inputs": [],
+    "notes": "MASCC: mild symptoms 5, no hypotension 5, no COPD 4, solid tumour 4, no IV fluids 3, outpatient 3, age < 60 2 "
+             "= 26 (low risk). WBC not given (no WBC grade). Teaching vignette, not a published patient.",
+})
+
+# ============================================================================================ marrow
+add({
+    "id": "OWN-011",
+    "source": "'A 24-Year-Old Man with Hepatitis-Associated Aplastic Anemia', Hospital Medicine 2011 meeting abstract 1017 "
+              "(Englewood Hospital and Medical Center), https://www.shmabstracts.com/abstract/a-24yearold-man-with-"
+              "hepatitisassociated-aplastic-anemia/",
+    "patient": patient(24, "male", "not reported"),
+    "labs": [
+        lab(-90, "ALT", 1826, "U/L", "outpatient labs during acute hepatitis three months earlier"),
+        lab(-90, "AST", 1530, "U/L"),
+        lab(0, "WBC", 1.1, "K/uL", "manual differential; smear: leukopenia with predominant lymphocytes, marked thrombocytopenia"),
+        lab(0, "SEGP", 19, "%"),
+        lab(0, "BANDP", 1, "%"),
+        lab(0, "LYMPM", 78, "%"),
+        lab(0, "HGB", 12.3, "g/dL"),
+        lab(0, "PLT", 3, "K/uL"),
+    ],
+    "medications": [med("hydroxyzine", "N05BB01", -95, -80, "for pruritus during the hepatitis")],
+    "conditions": [cond("Acute hepatitis of unknown cause 3 months earlier, resolved", "K72.00", None)],
+    "findings": ["easy bruising and bleeding for several days", "gingival bleeding and haematochezia",
+                 "mucosal haemorrhagic bullae; haematomas on both arms; scattered ecchymoses",
+                 "nausea, vomiting and jaundice three months earlier; hepatitis B, C and HIV negative at that time",
+                 "maximum temperature 37.8 °C", "liver function tests and PT/PTT now normal",
+                 "hepatitis A IgM, HBsAg, anti-HBc, anti-HCV and ANA negative; CD55/CD59 normal", "works as a landscaper"],
+    "expected": {
+        "cause_category": "marrow", "cause": "hepatitis-associated aplastic anaemia (severe)",
+        "cause_id_keywords": ["aplastic", "hepatitis-associated", "marrow failure"], "urgent": True,
+        "must_recommend": ["urgent haematology referral", "bone marrow aspirate and biopsy with cytogenetics",
+                           "platelet transfusion for bleeding", "HLA typing / transplant evaluation or ATG + ciclosporin",
+                           "neutropenic precautions"],
+        "must_not_recommend": [],
+        "must": [must("urgent haematology referral", ["hematology-referral"]),
+                 must("bone marrow aspirate and biopsy", ["bone-marrow-exam"]),
+                 must("transplant evaluation or immunosuppressive therapy", ["transplant-evaluation", "immunosuppression"])],
+        "must_not": [],
+    },
+    "filled_in": ["day -90 for the hepatitis labs ('three months prior')", "hydroxyzine days", "units K/uL for the counts",
+                  "ICD-10 code"],
+    "withheld_from_inputs": ["bone marrow devoid of almost all cellular elements; normal cytogenetics; flow: reduced CD4/CD8"],
+    "notes": "Urgent: ANC 0.22 x10^9/L with bleeding from concurrent severe thrombocytopenia. Transferred for definitive "
+             "treatment (text cut). Bilirubin 39.2 (units not given) left out.",
+})
+
+add({
+    "id": "OWN-012",
+    "source": "Case report (Candida albicans appendicitis in a patient with myelofibrosis progressing from essential "
+              "thrombocythaemia), MDedge Hematology-Oncology, https://mdedge9-ma1.mdedge.com/hematology-oncology/article/"
+              "77462/leukemia-myelodysplasia-transplantation/c-albicans-appendicitis (presentation read; authors not shown)",
+    "patient": patient(62, "male", "white"),
+    "labs": [
+        lab(-180, "PLT", 400, "x10^9/L", "platelets controlled around 400 on hydroxyurea"),
+        lab(0, "WBC", 3.26, "x10^9/L"),
+        lab(0, "HGB", 7.9, "g/dL"),
+        lab(0, "PLT", 46, "x10^9/L"),
+    ],
+    "medications": [med("hydroxyurea (hydroxycarbamide)", "L01XX05", -6000, None, "long-term cytoreduction for essential thrombocythaemia")],
+    "conditions": [cond("Essential thrombocythaemia, diagnosed 17 years ago", "D47.3", "109994006"),
+                   cond("Hypertension", "I10", "38341003")],
+    "findings": ["worsening exertional dyspnoea and fatigue over 2 months", "decreased appetite; 8 lb weight loss",
+                 "occasional blood transfusions required in the past"],
+    "expected": {
+        "cause_category": "marrow", "cause": "myelofibrosis (post-essential thrombocythaemia) entering an accelerated phase",
+        "cause_id_keywords": ["myelofib", "myeloproliferative", "accelerated"], "urgent": False,
+        "also_acceptable_in_top3": ["hydroxyurea myelosuppression", "transformation to AML/MDS"],
+        "must_recommend": ["haematology referral", "peripheral smear", "bone marrow aspirate and biopsy with reticulin stain",
+                           "molecular testing (JAK2/CALR/MPL)"],
+        "must_not_recommend": [],
+        "must": [must("haematology referral", ["hematology-referral"]),
+                 must("bone marrow biopsy", ["bone-marrow-exam"]),
+                 must("peripheral smear", ["peripheral-smear"])],
+        "must_not": [],
+    },
+    "filled_in": ["hydroxyurea start day (treated since diagnosis 17 years ago)", "day -180 for the platelet value "
+                  "('controlled around 400 x 10^9/L')", "ICD-10/SNOMED codes"],
+    "withheld_from_inputs": ["bone marrow: 100 % cellularity, 8-10 % CD34+ blasts, dysplastic megakaryocytes, increased "
+                             "reticulin fibrosis"],
+    "notes": "Treated with cytarabine/idarubicin induction as a bridge to allogeneic transplant (the report then describes "
+             "Candida appendicitis). No differential given (no ANC grade).",
+})
+
+add({
+    "id": "OWN-013",
+    "source": "Abramson N. 'Pancytopenia and large spleen' (hairy cell leukaemia), ASH Image Bank #00013040 (2012) and "
+              "Blood 2009;113(23):5701 (Blood Work)",
+    "patient": patient(67, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 2.4, "x10^9/L", "smear: occasional oval and tear-shaped red cells"),
+        lab(0, "ANC", 0.8, "x10^9/L"),
+        lab(0, "HGB", 11.2, "g/dL"),
+        lab(0, "PLT", 110, "x10^9/L"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["left-sided abdominal pain while getting out of a golf-course sand trap",
+                 "very large spleen on examination", "previously well; no medications",
+                 "brother recently died of metastatic colon cancer"],
+    "expected": {
+        "cause_category": "marrow", "cause": "hairy cell leukaemia",
+        "cause_id_keywords": ["hairy"], "urgent": False,
+        "also_acceptable_in_top3": ["splenic marginal zone lymphoma", "primary myelofibrosis"],
+        "must_recommend": ["peripheral smear review", "peripheral blood flow cytometry (CD11c, CD25, CD103)",
+                           "bone marrow biopsy", "haematology referral"],
+        "must_not_recommend": [],
+        "must": [must("peripheral smear review", ["peripheral-smear"]),
+                 must("flow cytometry", ["order-test"], "flow"),
+                 must("haematology referral or bone marrow biopsy", ["hematology-referral", "bone-marrow-exam"])],
+        "must_not": [],
+    },
+    "filled_in": ["all counts: WBC 2.4, ANC 0.8, Hb 11.2, platelets 110 (source: 'mild anemia', 'mild thrombocytopenia', "
+                  "'moderate degree of granulocytopenia')"],
+    "withheld_from_inputs": ["rare hairy lymphocytes on the smear; TRAP-positive B cells with CD11c; marrow infiltration"],
+    "notes": "Observed at first; two pulmonary infections within 2 years led to pentostatin, after which the spleen was not "
+             "palpable and the pancytopenia resolved.",
+})
+
+# ======================================================================================== autoimmune
+add({
+    "id": "OWN-014",
+    "source": "Zhao M. 'ANA-Negative Presentation of SLE in Man with Severe Autoimmune Neutropenia'. Case Rep Med "
+              "(Hindawi) 2016, https://www.hindawi.com/journals/crim/2016/6853936/",
+    "patient": patient(53, "male", "not reported"),
+    "labs": [
+        lab(0, "ANC", 90, "/uL", "reported as < 100"),
+        lab(0, "FERR", 1237, "ng/mL"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["daily fevers (neutropenic fever)", "oral ulcers on the lower lip", "malar-like rash across the nose",
+                 "discoid-like rash on the extensor surfaces of elbows and knees", "low C3 and C4",
+                 "positive direct Coombs test", "bilateral pleural effusions on CT chest",
+                 "work-up for infection and haematological malignancy negative"],
+    "expected": {
+        "cause_category": "autoimmune", "cause": "autoimmune neutropenia of systemic lupus erythematosus (ANA-negative)",
+        "cause_id_keywords": ["lupus", "systemic lupus"], "urgent": True,
+        "must_recommend": ["empiric broad-spectrum antibiotics within 60 minutes", "blood cultures",
+                           "anti-dsDNA, ANA, complement, anti-neutrophil antibodies", "rheumatology referral",
+                           "corticosteroids once infection is covered"],
+        "must_not_recommend": [],
+        "must": [must("empiric antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"]),
+                 must("anti-dsDNA antibodies", ["order-test"], "dna"),
+                 must("rheumatology referral", ["rheumatology-referral"])],
+        "must_not": [],
+    },
+    "filled_in": ["ANC '< 100' entered as 90 /uL"],
+    "withheld_from_inputs": ["weakly positive anti-dsDNA, ANA negative, raised rheumatoid factor; high-titre anti-neutrophil "
+                             "antibodies; skin biopsy suggestive of lupus; MRI suggesting CNS vasculitis"],
+    "notes": "Fevers resolved 2 days after IV methylprednisolone 25 mg twice daily; ANC 2000 after two weeks. WBC not given "
+             "(no WBC grade).",
+})
+
+add({
+    "id": "OWN-015",
+    "source": "'Alloimmune neonatal neutropenia: Presentation of three cases and review of the literature' (case 1). "
+              "Congress abstract, Thieme e-journals 2006, doi:10.1055/s-2006-946410 (authors not shown in the copy read)",
+    "patient": patient(0.003, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 6860, "/uL", "first postnatal count"),
+        lab(0, "ANC", 686, "/uL"),
+        lab(7, "WBC", 3190, "/uL", "minimum"),
+        lab(7, "ANC", 120, "/uL", "minimum"),
+    ],
+    "medications": [],
+    "conditions": [cond("Preterm newborn, 35+3 weeks of gestation", "P07.38", None)],
+    "findings": ["born at 35+3 weeks of gestation, birth weight 1650 g", "first day of life",
+                 "no clinical signs of infection"],
+    "expected": {
+        "cause_category": "autoimmune", "cause": "alloimmune (isoimmune) neonatal neutropenia",
+        "cause_id_keywords": ["alloimmune", "isoimmune"], "urgent": False,
+        "also_acceptable_in_top3": ["neonatal sepsis", "neutropenia of prematurity / maternal hypertension"],
+        "must_recommend": ["exclude infection", "anti-neutrophil (HNA) antibody testing in mother and infant",
+                           "serial counts until recovery (weeks)"],
+        "must_not_recommend": ["bone marrow biopsy"],
+        "must": [must("anti-neutrophil antibody testing", ["order-test"], "antibod"),
+                 must("serial counts", ["repeat-cbc", "monitoring"])],
+        "must_not": [must("bone marrow biopsy", ["bone-marrow-exam"])],
+    },
+    "filled_in": ["age 1 day", "'no clinical signs of infection' (common causes such as infection were excluded)",
+                  "day 7 for the minimum counts (day not given; recovery started on days 14-17)", "ICD-10 code"],
+    "withheld_from_inputs": ["maternal IgG anti-neutrophil alloantibodies"],
+    "notes": "Normal WBC hiding severe neutropenia (WBC grade 0, ANC grade 3 with the adult LLN convention). Counts rose "
+             "towards normal from day 14 to 17.",
+})
+
+add({
+    "id": "OWN-016",
+    "source": "'Autoimmune neutropenia following therapy for chronic lymphocytic leukaemia: a report of three cases' "
+              "(case 1). Br J Haematol 2006, doi:10.1111/j.1365-2141.2006.06436.x",
+    "patient": patient(66, "female", "British (European)"),
+    "labs": [
+        lab(-30, "LYM", 0.6, "x10^9/L", "after the fourth FC cycle"),
+        lab(-30, "PLT", 85, "x10^9/L"),
+        lab(0, "WBC", 1.0, "x10^9/L"),
+        lab(0, "ANC", 0.2, "x10^9/L"),
+        lab(0, "PLT", 80, "x10^9/L"),
+    ],
+    "medications": [
+        med("fludarabine (oral)", "L01BB05", -120, -30, "24 mg/m2 days 1-5, four cycles"),
+        med("cyclophosphamide (oral)", "L01AA01", -120, -30, "150 mg/m2 days 1-5, four cycles"),
+    ],
+    "conditions": [cond("Chronic lymphocytic leukaemia, Binet stage C", "C91.10", "92814006")],
+    "findings": ["severe mouth ulceration", "returned one month after completing fludarabine-cyclophosphamide",
+                 "persistent thrombocytopenia and lymphopenia after treatment", "no fever reported"],
+    "expected": {
+        "cause_category": "autoimmune", "cause": "autoimmune neutropenia complicating CLL after fludarabine-based therapy",
+        "cause_id_keywords": ["autoimmune", "cll", "chronic lymphocytic"], "urgent": False,
+        "also_acceptable_in_top3": ["fludarabine/chemotherapy myelosuppression", "CLL marrow infiltration"],
+        "must_recommend": ["haematology referral", "anti-neutrophil antibody testing", "bone marrow examination",
+                           "G-CSF (filgrastim) for severe neutropenia with mouth ulceration",
+                           "antibiotics at once if fever develops"],
+        "must_not_recommend": [],
+        "must": [must("haematology referral", ["hematology-referral"]),
+                 must("anti-neutrophil antibody testing", ["order-test"], "antibod")],
+        "must_not": [],
+    },
+    "filled_in": ["nationality", "day -30 lymphocytes 0.6 and platelets 85 ('post-treatment lymphopenia and persistent "
+                  "thrombocytopenia')", "day 0 WBC 1.0 and platelets 80", "cycle days (4-weekly cycles assumed)",
+                  "'no fever reported'"],
+    "withheld_from_inputs": ["antibody-proven autoimmune neutropenia (anti-neutrophil antibodies)"],
+    "notes": "Neutrophils recovered after a prolonged course of filgrastim; later R-CD normalised the counts. Mouth ulceration "
+             "without documented fever: not urgent by the README flag (borderline).",
+})
+
+# ========================================================================================= infection
+add({
+    "id": "OWN-017",
+    "source": "Rathod SG, Yaseen S. 'Brucellosis Infection - A Leukaemia Mimic' (letter). J Clin Diagn Res "
+              "2023;17(1):OL01, doi:10.7860/JCDR/2023/59878.17436",
+    "patient": patient(65, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 1.0, "x10^9/L"),
+        lab(0, "NEUTP", 33, "%"),
+        lab(0, "LYMP", 60, "%"),
+        lab(0, "MONOP", 5, "%"),
+        lab(0, "EOSP", 0, "%"),
+        lab(0, "HGB", 8.7, "g/dL"),
+    ],
+    "medications": [med("amlodipine", "C08CA01", -1095, None, "5 mg once daily for 3 years")],
+    "conditions": [cond("Hypertension", "I10", "38341003")],
+    "findings": ["fever for one month with nocturnal sweats", "generalised weakness and abdominal pain",
+                 "hepatosplenomegaly (liver 4 cm and spleen 5 cm below the costal margins)",
+                 "HIV, hepatitis B and C, ANA, anti-dsDNA, direct and indirect Coombs, EBV and CMV serology negative",
+                 "enteric fever serology negative", "works as a sheep herder"],
+    "expected": {
+        "cause_category": "infection", "cause": "brucellosis with leukopenia and hepatosplenomegaly",
+        "cause_id_keywords": ["brucell"], "urgent": True,
+        "also_acceptable_in_top3": ["visceral leishmaniasis", "lymphoma / leukaemia"],
+        "must_recommend": ["empiric antibiotics within 60 minutes", "blood cultures (prolonged incubation)",
+                           "Brucella serology", "doxycycline plus rifampicin or an aminoglycoside for 6 weeks"],
+        "must_not_recommend": ["stopping amlodipine"],
+        "must": [must("empiric antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"]),
+                 must("Brucella serology", ["order-test"], "brucell")],
+        "must_not": [must("stop amlodipine", ["stop-drug"], "amlodipine")],
+    },
+    "filled_in": ["amlodipine start day from 'past three years'"],
+    "withheld_from_inputs": ["Brucella abortus and melitensis titres > 1:640", "bone marrow: trilineage hyperplasia with left shift"],
+    "notes": "The occupation came out only on re-interview. Fever with ANC 0.33 x10^9/L: urgent by the README flag.",
+})
+
+add({
+    "id": "OWN-018",
+    "source": "Akaike T, Ishizuka K, Tominaga N, Motohashi I. 'Scrub typhus: the clinical significance of the eschar'. "
+              "BMJ Case Rep 2023, doi:10.1136/bcr-2023-255404",
+    "patient": patient(84, "male", "Japanese (East Asian)"),
+    "labs": [
+        lab(0, "WBC", 3800, "/uL"),
+        lab(0, "NEUTP", 96.0, "%"),
+        lab(0, "LYMP", 2.5, "%"),
+        lab(0, "PLT", 42000, "/uL"),
+        lab(0, "AST", 86, "U/L"),
+        lab(0, "ALT", 35, "U/L"),
+        lab(0, "CRP", 8.03, "mg/dL"),
+        lab(0, None, 1.1, "IU/L", name="Myeloperoxidase Ab [Units/volume] in Serum"),
+    ],
+    "medications": [med("prednisolone", "H02AB06", -1000, None, "5 mg/day"),
+                    med("azathioprine", "L04AX01", -1000, None, "50 mg/day")],
+    "conditions": [cond("Microscopic polyangiitis", "M31.7", "239932002"),
+                   cond("End-stage kidney disease on haemodialysis", "N18.6", "46177005")],
+    "findings": ["fever and chills since the morning", "temperature 39.1 °C", "heart rate 100/min, blood pressure 118/65 mmHg, "
+                 "respiratory rate 20/min", "leisure gardening", "5 mm eschar on the medial right lower leg"],
+    "expected": {
+        "cause_category": "infection", "cause": "scrub typhus (Orientia tsutsugamushi)",
+        "cause_id_keywords": ["scrub", "tsutsugamushi", "rickett"], "urgent": False,
+        "must_recommend": ["doxycycline or minocycline", "Orientia PCR of the eschar / serology", "repeat CBC"],
+        "must_not_recommend": ["G-CSF", "bone marrow biopsy"],
+        "must": [must("doxycycline or minocycline", ["treat-infection", "empiric-antibiotics"], "cycline")],
+        "must_not": [must("G-CSF", ["g-csf"]), must("bone marrow biopsy", ["bone-marrow-exam"])],
+    },
+    "filled_in": ["age 84 ('in his 80s')", "prednisolone and azathioprine start days", "ICD-10/SNOMED codes"],
+    "withheld_from_inputs": ["PCR of the eschar biopsy positive for Orientia tsutsugamushi"],
+    "notes": "Leukopenia is from lymphopenia (ANC 3.6 x10^9/L); thrombocytopenia 42,000/uL. Resolved with minocycline 200 "
+             "mg/day for 7 days.",
+})
+
+add({
+    "id": "OWN-019",
+    "source": "'Rare Case of Isolated Plasmodium Vivax Malaria Presenting with Pancytopenia: A Case Report', Biomedical "
+              "Journal of Scientific & Technical Research, as reproduced at https://biomedres01.blogspot.com/2022/02/"
+              "rare-case-of-isolated-plasmodium-vivax.html (authors not shown in the copy read)",
+    "patient": patient(17, "female", "South Asian (country not shown in the copy read)"),
+    "labs": [
+        lab(0, "WBC", 2740, "/uL"),
+        lab(0, "HGB", 10.4, "g/dL"),
+        lab(0, "PLT", 16000, "/uL"),
+        lab(0, "RETIC", 3, "%"),
+        lab(0, "CRP", 48, "mg/L"),
+        lab(0, "LDH", 443, "U/L"),
+        lab(0, "FERR", 1021, "ng/mL"),
+        lab(0, None, 890, "ng/mL", name="Fibrin D-dimer [Mass/volume] in Platelet poor plasma"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["high-grade fever with rigors and chills for 5 days", "vomiting, loose motions and reduced appetite",
+                 "temperature 101 F; pulse 92/min; blood pressure 100/70 mmHg", "dehydrated and pale",
+                 "bruises on arms and thighs", "spleen palpable two finger-breadths below the costal margin; 13 cm on ultrasound",
+                 "liver and renal function normal", "dengue serology and COVID-19 PCR negative",
+                 "lives in a malaria-endemic area"],
+    "expected": {
+        "cause_category": "infection", "cause": "Plasmodium vivax malaria with pancytopenia",
+        "cause_id_keywords": ["malaria", "plasmodium", "vivax"], "urgent": False,
+        "also_acceptable_in_top3": ["dengue", "enteric fever", "visceral leishmaniasis"],
+        "must_recommend": ["thick and thin blood films / malaria rapid test", "antimalarial treatment",
+                           "blood cultures", "platelet support if bleeding"],
+        "must_not_recommend": ["G-CSF"],
+        "must": [must("malaria smear or rapid test", ["order-test", "peripheral-smear"], "malaria")],
+        "must_not": [must("G-CSF", ["g-csf"])],
+    },
+    "filled_in": ["'lives in a malaria-endemic area' (setting implied by the report, country not shown)",
+                  "CRP unit mg/L and D-dimer unit ng/mL (units not shown)"],
+    "withheld_from_inputs": ["peripheral smear: early trophozoites of Plasmodium vivax", "blood and urine cultures: no growth"],
+    "notes": "Started on IV antimalarial therapy (text cut). No differential given (no ANC grade), so not urgent by the "
+             "README flag despite fever.",
+})
+
+add({
+    "id": "OWN-020",
+    "source": "Shourick J, Dinh A, Matt M, Salomon J, Davido B. 'Severe neutropenia revealing a rare presentation of dengue "
+              "fever: a case report'. BMC Res Notes 2017;10:415, doi:10.1186/s13104-017-2732-4 (PMC5561569)",
+    "patient": patient(26, "female", "French (European)"),
+    "labs": [
+        lab(0, "WBC", 1.9, "x10^9/L"),
+        lab(0, "ANC", 0.42, "x10^9/L"),
+        lab(0, "PLT", 95, "x10^9/L"),
+        lab(0, "ALT", 88, "U/L"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["fever on return from a trip to Thailand", "previously healthy", "no localising signs of bacterial infection"],
+    "expected": {
+        "cause_category": "infection", "cause": "dengue fever with severe transient neutropenia",
+        "cause_id_keywords": ["dengue", "arbovir", "flavivir"], "urgent": True,
+        "also_acceptable_in_top3": ["malaria", "acute viral hepatitis"],
+        "must_recommend": ["malaria smears/rapid test at once", "dengue NS1 antigen / serology", "blood cultures",
+                           "protective isolation", "antibiotics can be withheld once dengue is confirmed and the patient is stable"],
+        "must_not_recommend": [],
+        "must": [must("dengue NS1 antigen", ["order-test"], "dengue"),
+                 must("malaria smear or rapid test", ["order-test", "peripheral-smear"], "malaria"),
+                 must("blood cultures", ["blood-cultures"])],
+        "must_not": [],
+    },
+    "filled_in": ["all values: WBC 1.9, ANC 0.42 (source: 'severe neutropenia (<500/mm3)'), platelets 95 ('thrombocytopenia'), "
+                  "ALT 88 ('mild hepatic cytolysis')", "nationality (French hospital)",
+                  "'no localising signs of bacterial infection'"],
+    "withheld_from_inputs": ["dengue NS1 antigen positive"],
+    "notes": "Fever with ANC < 0.5: urgent by the README flag. The authors spared antibiotics once NS1 returned positive; "
+             "outcome favourable.",
+})
+
+add({
+    "id": "OWN-021",
+    "source": "'Severe transient neutropenia associated with acute human immunodeficiency virus type 1 infection'. "
+              "Eur J Intern Med 2005;16(2):120-122, doi:10.1016/j.ejim.2004.09.015 (PMID 15833679; abstract read)",
+    "patient": patient(50, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 2100, "/mm3"),
+        lab(0, "ANC", 500, "/mm3"),
+        lab(0, "PLT", 92000, "/mm3"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["flu-like illness with fever, sore throat and myalgia", "no new medications"],
+    "expected": {
+        "cause_category": "infection", "cause": "acute (primary) HIV-1 infection with transient neutropenia",
+        "cause_id_keywords": ["hiv", "retrovir"], "urgent": False,
+        "also_acceptable_in_top3": ["EBV/CMV mononucleosis", "post-viral neutropenia"],
+        "must_recommend": ["4th-generation HIV antigen/antibody test and HIV RNA", "repeat CBC",
+                           "sexual-history and risk assessment"],
+        "must_not_recommend": ["bone marrow biopsy for a transient viral neutropenia"],
+        "must": [must("HIV antigen/antibody and RNA test", ["order-test"], "hiv"),
+                 must("repeat CBC", ["repeat-cbc", "monitoring"])],
+        "must_not": [must("bone marrow biopsy", ["bone-marrow-exam"])],
+    },
+    "filled_in": ["WBC 2100/mm3", "findings 'flu-like illness with fever, sore throat and myalgia' (the abstract recommends "
+                  "HIV testing in a flu-like or mononucleosis-like syndrome)", "'no new medications'"],
+    "withheld_from_inputs": ["early HIV-1 seroconversion"],
+    "notes": "Boundary case: ANC exactly 0.5 x10^9/L is grade 3 and, with no sepsis, not urgent by the README flag. "
+             "Neutropenia regressed spontaneously and quickly.",
+})
+
+add({
+    "id": "OWN-022",
+    "source": "'Prolonged Self-Resolving Neutropenia Following Asymptomatic COVID-19 Infection', case report, Cureus "
+              "(ScienceOpen record https://www.scienceopen.com/document?vid=17e15957-5e0d-412e-b69f-baac870c0429; authors "
+              "not shown in the copy read)",
+    "patient": patient(20, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 2.1, "x10^9/L"),
+        lab(0, "ANC", 355, "/uL"),
+        lab(0, None, 15000, "U/L", name="Creatine kinase [Enzymatic activity/volume] in Serum or Plasma"),
+    ],
+    "medications": [],
+    "conditions": [cond("Exertional rhabdomyolysis", "M62.82", None)],
+    "findings": ["young healthy male in Navy training admitted with rhabdomyolysis after intense exercise",
+                 "neutropenia found incidentally", "asymptomatic SARS-CoV-2 infection one month earlier",
+                 "afebrile; no signs of infection", "no medications"],
+    "expected": {
+        "cause_category": "infection", "cause": "post-viral neutropenia after asymptomatic COVID-19",
+        "cause_id_keywords": ["covid", "sars-cov-2", "post-viral"], "urgent": False,
+        "must_recommend": ["repeat CBC (watchful waiting)", "B12, folate, copper, HIV as basic exclusions",
+                           "tell the patient to report fever"],
+        "must_not_recommend": ["bone marrow biopsy", "G-CSF"],
+        "must": [must("repeat CBC", ["repeat-cbc", "monitoring"])],
+        "must_not": [must("bone marrow biopsy", ["bone-marrow-exam"]), must("G-CSF", ["g-csf"])],
+    },
+    "filled_in": ["age 20", "creatine kinase value (rhabdomyolysis stated, value not given)", "ICD-10 code"],
+    "withheld_from_inputs": ["evaluation negative for other infection, nutritional deficiency and malignancy"],
+    "notes": "Watchful waiting instead of marrow biopsy; neutropenia resolved spontaneously.",
+})
+
+# ======================================================================================= nutritional
+add({
+    "id": "OWN-023",
+    "source": "'Acquired Hyperzincaemia Due to Zinc-Laden Denture Adhesives Leading to Hypocupraemia as a Cause of "
+              "Neutropenia'. Eur J Case Rep Intern Med 2021, doi:10.12890/2021_002983 (PMC8667996; University of Arkansas "
+              "for Medical Sciences; abstract read)",
+    "patient": patient(34, "female", "not reported"),
+    "labs": [
+        lab(0, "WBC", 1.6, "x10^9/L"),
+        lab(0, "ANC", 0.35, "x10^9/L"),
+        lab(0, "HGB", 9.1, "g/dL"),
+        lab(0, "PLT", 180, "x10^9/L"),
+    ],
+    "medications": [med("zinc-containing denture adhesive cream (heavy daily use)", None, -1000, None)],
+    "conditions": [cond("Gastric bypass surgery", "Z98.84", None)],
+    "findings": ["fever (neutropenic fever)", "abdominal pain and diarrhoea", "wears dentures"],
+    "expected": {
+        "cause_category": "nutritional", "cause": "copper deficiency from zinc denture adhesive (after gastric bypass)",
+        "cause_id_keywords": ["copper", "zinc", "hypocupr"], "urgent": True,
+        "must_recommend": ["empiric broad-spectrum antibiotics within 60 minutes", "blood and urine cultures",
+                           "serum copper, ceruloplasmin and zinc", "stop the zinc denture adhesive", "copper replacement"],
+        "must_not_recommend": [],
+        "must": [must("empiric antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"]),
+                 must("serum copper", ["order-test"], "copper"),
+                 must("stop the zinc denture adhesive", ["stop-drug", "remove-exposure"], "zinc")],
+        "must_not": [],
+    },
+    "filled_in": ["all counts (abstract: 'neutropenic fever', anaemia and neutropenia)", "denture adhesive as a medication row "
+                  "with start day -1000", "'wears dentures'"],
+    "withheld_from_inputs": ["low copper and high zinc levels", "ESBL urinary tract infection and small-bowel bacterial overgrowth"],
+    "notes": "Urgent label follows the source's 'neutropenic fever' (ANC value filled).",
+})
+
+add({
+    "id": "OWN-024",
+    "source": "'Severe neutropenia with gelatinous bone marrow transformation in anorexia nervosa: a case report'. "
+              "Int J Eat Disord 2003;33:360-363, doi:10.1002/eat.10143 (abstract read)",
+    "patient": patient(28, "female", "not reported"),
+    "labs": [
+        lab(-14, "WBC", 2150, "/uL", "on admission"),
+        lab(0, "WBC", 980, "/uL"),
+        lab(0, "ANC", 276, "/uL"),
+    ],
+    "medications": [],
+    "conditions": [cond("Anorexia nervosa", "F50.00", "56882008")],
+    "findings": ["body mass index 12.3 kg/m2", "lost 34 % of body weight within 2 years", "oedema and amenorrhoea",
+                 "no fever or signs of infection"],
+    "expected": {
+        "cause_category": "nutritional", "cause": "starvation (anorexia nervosa) with gelatinous marrow transformation",
+        "cause_id_keywords": ["anorexia", "malnutrition", "starvation"], "urgent": False,
+        "must_recommend": ["careful nutritional rehabilitation (refeeding-syndrome precautions)",
+                           "check B12, folate, copper", "repeat CBC", "antibiotics at once if fever develops"],
+        "must_not_recommend": ["G-CSF"],
+        "must": [must("nutritional rehabilitation", ["supplement"], "nutri"),
+                 must("repeat CBC", ["repeat-cbc", "monitoring"])],
+        "must_not": [must("G-CSF", ["g-csf"])],
+    },
+    "filled_in": ["day -14 for the admission count (the count 'gradually decreased')", "'no fever or signs of infection'"],
+    "withheld_from_inputs": ["bone marrow biopsy: gelatinous transformation with hypocellularity"],
+    "notes": "Trend case: WBC falling during admission. Neutropenia improved to the admission level with IV nutrition.",
+})
+
+add({
+    "id": "OWN-025",
+    "source": "Clarke V, Weston-Smith S. 'Severe folate-deficiency pancytopenia'. BMJ Case Rep 2010, "
+              "doi:10.1136/bcr.03.2010.2851",
+    "patient": patient(50, "female", "British (European)"),
+    "labs": [
+        lab(0, "WBC", 3.2, "x10^9/L", "film: moderate macrocytosis, hypersegmented neutrophils, marked anisocytosis, "
+                                       "polychromasia"),
+        lab(0, "HGB", 2.6, "g/dL"),
+        lab(0, "PLT", 17, "x10^9/L"),
+    ],
+    "medications": [],
+    "conditions": [cond("Alcohol dependence", "F10.20", "66590003"),
+                   cond("Mild liver impairment", "K76.9", None)],
+    "findings": ["recurrent nasal and rectal bleeding", "stable and alert despite the counts", "keen to avoid admission"],
+    "expected": {
+        "cause_category": "nutritional", "cause": "severe folate deficiency (alcohol-related) with pancytopenia",
+        "cause_id_keywords": ["folate", "folic"], "urgent": False,
+        "also_acceptable_in_top3": ["vitamin B12 deficiency", "alcohol-related marrow suppression"],
+        "must_recommend": ["serum folate and B12 (treat B12 until the result is known)", "oral folic acid",
+                           "slow red-cell transfusion; platelets for bleeding"],
+        "must_not_recommend": ["transplant work-up"],
+        "must": [must("serum folate and B12", ["order-test"], "fol"),
+                 must("folic acid", ["supplement"], "fol")],
+        "must_not": [must("transplant evaluation", ["transplant-evaluation"])],
+    },
+    "filled_in": ["nationality (East Sussex hospital)", "ICD-10/SNOMED codes"],
+    "withheld_from_inputs": ["serum folate 0.8 ng/mL (normal 2.5-13.5); normal vitamin B12"],
+    "notes": "Rapid improvement of leukopenia and thrombocytopenia with folic acid (two B12 injections given while awaiting "
+             "assays). No differential given (no ANC grade).",
+})
+
+# ============================================================================================= toxic
+add({
+    "id": "OWN-026",
+    "source": "Kassim T, Chintalacheruvu L, Bhatty O, et al. 'A Case of Levamisole-Induced Agranulocytosis'. Case Rep "
+              "Hematol 2018;2018:7341835, doi:10.1155/2018/7341835 (PMC5828115)",
+    "patient": patient(68, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 1.9, "x10^9/L"),
+        lab(0, "ANC", 95, "cells/mm3"),
+    ],
+    "medications": [med("insulin", "A10A", -3650, None)],
+    "conditions": [cond("End-stage renal disease on haemodialysis", "N18.6", "46177005"),
+                   cond("Type 2 diabetes mellitus, insulin-treated", "E11.9", "44054006"),
+                   cond("Essential hypertension", "I10", "38341003"),
+                   cond("Cocaine dependence", "F14.20", None)],
+    "findings": ["recurrent diarrhoea", "documented fever for one day", "temperature 39.1 °C",
+                 "blood pressure 106/78 mmHg, heart rate 96/min, SpO2 93 % on room air",
+                 "uses cocaine about three times a week for five years; used cocaine earlier on the day of presentation",
+                 "urine drug screen positive for cocaine"],
+    "expected": {
+        "cause_category": "toxic", "cause": "levamisole-adulterated cocaine agranulocytosis",
+        "cause_id_keywords": ["levamisole", "cocaine"], "urgent": True,
+        "must_recommend": ["empiric broad-spectrum IV antibiotics within 60 minutes", "blood cultures",
+                           "urine levamisole (GC-MS) within 24-48 h", "stop cocaine use"],
+        "must_not_recommend": [],
+        "must": [must("empiric broad-spectrum IV antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"]),
+                 must("stop cocaine use", ["remove-exposure", "stop-drug"], "cocaine")],
+        "must_not": [],
+    },
+    "filled_in": ["temperatures converted from kelvin (312.2 K = 39.05 °C)", "insulin as a class row (insulin-dependent "
+                  "diabetes)", "ICD-10/SNOMED codes"],
+    "withheld_from_inputs": [],
+    "notes": "Peak temperature 313.6 K (40.45 °C) on hospital day 1. Neutropenia turned around after four days of cocaine "
+             "abstinence. Categorised as toxic (street-drug adulterant) rather than drug.",
+})
+
+add({
+    "id": "OWN-027",
+    "source": "Ahn JS, Moon JD, Kang W, et al. 'Acute radiation syndrome in a non-destructive testing worker: a case "
+              "report'. Ann Occup Environ Med 2018;30:59, doi:10.1186/s40557-018-0270-8",
+    "patient": patient(31, "male", "Korean (East Asian)"),
+    "labs": [
+        lab(0, "WBC", 1400, "cells/mm3"),
+        lab(0, "HGB", 7.1, "g/dL"),
+        lab(0, "PLT", 14000, "/uL"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["works in non-destructive testing (industrial gamma radiography) without radiation shielding",
+                 "flagged by the national occupational exposure registry as overexposed",
+                 "anorexia, general weakness, prostration and mild dizziness for several days",
+                 "bruises and bleeding at venepuncture sites"],
+    "expected": {
+        "cause_category": "toxic", "cause": "acute radiation syndrome (haematopoietic) from occupational gamma exposure",
+        "cause_id_keywords": ["radiation", "irradiat"], "urgent": False,
+        "must_recommend": ["remove from radiation work", "urgent haematology referral", "platelet and red-cell transfusion",
+                           "biodosimetry (lymphocyte kinetics, dicentric assay)", "consider G-CSF after high-dose exposure"],
+        "must_not_recommend": [],
+        "must": [must("remove from radiation exposure", ["remove-exposure"], "radiation"),
+                 must("urgent haematology referral", ["hematology-referral"])],
+        "must_not": [],
+    },
+    "filled_in": [],
+    "withheld_from_inputs": ["bone marrow: pancytopenia of radiation injury", "dose estimate > 1.4 Gy (95 % CI 1.1-1.6) from "
+                             "lymphocyte depletion kinetics"],
+    "notes": "No differential reported, so ANC and the urgent flag cannot be set from the numbers; bleeding with platelets "
+             "14,000/uL is an emergency in its own right. Treated with transfusions and removed from work.",
+})
+
+# ======================================================================================== congenital
+add({
+    "id": "OWN-028",
+    "source": "Vahid MA. 'Chediak-Higashi syndrome', ASH Image Bank image set 60528 (2025), "
+              "https://imagebank.hematology.org/imageset/60528/chediakhigashi-syndrome",
+    "patient": patient(5, "female", "Asian"),
+    "labs": [
+        lab(0, "ANC", 0.11, "10*3/uL"),
+        lab(0, "HGB", 9, "g/dL"),
+        lab(0, "PLT", 27, "10*3/uL"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["distinctive silver hair", "persistent and recurrent respiratory infections", "petechiae"],
+    "expected": {
+        "cause_category": "congenital", "cause": "Chediak-Higashi syndrome (LYST)",
+        "cause_id_keywords": ["chediak", "lyst"], "urgent": True,
+        "also_acceptable_in_top3": ["Griscelli syndrome", "haemophagocytic lymphohistiocytosis (accelerated phase)"],
+        "must_recommend": ["peripheral smear for giant granules", "hair-shaft microscopy", "LYST genetic testing",
+                           "assess for accelerated phase (HLH)", "antibiotics for active infection; prophylaxis",
+                           "referral for haematopoietic stem cell transplantation"],
+        "must_not_recommend": ["reassurance"],
+        "must": [must("peripheral smear", ["peripheral-smear"]),
+                 must("haematology/transplant referral", ["hematology-referral", "transplant-evaluation"])],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": [],
+    "withheld_from_inputs": ["smear: large granules in neutrophils, monocytes and lymphocytes",
+                             "hair microscopy: irregular melanin clumps"],
+    "notes": "Urgent: ANC 0.11 x10^9/L with infections and petechiae from concurrent thrombocytopenia. WBC not given.",
+})
+
+add({
+    "id": "OWN-029",
+    "source": "Mansoor MS, Khan MBS. 'A case of cyclic neutropenia in adults'. J Pak Med Assoc 2012;62(3), "
+              "https://jpma.org.pk/article-details/3312",
+    "patient": patient(22, "male", "Pakistani (South Asian)"),
+    "labs": [
+        lab(0, "WBC", 2.0, "x10^9/L", "smear: increased large granular lymphocytes"),
+        lab(0, "ANC", 0.15, "x10^9/L"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["fever, non-bloody diarrhoea with abdominal pain and sore throat for 3 days",
+                 "dysphagia and mouth ulcers", "similar week-long episodes every month for the past 6 months"],
+    "expected": {
+        "cause_category": "congenital", "cause": "cyclic neutropenia (adult-onset presentation)",
+        "cause_id_keywords": ["cyclic", "elane", "periodic"], "urgent": True,
+        "also_acceptable_in_top3": ["T-cell large granular lymphocytic leukaemia"],
+        "must_recommend": ["empiric antibiotics within 60 minutes", "blood cultures",
+                           "serial CBCs two to three times a week for 6 weeks", "ELANE sequencing", "G-CSF"],
+        "must_not_recommend": ["reassurance without serial counts"],
+        "must": [must("empiric antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"]),
+                 must("serial CBCs for 6 weeks", ["repeat-cbc", "monitoring"])],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["WBC 2.0 and ANC 0.15 (source: neutropenia with increased LGLs; nadirs below 0.2 x10^9/L every 3 weeks)"],
+    "withheld_from_inputs": ["later serial counts: neutrophils below 0.2 x10^9/L every 3 weeks",
+                             "bone marrow: decreased neutrophil precursors during episodes"],
+    "notes": "Episodes treated with G-CSF and ceftriaxone. The LGL excess is a deliberate distractor.",
+})
+
+add({
+    "id": "OWN-030",
+    "source": "Manougian HH, Mehta B, Beekman MK, Murphy PM, McDermott DH. 'Neutropenia, Recurrent Infections, and Warts in "
+              "a 6-year-old Boy' (Index of Suspicion). Pediatrics in Review (presentation read)",
+    "patient": patient(6, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 1.5, "K/uL"),
+        lab(0, "ANC", 0.2, "K/uL"),
+        lab(0, "LYM", 0.5, "K/uL"),
+    ],
+    "medications": [],
+    "conditions": [cond("Laryngomalacia in infancy, resolved", None, None)],
+    "findings": ["acute abdominal pain, fever, haematuria, cough and rhinorrhoea", "left ear pain for 2 days",
+                 "temperature 39.2 °C; heart rate 120/min", "non-toxic appearance",
+                 "recurrent ear infections in the winter months", "weight fell from the 52nd to the 19th percentile in 2 years",
+                 "warts"],
+    "expected": {
+        "cause_category": "congenital", "cause": "WHIM syndrome (CXCR4 gain-of-function)",
+        "cause_id_keywords": ["whim", "cxcr4", "myelokathexis"], "urgent": True,
+        "also_acceptable_in_top3": ["severe congenital neutropenia", "GATA2 deficiency"],
+        "must_recommend": ["empiric antibiotics within 60 minutes", "blood cultures", "immunoglobulins and lymphocyte subsets",
+                           "CXCR4 genetic testing", "G-CSF or plerixafor; immunoglobulin replacement if low"],
+        "must_not_recommend": ["reassurance"],
+        "must": [must("empiric antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"]),
+                 must("CXCR4 genetic testing", ["order-test"], "cxcr4")],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["all counts: WBC 1.5, ANC 0.2, lymphocytes 0.5 K/uL (article's numbers not read; values are the medians "
+                  "reported for WHIM patients off treatment in the SCNIR family study, Blood 2019;134(Suppl 1):215)"],
+    "withheld_from_inputs": ["CXCR4 variant (authors include the NIAID WHIM group)"],
+    "notes": "Fever with ANC < 0.5: urgent. Counts filled; the clinical presentation is as published.",
+})
+
+# ==================================================================================== constitutional
+add({
+    "id": "OWN-031",
+    "source": "Representative patient from Denic S, et al. 'Prevalence, phenotype and inheritance of benign neutropenia in "
+              "Arabs'. BMC Blood Disord 2009;9:3 (1,032 healthy Emiratis; benign neutropenia 10.7 %, ANC 0.5-1.0 in 2.3 %; "
+              "autosomal dominant pattern)",
+    "patient": patient(30, "male", "Emirati Arab; Duffy phenotype not tested"),
+    "labs": [
+        lab(-365, "ANC", 1.1, "x10^9/L", "previous screening count"),
+        lab(0, "WBC", 3.4, "x10^9/L"),
+        lab(0, "ANC", 1.2, "x10^9/L"),
+        lab(0, "HGB", 14.8, "g/dL"),
+        lab(0, "PLT", 240, "x10^9/L"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["found on a national premarital sickle-cell and thalassaemia screening count", "well; no recurrent infections",
+                 "father and sister have also been told their white count is low", "no medications", "normal examination"],
+    "expected": {
+        "cause_category": "constitutional", "cause": "benign familial (ethnic) neutropenia, probably Duffy-null associated",
+        "cause_id_keywords": ["benign", "familial", "duffy"], "urgent": False,
+        "must_recommend": ["Duffy phenotype", "repeat CBC", "reassurance; no further work-up if Duffy-null and well"],
+        "must_not_recommend": ["bone marrow biopsy", "G-CSF"],
+        "must": [must("Duffy phenotype", ["order-test"], "duffy"),
+                 must("repeat CBC", ["repeat-cbc", "monitoring"])],
+        "must_not": [must("bone marrow biopsy", ["bone-marrow-exam"]), must("G-CSF", ["g-csf"])],
+    },
+    "filled_in": ["the whole patient is a representative of the study population (age, counts, family history matching the "
+                  "dominant inheritance described); no single published patient"],
+    "withheld_from_inputs": [],
+    "notes": "Stable counts over a year. Duffy-null is common on the Arabian peninsula (clinical-tables.md §2.4).",
+})
+
+add({
+    "id": "OWN-032",
+    "source": "Representative patient from Richardson CM, Davis EA, Vyas GR, DiPaula BA, McMahon RP, Kelly DL. "
+              "'Evaluation of the Safety of Clozapine Use in Patients With Benign Neutropenia'. J Clin Psychiatry "
+              "2016;77(11):e1454-e1459 (26 patients, 73 % African American; mean lowest ANC 1.4 before and 1.5 x10^3/mm3 "
+              "after clozapine; no severe neutropenia)",
+    "patient": patient(34, "male", "African American; Duffy phenotype not tested"),
+    "labs": [
+        lab(-400, "ANC", 1.2, "K/uL", "before clozapine"),
+        lab(-70, "ANC", 1.4, "K/uL", "pre-clozapine baseline"),
+        lab(0, "WBC", 3.2, "K/uL", "routine weekly clozapine monitoring"),
+        lab(0, "ANC", 1.3, "K/uL"),
+    ],
+    "medications": [med("clozapine", "N05AH02", -56, None, "titrated to 300 mg/day")],
+    "conditions": [cond("Treatment-resistant schizophrenia", "F20.9", "58214004")],
+    "findings": ["week 8 of clozapine; psychosis improving", "no fever, sore throat or infection",
+                 "low neutrophil counts recorded for years before clozapine"],
+    "expected": {
+        "cause_category": "constitutional", "cause": "benign ethnic (Duffy-null associated) neutrophil count on clozapine",
+        "cause_id_keywords": ["duffy", "ethnic", "benign"], "urgent": False,
+        "also_acceptable_in_top3": ["mild clozapine-associated neutropenia"],
+        "must_recommend": ["continue clozapine (BEN table: ANC >= 1000/uL is the normal range)", "Duffy phenotype",
+                           "routine ANC monitoring schedule"],
+        "must_not_recommend": ["stopping clozapine", "G-CSF", "bone marrow biopsy"],
+        "must": [must("Duffy phenotype", ["order-test"], "duffy"),
+                 must("continue routine ANC monitoring", ["monitoring", "repeat-cbc"])],
+        "must_not": [must("stop clozapine", ["stop-drug"], "clozapine"), must("G-CSF", ["g-csf"]),
+                     must("bone marrow biopsy", ["bone-marrow-exam"])],
+    },
+    "filled_in": ["the whole patient is a representative of the series (age = mean age at initiation, ANC values = series "
+                  "means, dose and timing chosen); no single published patient"],
+    "withheld_from_inputs": [],
+    "notes": "Do-no-harm case: the pre-clozapine trend shows the count is constitutional. Under the US label's BEN table "
+             "clozapine continues; under the general table ANC 1,000-1,499 also means continue with 3x weekly counts.",
+})
+
+# ===================================================================================== hypersplenism
+add({
+    "id": "OWN-033",
+    "source": "Arunath V, Liyanarachchi MS, Gajealan S, Weerasekara K. 'A Sri Lankan child with hypersplenism secondary to "
+              "pre-hepatic portal hypertension, successfully managed with partial splenic artery embolization: a case report "
+              "and review of the literature'. Ann Pediatr Surg 2022;18:1-4, doi:10.1186/s43159-022-00175-2",
+    "patient": patient(13, "female", "Sri Lankan (South Asian)"),
+    "labs": [
+        lab(0, "WBC", 1700, "/mm3", "smear: pancytopenia without abnormal cells"),
+        lab(0, "NEUTP", 9.8, "%"),
+        lab(0, "LYMP", 88.7, "%"),
+        lab(0, "HGB", 9.5, "g/dL"),
+        lab(0, "PLT", 42000, "/mm3"),
+        lab(0, "RETIC", 1.9, "%"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["referred for isolated splenomegaly with pancytopenia", "pale", "no bleeding, haematemesis or melaena",
+                 "massive splenomegaly 10 cm below the costal margin without hepatomegaly", "complete liver profile normal",
+                 "ANA and anti-dsDNA negative; Ham test and urine haemosiderin negative; haemoglobin HPLC normal"],
+    "expected": {
+        "cause_category": "hypersplenism", "cause": "hypersplenism from extrahepatic portal vein obstruction (pre-hepatic portal hypertension)",
+        "cause_id_keywords": ["portal", "hypersplen"], "urgent": False,
+        "also_acceptable_in_top3": ["Gaucher disease", "haematological malignancy"],
+        "must_recommend": ["abdominal ultrasound with Doppler of the portal venous system", "upper endoscopy for varices",
+                           "thrombophilia screen", "paediatric hepatology/haematology referral"],
+        "must_not_recommend": ["G-CSF"],
+        "must": [must("abdominal ultrasound with Doppler", ["order-test"], "ultrasound")],
+        "must_not": [must("G-CSF", ["g-csf"])],
+    },
+    "filled_in": [],
+    "withheld_from_inputs": ["ultrasound: cavernous transformation of the portal vein, splenic length 17 cm",
+                             "mesenteric angiogram: portal vein thrombosis"],
+    "notes": "Managed with partial splenic artery embolisation. ANC 0.17 x10^9/L from sequestration, not marrow failure.",
+})
+
+# ========================================================================================== spurious
+add({
+    "id": "OWN-034",
+    "source": "ASH Image Bank / Blood image: polymorphonuclear neutrophil agglutination in a 78-year-old man with heart "
+              "failure admitted for coronary angiography, https://ashpublications.com/view-large/figure/7984802/"
+              "zh89990941980001.jpeg (author not shown in the copy read)",
+    "patient": patient(78, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 3.8, "x10^9/L", "EDTA sample; peripheral smear shows agglutinates of neutrophils at the smear edges"),
+        lab(0, "ANC", 1.6, "x10^9/L", "automated"),
+        lab(0, "HGB", 13.5, "g/dL"),
+        lab(0, "PLT", 220, "x10^9/L"),
+    ],
+    "medications": [],
+    "conditions": [cond("Heart failure", "I50.9", "84114007")],
+    "findings": ["admitted for elective coronary angiography", "no fever or infection"],
+    "expected": {
+        "cause_category": "spurious", "cause": "pseudoleukopenia from in-vitro neutrophil agglutination (EDTA)",
+        "cause_id_keywords": ["spurious", "pseudo", "agglutin"], "urgent": False,
+        "must_recommend": ["review the smear", "repeat the count on citrate/heparin or a capillary sample"],
+        "must_not_recommend": ["G-CSF", "bone marrow biopsy"],
+        "must": [must("review the smear", ["peripheral-smear"]),
+                 must("repeat count with another anticoagulant", ["repeat-cbc"])],
+        "must_not": [must("G-CSF", ["g-csf"]), must("bone marrow biopsy", ["bone-marrow-exam"])],
+        "verified_ctcae_wbc_grade": 0, "verified_ctcae_anc_grade": 0,
+    },
+    "filled_in": ["ANC 1.6, Hb 13.5 and platelets 220 (source: 'mild leukopenia (3.8 x 10^9/L) and normal platelets and "
+                  "hemoglobin')", "verified grades assume a normal count once the agglutination is avoided", "ICD-10/SNOMED codes"],
+    "withheld_from_inputs": [],
+    "notes": "The patient went home without further investigation.",
+})
+
+add({
+    "id": "OWN-035",
+    "source": "Wang S, Wang X, Shu L. 'A case report of pseudoleukopenia: playing hide-and-seek'. J Lab Med 2023;47(2):81-85, "
+              "doi:10.1515/labmed-2022-0155",
+    "patient": patient(75, "female", "Chinese (East Asian)"),
+    "labs": [
+        lab(0, "WBC", 2.1, "x10^9/L", "EDTA sample; leukocyte aggregates on the smear; aggregation attenuated after 30 min at 37 °C"),
+        lab(0, "ANC", 1.0, "x10^9/L"),
+        lab(0, "HGB", 11.9, "g/dL"),
+        lab(0, "PLT", 185, "x10^9/L"),
+    ],
+    "medications": [],
+    "conditions": [cond("Ischaemic stroke", "I63.9", "422504002")],
+    "findings": ["inpatient after a stroke", "being treated for an infection"],
+    "expected": {
+        "cause_category": "spurious", "cause": "pseudoleukopenia from in-vitro leukoagglutination",
+        "cause_id_keywords": ["spurious", "pseudo", "agglutin"], "urgent": False,
+        "must_recommend": ["review the smear", "repeat with another anticoagulant or after warming to 37 °C"],
+        "must_not_recommend": ["G-CSF", "bone marrow biopsy"],
+        "must": [must("review the smear", ["peripheral-smear"]),
+                 must("repeat the count (other anticoagulant / 37 °C)", ["repeat-cbc"])],
+        "must_not": [must("G-CSF", ["g-csf"]), must("bone marrow biopsy", ["bone-marrow-exam"])],
+        "verified_ctcae_wbc_grade": 0, "verified_ctcae_anc_grade": 0,
+    },
+    "filled_in": ["all counts (abstract gives no values)", "'being treated for an infection' (abstract: 'after anti-infection "
+                  "treatment ... the leukoagglutination gradually weakened')", "verified grades"],
+    "withheld_from_inputs": ["comparison of counts in different anticoagulants and temperatures"],
+    "notes": "The degree of agglutination varied with disease activity and faded as the infection was treated.",
+})
+
+add({
+    "id": "OWN-036",
+    "source": "Aljohani M, Alfetayeh A, Alwasaidi T. 'Neutrophil Aggregation in a Relapsed Case of Idiopathic "
+              "Thrombocytopenic Purpura: A Case Report'. Cureus 2025, doi:10.7759/cureus.79076 (PMC11915188)",
+    "patient": patient(67, "male", "Saudi Arab; Duffy phenotype not tested"),
+    "labs": [
+        lab(0, "WBC", 2.4, "x10^9/L", "EDTA sample at room temperature; neutrophil aggregates and platelet clumps on the smear"),
+        lab(0, "ANC", 0.6, "x10^9/L"),
+        lab(0, "HGB", 13.2, "g/dL"),
+        lab(0, "PLT", 18, "x10^9/L", "platelet clumps seen"),
+    ],
+    "medications": [],
+    "conditions": [cond("Immune thrombocytopenic purpura, relapsed", "D69.3", "32273002")],
+    "findings": ["no fever", "no mucosal bleeding"],
+    "expected": {
+        "cause_category": "spurious", "cause": "pseudoneutropenia (and pseudothrombocytopenia) from EDTA/cold-induced aggregation",
+        "cause_id_keywords": ["spurious", "pseudo", "aggregat"], "urgent": False,
+        "also_acceptable_in_top3": ["relapsed ITP (for the platelets)"],
+        "must_recommend": ["review the smear", "repeat with citrate or a sample kept at 37 °C"],
+        "must_not_recommend": ["G-CSF"],
+        "must": [must("review the smear", ["peripheral-smear"]),
+                 must("repeat the count (citrate / 37 °C)", ["repeat-cbc"])],
+        "must_not": [must("G-CSF", ["g-csf"])],
+        "verified_ctcae_wbc_grade": 0, "verified_ctcae_anc_grade": 0,
+    },
+    "filled_in": ["all counts (abstract gives no values)", "nationality from the Saudi institution", "'no fever', 'no mucosal "
+                  "bleeding'", "verified grades (neutrophils normal once aggregation avoided; the platelet count may also be "
+                  "truly low from ITP)"],
+    "withheld_from_inputs": ["counts repeated in citrate and at 37 °C"],
+    "notes": "Cold agglutination and EDTA both contributed; some of the thrombocytopenia was also spurious.",
+})
+
+# ============================================================================================= other
+add({
+    "id": "OWN-037",
+    "source": "'Pregnancy complicated with agranulocytosis' (gestation-induced agranulocytosis). Medicine (Baltimore) 2016, "
+              "doi:10.1097/MD.0000000000005717 (PMC5207571; authors not shown in the copy read)",
+    "patient": patient(25, "female", "Chinese (East Asian)", pregnant=True),
+    "labs": [
+        lab(-180, "WBC", 7.1, "x10^9/L", "first-trimester antenatal count"),
+        lab(-180, "ANC", 4.6, "x10^9/L"),
+        lab(0, "ANC", 0.17, "x10^9/L"),
+        lab(0, None, 40, "{titer}", name="Nuclear Ab titer in Serum", comment="ANA positive at 1:40"),
+    ],
+    "medications": [],
+    "conditions": [cond("Pregnancy, 38 weeks, first gestation", "Z3A.38", None)],
+    "findings": ["intermittent fever since the last trimester, maximum temperature 38.8 °C",
+                 "no abnormality on examinations before pregnancy and in the first trimester",
+                 "no antibiotics, antithyroid or cytotoxic drugs"],
+    "expected": {
+        "cause_category": "other", "cause": "gestation-induced (pregnancy-associated) agranulocytosis",
+        "cause_id_keywords": ["pregnan", "gestation"], "urgent": True,
+        "also_acceptable_in_top3": ["autoimmune neutropenia"],
+        "must_recommend": ["empiric broad-spectrum IV antibiotics within 60 minutes", "blood cultures",
+                           "joint obstetric-haematology plan for delivery", "consider G-CSF"],
+        "must_not_recommend": [],
+        "must": [must("empiric broad-spectrum IV antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"]),
+                 must("haematology referral", ["hematology-referral"])],
+        "must_not": [],
+    },
+    "filled_in": ["day -180 first-trimester counts (source: 'no abnormality ... in the first trimester')",
+                  "'no antibiotics, antithyroid or cytotoxic drugs' (the report calls the agranulocytosis gestation-induced)",
+                  "ICD-10 code"],
+    "withheld_from_inputs": ["bone marrow biopsy: agranulocytosis with normal erythroid and megakaryocytic lines"],
+    "notes": "Fever with ANC 0.17 x10^9/L: urgent. WBC not given (no WBC grade).",
+})
+
+add({
+    "id": "OWN-038",
+    "source": "Helbig G, Torba K, Pająk J, Kyrcz-Krzemień S. 'Sarcoidosis with bone marrow involvement' (clinical image). "
+              "Pol Arch Med Wewn, copy read at http://doczz.pl/doc/2020321/sarcoidosis-with-bone-marrow-involvement "
+              "(year not printed in the copy read; events 2010-2014)",
+    "patient": patient(46, "male", "Polish (European)"),
+    "labs": [
+        lab(0, "ANC", 1.1, "x10^9/L", "differential leucocyte count otherwise normal"),
+        lab(0, "HGB", 10.5, "g/dL"),
+        lab(0, "PLT", 3, "x10^9/L"),
+        lab(0, None, 8.27, "mg/L", name="Beta-2-Microglobulin [Mass/volume] in Serum or Plasma"),
+    ],
+    "medications": [],
+    "conditions": [cond("Sarcoidosis stage I diagnosed 2010, not followed up", "D86.9", "31541009")],
+    "findings": ["progressive weakness and dyspnoea", "bilateral hilar adenopathy and subpleural reticular opacities "
+                 "(stage II) on chest imaging", "hepatomegaly (16 cm) and massive splenomegaly (20 cm) on ultrasound",
+                 "overall condition good", "immunoglobulins and protein electrophoresis normal",
+                 "HIV, HBV, HCV, CMV and EBV excluded; blood and urine cultures negative; tuberculosis excluded"],
+    "expected": {
+        "cause_category": "other", "cause": "sarcoidosis with bone marrow (and splenic) involvement",
+        "cause_id_keywords": ["sarcoid"], "urgent": False,
+        "also_acceptable_in_top3": ["hypersplenism", "lymphoma"],
+        "must_recommend": ["haematology referral", "bone marrow biopsy (granulomas; exclude lymphoma)",
+                           "platelet transfusion for platelets 3 x10^9/L", "corticosteroids once diagnosed"],
+        "must_not_recommend": [],
+        "must": [must("bone marrow biopsy", ["bone-marrow-exam"]),
+                 must("haematology referral", ["hematology-referral"])],
+        "must_not": [],
+    },
+    "filled_in": ["nationality (Katowice centre)", "ICD-10/SNOMED codes"],
+    "withheld_from_inputs": ["bone marrow trephine: non-caseating granulomas"],
+    "notes": "Platelets were transfused before referral. WBC not given (no WBC grade).",
+})
+
+
+# Grades worked out by hand from each record's first day-0 WBC and ANC (CTCAE v5.0, LLN 4.0 / 1.8 x 10^9/L).
+# The build recomputes them and fails if a stated grade disagrees. None = the record has no such count.
+EXPECTED_GRADES = {
+    "OWN-001": (4, 4), "OWN-002": (3, 4), "OWN-003": (3, 4), "OWN-004": (2, None), "OWN-005": (3, None),
+    "OWN-006": (4, 4), "OWN-007": (3, 4), "OWN-008": (1, None), "OWN-009": (1, None), "OWN-010": (None, 4),
+    "OWN-011": (3, 4), "OWN-012": (1, None), "OWN-013": (2, 3), "OWN-014": (None, 4), "OWN-015": (0, 3),
+    "OWN-016": (3, 4), "OWN-017": (3, 4), "OWN-018": (1, 0), "OWN-019": (2, None), "OWN-020": (3, 4),
+    "OWN-021": (2, 3), "OWN-022": (2, 4), "OWN-023": (3, 4), "OWN-024": (4, 4), "OWN-025": (1, None),
+    "OWN-026": (3, 4), "OWN-027": (3, None), "OWN-028": (None, 4), "OWN-029": (2, 4), "OWN-030": (3, 4),
+    "OWN-031": (1, 2), "OWN-032": (1, 2), "OWN-033": (3, 4), "OWN-034": (1, 1), "OWN-035": (2, 2),
+    "OWN-036": (2, 3), "OWN-037": (None, 4), "OWN-038": (None, 2),
+}
+
+KINDS = {"empiric-antibiotics", "blood-cultures", "stop-drug", "repeat-cbc", "peripheral-smear", "order-test",
+         "hematology-referral", "bone-marrow-exam", "rheumatology-referral", "g-csf", "neutropenic-precautions",
+         "antimicrobial-prophylaxis", "supplement", "immunosuppression", "treat-infection", "remove-exposure",
+         "transplant-evaluation", "monitoring", "reassurance"}
+CATEGORIES = {"drug", "marrow", "autoimmune", "infection", "nutritional", "toxic", "congenital", "constitutional",
+              "hypersplenism", "spurious", "other"}
+KEY_ORDER = ("id", "source", "patient", "labs", "medications", "conditions", "findings", "expected", "filled_in",
+             "withheld_from_inputs", "notes")
+
+
+class BuildError(Exception):
+    pass
+
+
+def fail(vid, msg):
+    raise BuildError(f"{vid}: {msg}")
+
+
+def check(v):
+    vid, e = v["id"], v["expected"]
+    wbc, anc = presentation(v)
+    got = (grade(wbc, (4.0, 3.0, 2.0, 1.0)), grade(anc, (1.8, 1.5, 1.0, 0.5)))
+    if vid not in EXPECTED_GRADES:
+        fail(vid, "no stated grades in EXPECTED_GRADES")
+    if got != EXPECTED_GRADES[vid]:
+        fail(vid, f"stated grades {EXPECTED_GRADES[vid]} but day-0 values give {got} (WBC {wbc}, ANC {anc})")
+    for k in ("ctcae_wbc_grade", "ctcae_anc_grade"):
+        if k in e and e[k] != got[k == "ctcae_anc_grade"]:
+            fail(vid, f"{k} written in the record disagrees with the computed grade")
+    e["ctcae_wbc_grade"], e["ctcae_anc_grade"] = got
+    e["presentation_wbc_1e9_per_L"] = None if wbc is None else round(wbc, 5)
+    e["presentation_anc_1e9_per_L"] = None if anc is None else round(anc, 5)
+    e.setdefault("also_acceptable_in_top3", [])
+    if e["cause_category"] not in CATEGORIES:
+        fail(vid, f"unknown cause_category {e['cause_category']!r}")
+    if not isinstance(e["urgent"], bool):
+        fail(vid, "urgent must be true or false")
+    kw = e.get("cause_id_keywords")
+    if not kw or len(kw) > 3 or any(not isinstance(w, str) or w != w.lower() for w in kw):
+        fail(vid, "cause_id_keywords must be 1-3 lower-case strings")
+    if not e.get("must"):
+        fail(vid, "at least one structured 'must' entry is required")
+    for m in e["must"] + e["must_not"]:
+        if set(m) != {"phrase", "kinds", "target"} or not m["phrase"] or not m["kinds"]:
+            fail(vid, f"malformed must/must_not entry {m}")
+        bad = set(m["kinds"]) - KINDS
+        if bad:
+            fail(vid, f"unknown kinds {bad}")
+        if m["target"] is not None and (not isinstance(m["target"], str) or m["target"] != m["target"].lower()):
+            fail(vid, f"target must be null or lower case: {m['target']!r}")
+    for r in v["labs"]:
+        if r["code"] in ("6690-2", "751-8", "731-0", "742-7") and r["unit"] not in FACTOR:
+            fail(vid, f"count with unknown unit {r['unit']!r}")
+        if not r["unit"] or not r["name"]:
+            fail(vid, f"lab row without unit or name: {r}")
+    if any(m["start_day"] is not None and m["stop_day"] is not None and m["stop_day"] < m["start_day"]
+           for m in v["medications"]):
+        fail(vid, "medication stops before it starts")
+    if v["patient"]["pregnant"] and v["patient"]["sex"] != "female":
+        fail(vid, "pregnant but not female")
+    for k in ("filled_in", "withheld_from_inputs"):
+        v.setdefault(k, [])
+    ordered = {k: v[k] for k in KEY_ORDER}
+    v.clear()
+    v.update(ordered)
+
+
+def main():
+    ids = [v["id"] for v in V]
+    if len(ids) != len(set(ids)):
+        raise BuildError("duplicate ids")
+    if ids != [f"OWN-{i:03d}" for i in range(1, len(ids) + 1)]:
+        raise BuildError("ids must run OWN-001, OWN-002, ... without gaps")
+    extra = set(EXPECTED_GRADES) - set(ids)
+    if extra:
+        raise BuildError(f"EXPECTED_GRADES has ids without a record: {sorted(extra)}")
+    for v in V:
+        check(v)
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vignettes.json")
+    with open(out, "w") as f:
+        json.dump(V, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    print(f"{len(V)} vignettes written to {out}; every stated CTCAE grade matches the day-0 values")
+    for v in V:
+        e = v["expected"]
+        print(f"  {v['id']} {e['cause_category']:<14} urgent={e['urgent']!s:<5} wbc_g={e['ctcae_wbc_grade']} "
+              f"anc_g={e['ctcae_anc_grade']}  {e['cause']}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BuildError as err:
+        print(f"BUILD FAILED: {err}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,392 @@
+//! What an assessment says: counts, grades, pattern, causes, recommendations and warnings.
+//!
+//! These are plain domain types; `leuko-api` turns them into the documented JSON contract.
+
+use chrono::{DateTime, Utc};
+
+use crate::analyte::Analyte;
+use crate::kb::{Citation, CtcaeVersion, Population, Sex, Verification};
+use crate::record::ResultStatus;
+
+/// The result of [`assess`](crate::assess).
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    /// "Now" for this assessment; nothing dated later was used.
+    pub as_of: DateTime<Utc>,
+    /// Knowledge-base version used.
+    pub kb_version: String,
+    /// Patient summary.
+    pub patient: PatientSummary,
+    /// Latest counts used for grading.
+    pub counts: Counts,
+    /// Grades.
+    pub grades: Grades,
+    /// Pattern of the cytopenia.
+    pub pattern: Pattern,
+    /// Whether the case needs action within the hour (febrile neutropenia, sepsis, …).
+    pub urgent: bool,
+    /// Ranked causes.
+    pub causes: Vec<CauseCandidate>,
+    /// Recommendations, most urgent first.
+    pub recommendations: Vec<Recommendation>,
+    /// Data-quality and spurious-result flags and other warnings.
+    pub warnings: Vec<DataQualityFlag>,
+    /// Every normalised result up to `as_of`, in time order (the series for trends).
+    pub results: Vec<LabResult>,
+    /// What the input held and what was left out.
+    pub input: InputSummary,
+}
+
+/// Age band used for reference intervals and wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgeBand {
+    /// Under 28 days.
+    Neonate,
+    /// 28 days to under 1 year.
+    Infant,
+    /// 1 to under 18 years.
+    Child,
+    /// 18 years and over.
+    Adult,
+    /// Birth date not recorded.
+    Unknown,
+}
+
+impl AgeBand {
+    /// Word used in the output.
+    pub fn id(self) -> &'static str {
+        match self {
+            AgeBand::Neonate => "neonate",
+            AgeBand::Infant => "infant",
+            AgeBand::Child => "child",
+            AgeBand::Adult => "adult",
+            AgeBand::Unknown => "unknown",
+        }
+    }
+}
+
+/// Who the patient is, as far as interpretation needs.
+#[derive(Debug, Clone)]
+pub struct PatientSummary {
+    /// Patient id in the source.
+    pub id: Option<String>,
+    /// Age at `as_of`, in years.
+    pub age_years: Option<f64>,
+    /// Age band.
+    pub age_band: AgeBand,
+    /// Sex.
+    pub sex: Sex,
+    /// Pregnant at `as_of` (from conditions or observations).
+    pub pregnant: bool,
+    /// Documented Duffy-null status.
+    pub duffy_null: bool,
+    /// Where the Duffy-null status was read (observation or condition id).
+    pub duffy_null_evidence: Option<String>,
+    /// Ancestry as recorded (text).
+    pub ancestry: Vec<String>,
+}
+
+/// How a count was obtained.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// Reported by the laboratory as an absolute value.
+    Reported {
+        /// Observation id.
+        observation: String,
+    },
+    /// Computed from a WBC and percentages of the same specimen.
+    Derived {
+        /// The observations used (WBC first).
+        from: Vec<String>,
+        /// The formula in words, e.g. `WBC x (segmented % + band %) / 100`.
+        formula: String,
+    },
+}
+
+impl Origin {
+    /// The observation ids behind this value.
+    pub fn observations(&self) -> Vec<&str> {
+        match self {
+            Origin::Reported { observation } => vec![observation.as_str()],
+            Origin::Derived { from, .. } => from.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// A normalised result in the analyte's canonical unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabResult {
+    /// Analyte.
+    pub analyte: Analyte,
+    /// Value in the canonical unit (counts 10^9/L).
+    pub value: f64,
+    /// Canonical unit.
+    pub unit: String,
+    /// Specimen time.
+    pub time: DateTime<Utc>,
+    /// How the value was obtained.
+    pub origin: Origin,
+    /// Laboratory reference interval on the result, converted (low, high).
+    pub lab_reference: Option<(Option<f64>, Option<f64>)>,
+    /// Status.
+    pub status: ResultStatus,
+    /// Position in the input, for stable tie-breaks.
+    pub order: usize,
+    /// Preferred over other results of the same analyte and time (e.g. NRBC-corrected WBC).
+    pub preferred: bool,
+}
+
+/// Where a reference interval came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IntervalOrigin {
+    /// The laboratory's range on the result (wins when present).
+    Laboratory,
+    /// The site's configured interval ([`AssessConfig::site_intervals`](crate::AssessConfig)).
+    Site,
+    /// The knowledge base.
+    KnowledgeBase {
+        /// Population of the interval.
+        population: Population,
+        /// Source.
+        citation: Citation,
+        /// Verification status.
+        verification: Verification,
+    },
+}
+
+/// A reference interval applied to a count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppliedInterval {
+    /// Lower limit of normal.
+    pub low: Option<f64>,
+    /// Upper limit.
+    pub high: Option<f64>,
+    /// Origin.
+    pub origin: IntervalOrigin,
+}
+
+/// One count used for grading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Count {
+    /// The result.
+    pub result: LabResult,
+    /// The reference interval that applies.
+    pub interval: Option<AppliedInterval>,
+}
+
+impl Count {
+    /// Whether the value is below the lower limit of the applicable interval.
+    pub fn below_reference(&self) -> Option<bool> {
+        let low = self.interval.as_ref()?.low?;
+        Some(self.result.value < low)
+    }
+}
+
+/// The latest counts at `as_of`.
+#[derive(Debug, Clone, Default)]
+pub struct Counts {
+    /// White blood cells.
+    pub wbc: Option<Count>,
+    /// Absolute neutrophil count.
+    pub anc: Option<Count>,
+    /// Absolute lymphocyte count.
+    pub alc: Option<Count>,
+    /// Absolute monocyte count.
+    pub monocytes: Option<Count>,
+    /// Haemoglobin (g/dL).
+    pub hemoglobin: Option<Count>,
+    /// Platelets.
+    pub platelets: Option<Count>,
+}
+
+/// A CTCAE grade with how it was reached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CtcaeGrade {
+    /// CTCAE version.
+    pub version: CtcaeVersion,
+    /// Grade 0-4.
+    pub grade: u8,
+    /// The LLN used for grade 1, if any.
+    pub lln: Option<f64>,
+    /// False when grade 1 could not be assessed because the LLN was unknown.
+    pub grade_1_assessable: bool,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// Neutropenia severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Not neutropenic.
+    None,
+    /// Mild.
+    Mild,
+    /// Moderate.
+    Moderate,
+    /// Severe.
+    Severe,
+    /// Profound.
+    Profound,
+}
+
+impl Severity {
+    /// The contract word.
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::None => "none",
+            Severity::Mild => "mild",
+            Severity::Moderate => "moderate",
+            Severity::Severe => "severe",
+            Severity::Profound => "profound",
+        }
+    }
+}
+
+/// Grades of each count.
+#[derive(Debug, Clone, Default)]
+pub struct Grades {
+    /// WBC, CTCAE v5.0.
+    pub wbc: Option<CtcaeGrade>,
+    /// ANC, CTCAE v5.0.
+    pub anc: Option<CtcaeGrade>,
+    /// ANC, CTCAE v6.0.
+    pub anc_v6: Option<CtcaeGrade>,
+    /// ANC severity word.
+    pub anc_severity: Option<Severity>,
+    /// ANC below the agranulocytosis threshold.
+    pub agranulocytosis: Option<bool>,
+    /// ALC, CTCAE v5.0.
+    pub alc: Option<CtcaeGrade>,
+}
+
+/// The pattern of cytopenia.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pattern {
+    /// No leukopenia.
+    None,
+    /// Neutropenia with normal lymphocytes, haemoglobin and platelets.
+    IsolatedNeutropenia,
+    /// Lymphopenia with normal neutrophils, haemoglobin and platelets.
+    IsolatedLymphopenia,
+    /// Low WBC with both neutropenia and lymphopenia.
+    NeutropeniaAndLymphopenia,
+    /// Low WBC without a differential to say which cells are low.
+    LeukopeniaUndifferentiated,
+    /// Low WBC while neither neutrophils nor lymphocytes are below range.
+    LeukopeniaOther,
+    /// White cells and one other lineage low.
+    Bicytopenia,
+    /// White cells, haemoglobin and platelets low.
+    Pancytopenia,
+}
+
+impl Pattern {
+    /// The contract word.
+    pub fn id(self) -> &'static str {
+        match self {
+            Pattern::None => "none",
+            Pattern::IsolatedNeutropenia => "isolated-neutropenia",
+            Pattern::IsolatedLymphopenia => "isolated-lymphopenia",
+            Pattern::NeutropeniaAndLymphopenia => "neutropenia-and-lymphopenia",
+            Pattern::LeukopeniaUndifferentiated => "leukopenia-undifferentiated",
+            Pattern::LeukopeniaOther => "leukopenia-other",
+            Pattern::Bicytopenia => "bicytopenia",
+            Pattern::Pancytopenia => "pancytopenia",
+        }
+    }
+}
+
+/// A ranked cause (filled by the causes module).
+#[derive(Debug, Clone)]
+pub struct CauseCandidate {
+    /// Cause id (drug causes: `drug:<drug id>`).
+    pub id: String,
+    /// Category word.
+    pub category: String,
+    /// Label.
+    pub label: String,
+    /// Posterior probability (normalised over the candidates).
+    pub probability: f64,
+    /// Evidence for and against.
+    pub evidence: Vec<Evidence>,
+}
+
+/// One piece of evidence about a cause.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// What was found (or not found).
+    pub finding: String,
+    /// `for` or `against`.
+    pub supports: bool,
+    /// Likelihood ratio applied.
+    pub weight: f64,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// Urgency of a recommendation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Urgency {
+    /// Within the hour.
+    Immediate,
+    /// Within 24 hours.
+    Urgent,
+    /// Routine.
+    Routine,
+}
+
+impl Urgency {
+    /// The contract word.
+    pub fn id(self) -> &'static str {
+        match self {
+            Urgency::Immediate => "immediate",
+            Urgency::Urgent => "urgent",
+            Urgency::Routine => "routine",
+        }
+    }
+}
+
+/// A recommendation.
+#[derive(Debug, Clone)]
+pub struct Recommendation {
+    /// Kind word of the contract (`order-test`, `stop-drug`, …).
+    pub kind: String,
+    /// Drug, test or nutrient.
+    pub target: Option<String>,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// Plain-language text.
+    pub text: String,
+    /// Which facts of this patient triggered it.
+    pub rationale: String,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// A data-quality, spurious-result or interpretation warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataQualityFlag {
+    /// Stable code (documented in docs/assessment.md).
+    pub code: &'static str,
+    /// What was found and what was done about it.
+    pub message: String,
+    /// The observation (or other resource) concerned.
+    pub subject: Option<String>,
+}
+
+/// What the input held.
+#[derive(Debug, Clone, Default)]
+pub struct InputSummary {
+    /// Observations read.
+    pub observations: usize,
+    /// Observations recognised as one of leuko's analytes.
+    pub observations_recognised: usize,
+    /// Observations dated after `as_of` and left out.
+    pub after_as_of: usize,
+    /// Drug exposures read.
+    pub medications: usize,
+    /// Conditions read.
+    pub conditions: usize,
+    /// Procedures read.
+    pub procedures: usize,
+}

@@ -1,0 +1,1136 @@
+//! Validation of the raw knowledge-base files into a [`KnowledgeBase`].
+//!
+//! Every check pushes a located [`KbError`] and carries on, so that one `leuko kb check` run lists
+//! every problem. Checks: known file names, TOML syntax and field types, unique ids, every source
+//! id registered, codes well-formed (LOINC check digit, ATC shape, ICD-10 shape, digits for
+//! SNOMED CT and RxNorm), no dangling references, numbers in range and ordered.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+
+use super::raw::{self, SourceRef};
+use super::{
+    AnalyteDef, CauseDef, Citation, CtcaeTerm, CtcaeVersion, Cutoff, Cytopenias, DrugDef,
+    EntrySnippet, EvidenceDef, FindingDef, IntervalDef, KbError, KbErrors, KbFile, KbNote,
+    KnowledgeBase, LabRule, LoincDef, PatientStatusDefs, Population, Reinterpret, RemarkDef,
+    SeverityBand, Sex, Source, TestDef, UnitDef, Verification,
+};
+use crate::analyte::{Analyte, Property};
+use crate::text::fold;
+
+/// Category words of the output contract.
+pub(crate) const CATEGORIES: [&str; 11] = [
+    "drug",
+    "marrow",
+    "autoimmune",
+    "infection",
+    "nutritional",
+    "toxic",
+    "congenital",
+    "constitutional",
+    "hypersplenism",
+    "spurious",
+    "other",
+];
+const PRIORS: [&str; 5] = ["very-common", "common", "uncommon", "rare", "very-rare"];
+const STRENGTHS: [&str; 4] = ["very-strong", "strong", "moderate", "weak"];
+const DRUG_CLASSES: [&str; 21] = [
+    "chemotherapy",
+    "targeted-antineoplastic",
+    "immunosuppressant",
+    "antimetabolite",
+    "biologic",
+    "antipsychotic",
+    "antidepressant",
+    "anticonvulsant",
+    "antithyroid",
+    "antibiotic",
+    "antiviral",
+    "antifungal",
+    "antiparasitic",
+    "analgesic",
+    "nsaid",
+    "antiarrhythmic",
+    "cardiovascular",
+    "antiplatelet",
+    "dmard",
+    "chelator",
+    "other",
+];
+const ASSOCIATIONS: [&str; 4] = ["strong", "moderate", "weak", "uncertain"];
+const EVIDENCE_CODES: [&str; 5] = ["CC", "SR", "L", "Lab", "Pred"];
+const LINEAGES: [&str; 5] = ["neutrophils", "lymphocytes", "red-cells", "platelets", "monocytes"];
+/// Finding ids the engine derives itself; the KB may refer to them but not define them.
+pub(crate) const DERIVED_FINDINGS: [&str; 18] = [
+    "pattern-isolated-neutropenia",
+    "pattern-isolated-lymphopenia",
+    "pattern-neutropenia-lymphopenia",
+    "pattern-bicytopenia",
+    "pattern-pancytopenia",
+    "anc-below-0.5",
+    "anc-below-0.1",
+    "chronic-over-3-months",
+    "acute-drop",
+    "age-under-1",
+    "age-under-18",
+    "age-over-65",
+    "female",
+    "male",
+    "pregnant",
+    "duffy-null",
+    "fever",
+    "on-chemotherapy",
+];
+
+/// Folds a unit spelling for lookup: lower case, no spaces, µ/μ → u, superscripts to digits,
+/// × → x, ^ → *, and a leading "x" dropped.
+pub fn fold_unit(spelling: &str) -> String {
+    let mut out = String::with_capacity(spelling.len());
+    for ch in spelling.trim().chars() {
+        match ch {
+            ' ' | '\t' => {}
+            'µ' | 'μ' => out.push('u'),
+            '³' => out.push('3'),
+            '⁹' => out.push('9'),
+            '×' => out.push('x'),
+            '^' => out.push('*'),
+            _ => out.extend(ch.to_lowercase()),
+        }
+    }
+    match out.strip_prefix('x') {
+        Some(rest) if rest.starts_with("10") => rest.to_owned(),
+        _ => out,
+    }
+}
+
+/// Whether a LOINC code has the form `digits-checkdigit` with a correct mod-10 check digit.
+pub(crate) fn loinc_is_valid(code: &str) -> bool {
+    let Some((number, check)) = code.split_once('-') else { return false };
+    if number.is_empty()
+        || number.len() > 7
+        || check.len() != 1
+        || !number.bytes().all(|b| b.is_ascii_digit())
+    {
+        return false;
+    }
+    let Some(check) = check.chars().next().and_then(|c| c.to_digit(10)) else { return false };
+    let mut sum = 0;
+    for (position, digit) in number.bytes().rev().map(|b| u32::from(b - b'0')).enumerate() {
+        sum += if position % 2 == 0 {
+            let doubled = digit * 2;
+            doubled / 10 + doubled % 10
+        } else {
+            digit
+        };
+    }
+    (10 - sum % 10) % 10 == check
+}
+
+fn atc_is_valid(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    let shape = [b'A', b'9', b'9', b'A', b'A', b'9', b'9'];
+    matches!(bytes.len(), 1 | 3 | 4 | 5 | 7)
+        && bytes.iter().zip(shape).all(|(&b, kind)| {
+            if kind == b'A' { b.is_ascii_uppercase() } else { b.is_ascii_digit() }
+        })
+}
+
+fn icd10_is_valid(code: &str) -> bool {
+    let compact: String = code.chars().filter(|&c| c != '.').collect();
+    let mut chars = compact.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && compact.len() <= 8
+        && chars.all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+}
+
+fn digits_only(code: &str, min: usize, max: usize) -> bool {
+    (min..=max).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+struct Builder<'a> {
+    errors: Vec<KbError>,
+    notes: Vec<KbNote>,
+    entries: BTreeMap<String, Vec<EntrySnippet>>,
+    /// Source references to check once every source file is read: (file, line, id).
+    pending_sources: Vec<(String, usize, String)>,
+    file: &'a str,
+    text: &'a str,
+}
+
+impl<'a> Builder<'a> {
+    fn at(&mut self, file: &'a str, text: &'a str) {
+        self.file = file;
+        self.text = text;
+    }
+
+    fn error(&mut self, line: usize, message: impl Into<String>) {
+        self.errors.push(KbError { file: self.file.to_owned(), line, message: message.into() });
+    }
+
+    fn note(&mut self, line: usize, message: impl Into<String>) {
+        self.notes.push(KbNote { file: self.file.to_owned(), line, message: message.into() });
+    }
+
+    fn parse<T: DeserializeOwned>(&mut self) -> Option<T> {
+        match toml::from_str::<T>(self.text) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                let line = error.span().map_or(1, |span| line_of(self.text, span.start));
+                let message = error.message().to_owned();
+                self.error(line, format!("cannot read file: {message}"));
+                None
+            }
+        }
+    }
+
+    fn line<T>(&self, spanned: &Spanned<T>) -> usize {
+        line_of(self.text, spanned.span().start)
+    }
+
+    fn register(&mut self, id: &str, kind: &'static str, spanned_line: usize, span: std::ops::Range<usize>) {
+        let snippet = self.text.get(span).unwrap_or_default().to_owned();
+        self.entries.entry(id.to_owned()).or_default().push(EntrySnippet {
+            kind,
+            file: self.file.to_owned(),
+            line: spanned_line,
+            text: snippet,
+        });
+    }
+
+    fn citation(&mut self, line: usize, source: &SourceRef) -> Citation {
+        let ids = source.ids();
+        if ids.is_empty() {
+            self.error(line, "`source` is empty: name a source id or \"uncited\"");
+        }
+        for id in &ids {
+            if id != "uncited" {
+                self.pending_sources.push((self.file.to_owned(), line, id.clone()));
+            }
+        }
+        Citation::new(ids)
+    }
+
+    fn verification(&mut self, line: usize, status: Option<&str>, what: &str) -> Verification {
+        match status {
+            None | Some("V") => Verification::Verified,
+            Some("P") => Verification::Partial,
+            Some("U") => {
+                self.note(line, format!("{what} is unverified (status U): check it against the primary source"));
+                Verification::Unverified
+            }
+            Some(other) => {
+                self.error(line, format!("`status` must be \"V\", \"P\" or \"U\", found {other:?}"));
+                Verification::Unverified
+            }
+        }
+    }
+
+    fn analyte(&mut self, line: usize, id: &str) -> Option<Analyte> {
+        let analyte = Analyte::from_id(id);
+        if analyte.is_none() {
+            self.error(line, format!("unknown analyte {id:?}"));
+        }
+        analyte
+    }
+}
+
+#[derive(Default)]
+struct Parts {
+    version: Option<String>,
+    sources: BTreeMap<String, Source>,
+    analytes: BTreeMap<Analyte, AnalyteDef>,
+    loinc: BTreeMap<String, LoincDef>,
+    panels: BTreeSet<String>,
+    analyte_text: BTreeMap<String, (Analyte, Option<Property>)>,
+    units: BTreeMap<(String, String), UnitDef>,
+    intervals: Vec<IntervalDef>,
+    ctcae: Vec<CtcaeTerm>,
+    severity: Vec<SeverityBand>,
+    agranulocytosis: Option<Cutoff>,
+    chronic_days: Option<Cutoff>,
+    cytopenias: Option<Cytopenias>,
+    remarks: Vec<RemarkDef>,
+    patient_status: Option<PatientStatusDefs>,
+    drugs: Vec<(usize, String, DrugDef)>,
+    findings: Vec<(usize, String, FindingDef)>,
+    causes: Vec<(usize, String, CauseDef)>,
+    differential_max: Option<Cutoff>,
+    pending_labs: Vec<(String, usize, String, raw::RawLabRule)>,
+    seen_files: BTreeSet<&'static str>,
+}
+
+pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
+    let mut builder = Builder {
+        errors: Vec::new(),
+        notes: Vec::new(),
+        entries: BTreeMap::new(),
+        pending_sources: Vec::new(),
+        file: "",
+        text: "",
+    };
+    let mut parts = Parts::default();
+
+    // Sources first, so that duplicates are reported in file order.
+    let mut ordered: Vec<&KbFile<'_>> = files.iter().collect();
+    ordered.sort_by_key(|file| (!file.path.starts_with("sources/"), file.path));
+
+    for file in ordered {
+        builder.at(file.path, file.text);
+        read_file(&mut builder, &mut parts, file.path);
+    }
+
+    builder.file = "";
+    for required in [
+        "VERSION",
+        "terminology/analytes.toml",
+        "terminology/units.toml",
+        "terminology/specimen-remarks.toml",
+        "terminology/patient-status.toml",
+        "reference-ranges.toml",
+        "grading/ctcae.toml",
+        "grading/severity.toml",
+        "grading/cytopenias.toml",
+    ] {
+        if !parts.seen_files.contains(required) {
+            builder.errors.push(KbError {
+                file: required.to_owned(),
+                line: 1,
+                message: "required file is missing".to_owned(),
+            });
+        }
+    }
+
+    check_cross_references(&mut builder, &mut parts);
+
+    for (file, line, id) in std::mem::take(&mut builder.pending_sources) {
+        if !parts.sources.contains_key(&id) {
+            builder.errors.push(KbError {
+                file,
+                line,
+                message: format!("source {id:?} is not registered in kb/sources/"),
+            });
+        }
+    }
+
+    for analyte in Analyte::ALL {
+        if !parts.analytes.contains_key(&analyte) && parts.seen_files.contains("terminology/analytes.toml") {
+            builder.errors.push(KbError {
+                file: "terminology/analytes.toml".to_owned(),
+                line: 1,
+                message: format!("analyte {:?} is not defined", analyte.id()),
+            });
+        }
+    }
+    for ctcae_need in [(CtcaeVersion::V5, Analyte::Wbc), (CtcaeVersion::V5, Analyte::Anc), (CtcaeVersion::V5, Analyte::Alc), (CtcaeVersion::V6, Analyte::Anc)] {
+        if parts.seen_files.contains("grading/ctcae.toml")
+            && !parts.ctcae.iter().any(|term| (term.version, term.analyte) == ctcae_need)
+        {
+            builder.errors.push(KbError {
+                file: "grading/ctcae.toml".to_owned(),
+                line: 1,
+                message: format!("no CTCAE {:?} term for {}", ctcae_need.0, ctcae_need.1),
+            });
+        }
+    }
+
+    let errors = builder.errors;
+    match (
+        errors.is_empty(),
+        parts.version,
+        parts.agranulocytosis,
+        parts.chronic_days,
+        parts.cytopenias,
+        parts.patient_status,
+        parts.differential_max,
+    ) {
+        (
+            true,
+            Some(version),
+            Some(agranulocytosis),
+            Some(chronic_days),
+            Some(cytopenias),
+            Some(patient_status),
+            Some(differential_max),
+        ) => {
+            let mut severity = parts.severity;
+            severity.sort_by(|a, b| a.below.total_cmp(&b.below));
+            Ok(KnowledgeBase {
+                version,
+                sources: parts.sources,
+                analytes: Analyte::ALL.iter().filter_map(|a| parts.analytes.remove(a)).collect(),
+                loinc: parts.loinc,
+                panels: parts.panels,
+                analyte_text: parts.analyte_text,
+                units: parts.units,
+                intervals: parts.intervals,
+                ctcae: parts.ctcae,
+                severity,
+                agranulocytosis,
+                chronic_days,
+                cytopenias,
+                differential_max,
+                remarks: parts.remarks,
+                patient_status,
+                drugs: parts.drugs.into_iter().map(|(_, _, drug)| drug).collect(),
+                findings: parts.findings.into_iter().map(|(_, _, finding)| finding).collect(),
+                causes: parts.causes.into_iter().map(|(_, _, cause)| cause).collect(),
+                entries: builder.entries,
+                notes: builder.notes,
+            })
+        }
+        _ => {
+            let mut errors = errors;
+            if errors.is_empty() {
+                errors.push(KbError {
+                    file: "VERSION".to_owned(),
+                    line: 1,
+                    message: "knowledge base incomplete".to_owned(),
+                });
+            }
+            Err(KbErrors(errors))
+        }
+    }
+}
+
+fn read_file(builder: &mut Builder<'_>, parts: &mut Parts, path: &str) {
+    let known: &'static str = match path {
+        "VERSION" => "VERSION",
+        "terminology/analytes.toml" => "terminology/analytes.toml",
+        "terminology/units.toml" => "terminology/units.toml",
+        "terminology/specimen-remarks.toml" => "terminology/specimen-remarks.toml",
+        "terminology/patient-status.toml" => "terminology/patient-status.toml",
+        "reference-ranges.toml" => "reference-ranges.toml",
+        "grading/ctcae.toml" => "grading/ctcae.toml",
+        "grading/severity.toml" => "grading/severity.toml",
+        "grading/cytopenias.toml" => "grading/cytopenias.toml",
+        _ if path.ends_with(".md") => return,
+        _ if path.starts_with("sources/") && path.ends_with(".toml") => "sources/",
+        _ if path.starts_with("drugs/") && path.ends_with(".toml") => "drugs/",
+        _ if path.starts_with("findings/") && path.ends_with(".toml") => "findings/",
+        _ if path.starts_with("causes/") && path.ends_with(".toml") => "causes/",
+        _ => {
+            builder.error(1, "file is not part of the knowledge-base layout (see kb/README.md)");
+            return;
+        }
+    };
+    parts.seen_files.insert(known);
+    match known {
+        "VERSION" => read_version(builder, parts),
+        "sources/" => read_sources(builder, parts),
+        "terminology/analytes.toml" => read_analytes(builder, parts),
+        "terminology/units.toml" => read_units(builder, parts),
+        "terminology/specimen-remarks.toml" => read_remarks(builder, parts),
+        "terminology/patient-status.toml" => read_patient_status(builder, parts),
+        "reference-ranges.toml" => read_intervals(builder, parts),
+        "grading/ctcae.toml" => read_ctcae(builder, parts),
+        "grading/severity.toml" => read_severity(builder, parts),
+        "grading/cytopenias.toml" => read_cytopenias(builder, parts),
+        "drugs/" => read_drugs(builder, parts),
+        "findings/" => read_findings(builder, parts),
+        _ => read_causes(builder, parts),
+    }
+}
+
+fn read_version(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let version = builder.text.trim();
+    let valid = version.split('.').count() == 2 && version.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if valid {
+        parts.version = Some(version.to_owned());
+    } else {
+        builder.error(1, format!("VERSION must look like 2026.1, found {version:?}"));
+    }
+}
+
+fn read_sources(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::SourcesFile>() else { return };
+    for spanned in file.source {
+        let line = builder.line(&spanned);
+        let span = spanned.span();
+        let source = spanned.into_inner();
+        if source.id.is_empty() || source.id == "uncited" {
+            builder.error(line, format!("source id {:?} is reserved or empty", source.id));
+            continue;
+        }
+        if source.title.trim().is_empty() {
+            builder.error(line, format!("source {:?} has an empty title", source.id));
+        }
+        if parts.sources.contains_key(&source.id) {
+            builder.error(line, format!("source id {:?} is defined twice", source.id));
+            continue;
+        }
+        builder.register(&source.id, "source", line, span);
+        let _ = (&source.locator, &source.note);
+        parts.sources.insert(
+            source.id.clone(),
+            Source {
+                id: source.id,
+                title: source.title,
+                publisher: source.publisher,
+                year: source.year,
+                url: source.url,
+                doi: source.doi,
+            },
+        );
+    }
+}
+
+fn read_analytes(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::AnalytesFile>() else { return };
+    for spanned in file.analyte {
+        let line = builder.line(&spanned);
+        let span = spanned.span();
+        let raw = spanned.into_inner();
+        let Some(analyte) = builder.analyte(line, &raw.id) else { continue };
+        if parts.analytes.contains_key(&analyte) {
+            builder.error(line, format!("analyte {:?} is defined twice", raw.id));
+            continue;
+        }
+        builder.register(&raw.id, "analyte", line, span);
+        let _ = &raw.note;
+        builder.citation(line, &raw.source);
+        let reinterpret = raw.reinterpret_above.as_ref().map(|guard| {
+            if guard.value <= 0.0 || guard.factor <= 0.0 {
+                builder.error(line, "`reinterpret_above` needs a positive value and factor");
+            }
+            let _ = &guard.note;
+            Reinterpret { value: guard.value, factor: guard.factor, citation: builder.citation(line, &guard.source) }
+        });
+        for (phrases, property) in [(&raw.text, None), (&raw.text_fraction, Some(Property::Fraction))] {
+            for phrase in phrases {
+                let key = fold(phrase);
+                if let Some((other, _)) = parts.analyte_text.insert(key.clone(), (analyte, property)) {
+                    builder.error(line, format!("text {key:?} names both {other} and {analyte}"));
+                }
+            }
+        }
+        for loinc in &raw.loinc {
+            if !loinc_is_valid(&loinc.code) {
+                builder.error(line, format!("LOINC code {:?} is malformed or fails its check digit", loinc.code));
+            }
+            let Some(property) = Property::from_id(&loinc.property) else {
+                builder.error(line, format!("LOINC {}: property must be count, fraction or level, found {:?}", loinc.code, loinc.property));
+                continue;
+            };
+            builder.verification(line, loinc.status.as_deref(), &format!("LOINC {}", loinc.code));
+            let citation = builder.citation(line, &loinc.source);
+            let _ = &loinc.note;
+            // The LOINC long name also identifies the analyte when an observation carries text only.
+            parts.analyte_text.entry(fold(&loinc.name)).or_insert((analyte, Some(property)));
+            let def = LoincDef {
+                code: loinc.code.clone(),
+                analyte,
+                property,
+                name: loinc.name.clone(),
+                preferred: loinc.preferred,
+                citation,
+            };
+            if parts.loinc.insert(loinc.code.clone(), def).is_some() {
+                builder.error(line, format!("LOINC code {} is mapped twice", loinc.code));
+            }
+        }
+        parts.analytes.insert(
+            analyte,
+            AnalyteDef {
+                analyte,
+                label: raw.label,
+                canonical_unit: raw.canonical_unit,
+                unit_table: raw.unit_table,
+                reinterpret_above: reinterpret,
+            },
+        );
+    }
+    for spanned in file.panel {
+        let line = builder.line(&spanned);
+        let panel = spanned.into_inner();
+        if !loinc_is_valid(&panel.code) {
+            builder.error(line, format!("LOINC code {:?} is malformed or fails its check digit", panel.code));
+        }
+        builder.verification(line, panel.status.as_deref(), &format!("panel {}", panel.code));
+        builder.citation(line, &panel.source);
+        let _ = &panel.name;
+        parts.panels.insert(panel.code);
+    }
+    let line = builder.line(&file.differential);
+    let differential = file.differential.into_inner();
+    if differential.max_sum_percent <= 100.0 {
+        builder.error(line, "differential.max_sum_percent must be above 100");
+    }
+    let _ = &differential.note;
+    parts.differential_max = Some(Cutoff { value: differential.max_sum_percent, citation: builder.citation(line, &differential.source) });
+}
+
+fn read_units(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::UnitsFile>() else { return };
+    for spanned in file.unit {
+        let line = builder.line(&spanned);
+        let unit = spanned.into_inner();
+        if !(unit.factor.is_finite() && unit.factor > 0.0) || !unit.offset.is_finite() {
+            builder.error(line, format!("unit factor must be positive and finite, found {}", unit.factor));
+            continue;
+        }
+        builder.verification(line, unit.status.as_deref(), &format!("unit {:?}", unit.spellings.first()));
+        let citation = builder.citation(line, &unit.source);
+        let _ = &unit.note;
+        for spelling in &unit.spellings {
+            let key = (unit.table.clone(), fold_unit(spelling));
+            let def = UnitDef { factor: unit.factor, offset: unit.offset, citation: citation.clone() };
+            if let Some(previous) = parts.units.get(&key) {
+                if (previous.factor - def.factor).abs() > f64::EPSILON * previous.factor.abs() || previous.offset != def.offset {
+                    builder.error(line, format!("unit {spelling:?} in table {:?} has two different conversions", unit.table));
+                }
+                continue;
+            }
+            parts.units.insert(key, def);
+        }
+    }
+}
+
+fn read_remarks(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::RemarksFile>() else { return };
+    for spanned in file.remark {
+        let line = builder.line(&spanned);
+        let remark = spanned.into_inner();
+        builder.verification(line, remark.status.as_deref(), &format!("specimen remark {:?}", remark.kind));
+        let citation = builder.citation(line, &remark.source);
+        parts.remarks.push(RemarkDef {
+            kind: remark.kind,
+            phrases: remark.phrases.iter().map(|p| fold(p)).collect(),
+            citation,
+        });
+    }
+}
+
+fn read_patient_status(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::PatientStatusFile>() else { return };
+    let line = builder.line(&file.pregnancy);
+    let pregnancy = file.pregnancy.into_inner();
+    let pregnancy_citation = builder.citation(line, &pregnancy.source);
+    let _ = &pregnancy.note;
+    let line = builder.line(&file.duffy_null);
+    let duffy = file.duffy_null.into_inner();
+    let duffy_citation = builder.citation(line, &duffy.source);
+    let line = builder.line(&file.duffy_test_suggestion);
+    let suggestion = file.duffy_test_suggestion.into_inner();
+    let duffy_test_citation = builder.citation(line, &suggestion.source);
+    let _ = &suggestion.locator;
+    if suggestion.anc_at_least < 0.0 || suggestion.chronic_min_days < 0 {
+        builder.error(line, "duffy_test_suggestion values must not be negative");
+    }
+    let fold_all = |list: &[String]| list.iter().map(|s| fold(s)).collect::<Vec<_>>();
+    parts.patient_status = Some(PatientStatusDefs {
+        pregnancy_snomed: pregnancy.snomed.clone(),
+        pregnancy_icd10: pregnancy.icd10.iter().map(|c| c.replace('.', "").to_uppercase()).collect(),
+        pregnancy_text: fold_all(&pregnancy.text),
+        pregnancy_observation_loinc: pregnancy.observation_loinc.clone(),
+        pregnancy_observation_true: fold_all(&pregnancy.observation_values_true),
+        pregnancy_citation,
+        duffy_observation_text: fold_all(&duffy.observation_text),
+        duffy_phenotype_values: fold_all(&duffy.phenotype_values),
+        duffy_genotype_values: fold_all(&duffy.genotype_values),
+        duffy_condition_text: fold_all(&duffy.condition_text),
+        duffy_citation,
+        duffy_test_ancestry: fold_all(&suggestion.ancestry_text),
+        duffy_test_anc_at_least: suggestion.anc_at_least,
+        duffy_test_chronic_days: suggestion.chronic_min_days,
+        duffy_test_citation,
+    });
+}
+
+fn read_intervals(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::RangesFile>() else { return };
+    for spanned in file.interval {
+        let line = builder.line(&spanned);
+        let raw = spanned.into_inner();
+        let Some(analyte) = builder.analyte(line, &raw.analyte) else { continue };
+        let population = match raw.population.as_deref() {
+            None | Some("general") => Population::General,
+            Some("duffy-null") => Population::DuffyNull,
+            Some(other) => {
+                builder.error(line, format!("population must be \"general\" or \"duffy-null\", found {other:?}"));
+                continue;
+            }
+        };
+        let sex = match raw.sex.as_deref() {
+            None | Some("any") => None,
+            Some("female") => Some(Sex::Female),
+            Some("male") => Some(Sex::Male),
+            Some(other) => {
+                builder.error(line, format!("sex must be \"female\", \"male\" or \"any\", found {other:?}"));
+                continue;
+            }
+        };
+        if !(raw.age_years.min >= 0.0 && raw.age_years.min < raw.age_years.max) {
+            builder.error(line, format!("age band [{}, {}) is empty or negative", raw.age_years.min, raw.age_years.max));
+        }
+        match (raw.low, raw.high) {
+            (None, None) => builder.error(line, "interval has neither `low` nor `high`"),
+            (Some(low), Some(high)) if !(low >= 0.0 && low < high) => {
+                builder.error(line, format!("interval low {low} must be >= 0 and below high {high}"));
+            }
+            _ => {}
+        }
+        let verification = builder.verification(line, raw.status.as_deref(), &format!("{} interval", raw.analyte));
+        let citation = builder.citation(line, &raw.source);
+        let _ = (&raw.locator, &raw.note);
+        let overlapping = parts.intervals.iter().any(|other| {
+            other.analyte == analyte
+                && other.population == population
+                && other.sex == sex
+                && other.age_min_years < raw.age_years.max
+                && raw.age_years.min < other.age_max_years
+        });
+        if overlapping {
+            builder.error(line, format!("{} interval overlaps another for the same population and sex", raw.analyte));
+        }
+        parts.intervals.push(IntervalDef {
+            analyte,
+            population,
+            sex,
+            age_min_years: raw.age_years.min,
+            age_max_years: raw.age_years.max,
+            low: raw.low,
+            high: raw.high,
+            citation,
+            verification,
+        });
+    }
+}
+
+fn read_ctcae(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::CtcaeFile>() else { return };
+    for spanned in file.term {
+        let line = builder.line(&spanned);
+        let raw = spanned.into_inner();
+        let version = match raw.version.as_str() {
+            "5.0" => CtcaeVersion::V5,
+            "6.0" => CtcaeVersion::V6,
+            other => {
+                builder.error(line, format!("CTCAE version must be \"5.0\" or \"6.0\", found {other:?}"));
+                continue;
+            }
+        };
+        let Some(analyte) = builder.analyte(line, &raw.analyte) else { continue };
+        let mut thresholds: Vec<(u8, f64)> = raw.thresholds.iter().map(|t| (t.grade, t.below)).collect();
+        thresholds.sort_by_key(|&(grade, _)| grade);
+        let ordered = thresholds.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 > w[1].1);
+        let grades_ok = thresholds.iter().all(|&(grade, below)| (1..=4).contains(&grade) && below > 0.0);
+        if !ordered || !grades_ok || thresholds.is_empty() {
+            builder.error(line, "CTCAE thresholds must be grades 1-4, each lower than the one before");
+        }
+        if parts.ctcae.iter().any(|t| t.version == version && t.analyte == analyte) {
+            builder.error(line, format!("CTCAE {:?} term for {} defined twice", version, raw.analyte));
+        }
+        let citation = builder.citation(line, &raw.source);
+        let _ = &raw.locator;
+        parts.ctcae.push(CtcaeTerm {
+            version,
+            analyte,
+            term: raw.term,
+            grade_1_below_lln: raw.grade_1_below_lln,
+            thresholds,
+            citation,
+        });
+    }
+}
+
+fn read_severity(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::SeverityFile>() else { return };
+    for spanned in file.severity {
+        let line = builder.line(&spanned);
+        let raw = spanned.into_inner();
+        if !["mild", "moderate", "severe", "profound"].contains(&raw.word.as_str()) {
+            builder.error(line, format!("severity word must be mild, moderate, severe or profound, found {:?}", raw.word));
+        }
+        builder.verification(line, raw.status.as_deref(), &format!("severity {:?}", raw.word));
+        let citation = builder.citation(line, &raw.source);
+        let _ = &raw.locator;
+        parts.severity.push(SeverityBand { word: raw.word, below: raw.below, citation });
+    }
+    let line = builder.line(&file.agranulocytosis);
+    let agranulocytosis = file.agranulocytosis.into_inner();
+    parts.agranulocytosis =
+        Some(Cutoff { value: agranulocytosis.below, citation: builder.citation(line, &agranulocytosis.source) });
+    let line = builder.line(&file.chronic);
+    let chronic = file.chronic.into_inner();
+    builder.verification(line, chronic.status.as_deref(), "chronic neutropenia duration");
+    if chronic.min_days <= 0 {
+        builder.error(line, "chronic.min_days must be positive");
+    }
+    parts.chronic_days = Some(Cutoff { value: chronic.min_days as f64, citation: builder.citation(line, &chronic.source) });
+}
+
+fn read_cytopenias(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::CytopeniasFile>() else { return };
+    let cutoff = |builder: &mut Builder<'_>, spanned: Spanned<raw::RawLabCutoff>, expected: Analyte| {
+        let line = builder.line(&spanned);
+        let raw = spanned.into_inner();
+        if builder.analyte(line, &raw.analyte) != Some(expected) {
+            builder.error(line, format!("expected analyte {expected}, found {:?}", raw.analyte));
+        }
+        let _ = &raw.unit;
+        Cutoff { value: raw.below, citation: builder.citation(line, &raw.source) }
+    };
+    let anemia = cutoff(builder, file.anemia, Analyte::Hemoglobin);
+    let thrombocytopenia = cutoff(builder, file.thrombocytopenia, Analyte::Platelets);
+    let neutropenia = cutoff(builder, file.neutropenia, Analyte::Anc);
+    parts.cytopenias = Some(Cytopenias { anemia, thrombocytopenia, neutropenia });
+}
+
+fn read_drugs(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::DrugsFile>() else { return };
+    for spanned in file.drug {
+        let line = builder.line(&spanned);
+        let span = spanned.span();
+        let raw = spanned.into_inner();
+        if raw.id.is_empty() || raw.id != raw.id.to_lowercase() {
+            builder.error(line, format!("drug id {:?} must be lower case and not empty", raw.id));
+        }
+        if parts.drugs.iter().any(|(_, _, d)| d.id == raw.id) {
+            builder.error(line, format!("drug id {:?} is defined twice", raw.id));
+            continue;
+        }
+        if raw.names.is_empty() {
+            builder.error(line, format!("drug {:?} has no names", raw.id));
+        }
+        if !DRUG_CLASSES.contains(&raw.class.as_str()) {
+            builder.error(line, format!("drug {:?}: unknown class {:?}", raw.id, raw.class));
+        }
+        if !ASSOCIATIONS.contains(&raw.association.as_str()) {
+            builder.error(line, format!("drug {:?}: association must be one of {ASSOCIATIONS:?}, found {:?}", raw.id, raw.association));
+        }
+        for code in &raw.atc {
+            if !atc_is_valid(code) {
+                builder.error(line, format!("drug {:?}: ATC code {code:?} is malformed", raw.id));
+            }
+        }
+        for code in &raw.rxnorm {
+            if !digits_only(code, 1, 9) {
+                builder.error(line, format!("drug {:?}: RxNorm code {code:?} must be digits", raw.id));
+            }
+        }
+        for code in &raw.evidence {
+            if !EVIDENCE_CODES.contains(&code.as_str()) {
+                builder.error(line, format!("drug {:?}: evidence code {code:?} is not one of {EVIDENCE_CODES:?}", raw.id));
+            }
+        }
+        if let Some(latency) = raw.latency_days {
+            let values: Vec<i64> = [latency.min, latency.typical, latency.max].into_iter().flatten().collect();
+            if values.iter().any(|&v| v < 0) || values.windows(2).any(|w| w[0] > w[1]) {
+                builder.error(line, format!("drug {:?}: latency_days must be non-negative and min <= typical <= max", raw.id));
+            }
+        }
+        builder.verification(line, raw.status.as_deref(), &format!("drug {:?}", raw.id));
+        let citation = builder.citation(line, &raw.source);
+        let _ = (&raw.locator, &raw.note, &raw.since);
+        builder.register(&raw.id, "drug", line, span);
+        let cause = raw.cause.clone();
+        parts.drugs.push((
+            line,
+            builder.file.to_owned(),
+            DrugDef {
+                id: raw.id,
+                names: raw.names.iter().map(|n| fold(n)).collect(),
+                atc: raw.atc,
+                rxnorm: raw.rxnorm,
+                class: raw.class,
+                cause,
+                association: raw.association,
+                latency_days: raw.latency_days.map(|l| (l.min, l.typical, l.max)),
+                late_onset_possible: raw.late_onset_possible,
+                monitoring: raw.monitoring,
+                citation,
+            },
+        ));
+    }
+}
+
+fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::FindingsFile>() else { return };
+    for spanned in file.finding {
+        let line = builder.line(&spanned);
+        let span = spanned.span();
+        let raw = spanned.into_inner();
+        if DERIVED_FINDINGS.contains(&raw.id.as_str()) {
+            builder.error(line, format!("finding id {:?} is derived by the engine and cannot be redefined", raw.id));
+            continue;
+        }
+        if parts.findings.iter().any(|(_, _, f)| f.id == raw.id) {
+            builder.error(line, format!("finding id {:?} is defined twice", raw.id));
+            continue;
+        }
+        for code in &raw.icd10 {
+            if !icd10_is_valid(code) {
+                builder.error(line, format!("finding {:?}: ICD-10 code {code:?} is malformed", raw.id));
+            }
+        }
+        for code in &raw.snomed {
+            if !digits_only(code, 6, 18) {
+                builder.error(line, format!("finding {:?}: SNOMED CT id {code:?} must be 6-18 digits", raw.id));
+            }
+        }
+        if let Some(rule) = &raw.lab {
+            parts.pending_labs.push((builder.file.to_owned(), line, raw.id.clone(), rule.clone()));
+        }
+        if raw.text.is_empty() && raw.icd10.is_empty() && raw.snomed.is_empty() && raw.lab.is_none() {
+            builder.error(line, format!("finding {:?} can never be recognised: give text, codes or a lab rule", raw.id));
+        }
+        builder.verification(line, raw.status.as_deref(), &format!("finding {:?}", raw.id));
+        let citation = builder.citation(line, &raw.source);
+        let _ = (&raw.locator, &raw.note, &raw.since);
+        builder.register(&raw.id, "finding", line, span);
+        parts.findings.push((
+            line,
+            builder.file.to_owned(),
+            FindingDef {
+                id: raw.id,
+                label: raw.label,
+                text: raw.text.iter().map(|t| fold(t)).collect(),
+                icd10: raw.icd10.iter().map(|c| c.replace('.', "").to_uppercase()).collect(),
+                snomed: raw.snomed,
+                negation_sensitive: raw.negation_sensitive.unwrap_or(true),
+                lab: None,
+                citation,
+            },
+        ));
+    }
+}
+
+fn lab_rule(
+    errors: &mut Vec<KbError>,
+    parts: &Parts,
+    (file, line): (&str, usize),
+    id: &str,
+    rule: &raw::RawLabRule,
+) -> Option<LabRule> {
+    let mut fail = |message: String| errors.push(KbError { file: file.to_owned(), line, message });
+    let Some(analyte) = Analyte::from_id(&rule.analyte) else {
+        fail(format!("finding {id:?}: unknown analyte {:?}", rule.analyte));
+        return None;
+    };
+    let chosen = [rule.below.is_some(), rule.above.is_some(), rule.below_reference == Some(true), rule.above_reference == Some(true)]
+        .iter()
+        .filter(|&&set| set)
+        .count();
+    if chosen != 1 {
+        fail(format!("finding {id:?}: a lab rule needs exactly one of below, above, below_reference, above_reference"));
+        return None;
+    }
+    let threshold = rule.below.or(rule.above);
+    let canonical = match threshold {
+        None => None,
+        Some(value) => {
+            let unit = rule.unit.as_deref().unwrap_or_default();
+            let table = parts.analytes.get(&analyte).map(|def| def.unit_table.clone()).unwrap_or_default();
+            match parts.units.get(&(table, fold_unit(unit))) {
+                Some(def) => Some(value * def.factor + def.offset),
+                None => {
+                    fail(format!("finding {id:?}: unit {unit:?} is not a known unit for {analyte}"));
+                    return None;
+                }
+            }
+        }
+    };
+    Some(match (rule.below, canonical) {
+        (Some(_), Some(value)) => LabRule::Below(analyte, value),
+        (None, Some(value)) => LabRule::Above(analyte, value),
+        _ if rule.below_reference == Some(true) => LabRule::BelowReference(analyte),
+        _ => LabRule::AboveReference(analyte),
+    })
+}
+
+fn read_causes(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::CausesFile>() else { return };
+    for spanned in file.cause {
+        let line = builder.line(&spanned);
+        let span = spanned.span();
+        let raw = spanned.into_inner();
+        if raw.id.is_empty() || raw.id != raw.id.to_lowercase() || raw.id.contains(' ') {
+            builder.error(line, format!("cause id {:?} must be lower case without spaces", raw.id));
+        }
+        if parts.causes.iter().any(|(_, _, c)| c.id == raw.id) {
+            builder.error(line, format!("cause id {:?} is defined twice", raw.id));
+            continue;
+        }
+        if !CATEGORIES.contains(&raw.category.as_str()) {
+            builder.error(line, format!("cause {:?}: category must be one of {CATEGORIES:?}, found {:?}", raw.id, raw.category));
+        }
+        if !PRIORS.contains(&raw.prior.as_str()) {
+            builder.error(line, format!("cause {:?}: prior must be one of {PRIORS:?}, found {:?}", raw.id, raw.prior));
+        }
+        for lineage in &raw.affects {
+            if !LINEAGES.contains(&lineage.as_str()) {
+                builder.error(line, format!("cause {:?}: unknown lineage {lineage:?}", raw.id));
+            }
+        }
+        if let Some(age) = raw.age_years
+            && let (Some(min), Some(max)) = (age.min, age.max)
+            && !(min < max)
+        {
+            builder.error(line, format!("cause {:?}: age_years min {min} must be below max {max}", raw.id));
+        }
+        let evidence = |builder: &mut Builder<'_>, list: &[raw::RawEvidence]| -> Vec<EvidenceDef> {
+            list.iter()
+                .map(|item| {
+                    if !STRENGTHS.contains(&item.strength.as_str()) {
+                        builder.error(line, format!("cause {:?}: strength must be one of {STRENGTHS:?}, found {:?}", raw.id, item.strength));
+                    }
+                    let _ = &item.note;
+                    EvidenceDef {
+                        finding: item.finding.clone(),
+                        strength: item.strength.clone(),
+                        citation: builder.citation(line, &item.source),
+                    }
+                })
+                .collect()
+        };
+        let evidence_for = evidence(builder, &raw.evidence_for);
+        let evidence_against = evidence(builder, &raw.evidence_against);
+        let next_tests = raw
+            .next_tests
+            .iter()
+            .map(|test| {
+                if let Some(code) = &test.loinc
+                    && !loinc_is_valid(code)
+                {
+                    builder.error(line, format!("cause {:?}: LOINC code {code:?} is malformed or fails its check digit", raw.id));
+                }
+                let _ = &test.note;
+                TestDef { loinc: test.loinc.clone(), name: test.name.clone(), citation: builder.citation(line, &test.source) }
+            })
+            .collect();
+        builder.verification(line, raw.status.as_deref(), &format!("cause {:?}", raw.id));
+        let citation = builder.citation(line, &raw.source);
+        let _ = (&raw.locator, &raw.note, &raw.since);
+        builder.register(&raw.id, "cause", line, span);
+        parts.causes.push((
+            line,
+            builder.file.to_owned(),
+            CauseDef {
+                id: raw.id,
+                category: raw.category,
+                label: raw.label,
+                summary: raw.summary,
+                why: raw.why,
+                prior: raw.prior,
+                age_years: raw.age_years.map_or((None, None), |a| (a.min, a.max)),
+                requires_any: raw.requires_any,
+                affects: raw.affects,
+                evidence_for,
+                evidence_against,
+                next_tests,
+                known_limits: raw.known_limits,
+                citation,
+            },
+        ));
+    }
+}
+
+fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
+    for (file, line, id, rule) in std::mem::take(&mut parts.pending_labs) {
+        let lab = lab_rule(&mut builder.errors, parts, (&file, line), &id, &rule);
+        if let Some(finding) = parts.findings.iter_mut().find(|(_, _, f)| f.id == id) {
+            finding.2.lab = lab;
+        }
+    }
+    let finding_ids: BTreeSet<&str> = parts
+        .findings
+        .iter()
+        .map(|(_, _, f)| f.id.as_str())
+        .chain(DERIVED_FINDINGS)
+        .collect();
+    let cause_ids: BTreeSet<&str> = parts.causes.iter().map(|(_, _, c)| c.id.as_str()).collect();
+    let mut errors = Vec::new();
+    for (line, file, cause) in &parts.causes {
+        let referenced = cause
+            .evidence_for
+            .iter()
+            .chain(&cause.evidence_against)
+            .map(|e| e.finding.as_str())
+            .chain(cause.requires_any.iter().map(String::as_str));
+        for finding in referenced {
+            if !finding_ids.contains(finding) {
+                errors.push(KbError {
+                    file: file.clone(),
+                    line: *line,
+                    message: format!("cause {:?} refers to unknown finding {finding:?}", cause.id),
+                });
+            }
+        }
+    }
+    for (line, file, drug) in &parts.drugs {
+        if !cause_ids.contains(drug.cause.as_str()) && !parts.causes.is_empty() {
+            errors.push(KbError {
+                file: file.clone(),
+                line: *line,
+                message: format!("drug {:?} names unknown cause template {:?}", drug.id, drug.cause),
+            });
+        }
+        if parts.causes.is_empty() {
+            // Without any cause file the drug templates cannot be checked; say so once.
+            continue;
+        }
+    }
+    if !parts.drugs.is_empty() && parts.causes.is_empty() {
+        builder.notes.push(KbNote {
+            file: "drugs/".to_owned(),
+            line: 1,
+            message: "no causes are defined yet, so drug cause templates were not checked".to_owned(),
+        });
+    }
+    // A drug's names must not collide with another drug's names.
+    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+    for (line, file, drug) in &parts.drugs {
+        for name in &drug.names {
+            if let Some(other) = names.insert(name.as_str(), drug.id.as_str())
+                && other != drug.id
+            {
+                errors.push(KbError {
+                    file: file.clone(),
+                    line: *line,
+                    message: format!("drug name {name:?} belongs to both {other:?} and {:?}", drug.id),
+                });
+            }
+        }
+    }
+    builder.errors.extend(errors);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loinc_check_digits() {
+        for valid in ["6690-2", "751-8", "26464-8", "770-8", "764-1", "2132-9", "742-7", "5905-5"] {
+            assert!(loinc_is_valid(valid), "{valid}");
+        }
+        // Mapping errors seen in public code (clinical-tables §6.3).
+        for invalid in ["742-4", "6690-3", "6690", "-2", "abc-1", "751-88"] {
+            assert!(!loinc_is_valid(invalid), "{invalid}");
+        }
+    }
+
+    #[test]
+    fn atc_shapes() {
+        assert!(atc_is_valid("N05AH02"));
+        assert!(atc_is_valid("L01"));
+        assert!(atc_is_valid("L01X"));
+        assert!(!atc_is_valid("n05ah02"));
+        assert!(!atc_is_valid("N05AH2"));
+    }
+
+    #[test]
+    fn unit_folding() {
+        assert_eq!(fold_unit("x10^9/L"), "10*9/l");
+        assert_eq!(fold_unit("10*9/L"), "10*9/l");
+        assert_eq!(fold_unit("K/µL"), "k/ul");
+        assert_eq!(fold_unit("cells/mm³"), "cells/mm3");
+        assert_eq!(fold_unit(" G/l "), "g/l");
+    }
+}

@@ -1,0 +1,434 @@
+//! Serde mirror of the `kb/` TOML files, one struct per table, 1:1 with the text.
+//!
+//! Nothing here is validated beyond TOML syntax and field types; `kb::build` turns these into the
+//! checked [`KnowledgeBase`](super::KnowledgeBase). Every list element is wrapped in
+//! [`toml::Spanned`] so that validation errors can name the line of the entry at fault.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A `source` field: one id or a list of ids.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum SourceRef {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl SourceRef {
+    pub(crate) fn ids(&self) -> Vec<String> {
+        match self {
+            SourceRef::One(id) => vec![id.clone()],
+            SourceRef::Many(ids) => ids.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SourcesFile {
+    #[serde(default)]
+    pub(crate) source: Vec<Spanned<RawSource>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSource {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) publisher: Option<String>,
+    pub(crate) year: Option<i64>,
+    pub(crate) locator: Option<String>,
+    pub(crate) url: Option<String>,
+    pub(crate) doi: Option<String>,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AnalytesFile {
+    #[serde(default)]
+    pub(crate) analyte: Vec<Spanned<RawAnalyte>>,
+    #[serde(default)]
+    pub(crate) panel: Vec<Spanned<RawPanel>>,
+    pub(crate) differential: Spanned<RawDifferential>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDifferential {
+    pub(crate) max_sum_percent: f64,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAnalyte {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) canonical_unit: String,
+    pub(crate) unit_table: String,
+    #[serde(default)]
+    pub(crate) text: Vec<String>,
+    #[serde(default)]
+    pub(crate) text_fraction: Vec<String>,
+    pub(crate) reinterpret_above: Option<RawReinterpret>,
+    #[serde(default)]
+    pub(crate) loinc: Vec<RawLoinc>,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawReinterpret {
+    pub(crate) value: f64,
+    pub(crate) factor: f64,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLoinc {
+    pub(crate) code: String,
+    pub(crate) property: String,
+    pub(crate) name: String,
+    pub(crate) status: Option<String>,
+    pub(crate) source: SourceRef,
+    #[serde(default)]
+    pub(crate) preferred: bool,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPanel {
+    pub(crate) code: String,
+    pub(crate) name: String,
+    pub(crate) status: Option<String>,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UnitsFile {
+    #[serde(default)]
+    pub(crate) unit: Vec<Spanned<RawUnit>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawUnit {
+    pub(crate) table: String,
+    pub(crate) spellings: Vec<String>,
+    pub(crate) factor: f64,
+    #[serde(default)]
+    pub(crate) offset: f64,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RangesFile {
+    #[serde(default)]
+    pub(crate) interval: Vec<Spanned<RawInterval>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawInterval {
+    pub(crate) analyte: String,
+    pub(crate) population: Option<String>,
+    pub(crate) sex: Option<String>,
+    pub(crate) age_years: RawAgeRange,
+    pub(crate) low: Option<f64>,
+    pub(crate) high: Option<f64>,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
+    pub(crate) locator: Option<String>,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAgeRange {
+    pub(crate) min: f64,
+    pub(crate) max: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CtcaeFile {
+    #[serde(default)]
+    pub(crate) term: Vec<Spanned<RawCtcaeTerm>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCtcaeTerm {
+    pub(crate) version: String,
+    pub(crate) analyte: String,
+    pub(crate) term: String,
+    pub(crate) grade_1_below_lln: bool,
+    pub(crate) thresholds: Vec<RawThreshold>,
+    pub(crate) source: SourceRef,
+    pub(crate) locator: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawThreshold {
+    pub(crate) grade: u8,
+    pub(crate) below: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SeverityFile {
+    #[serde(default)]
+    pub(crate) severity: Vec<Spanned<RawSeverity>>,
+    pub(crate) agranulocytosis: Spanned<RawCutoff>,
+    pub(crate) chronic: Spanned<RawChronic>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSeverity {
+    pub(crate) word: String,
+    pub(crate) below: f64,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
+    pub(crate) locator: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCutoff {
+    pub(crate) below: f64,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawChronic {
+    pub(crate) min_days: i64,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CytopeniasFile {
+    pub(crate) anemia: Spanned<RawLabCutoff>,
+    pub(crate) thrombocytopenia: Spanned<RawLabCutoff>,
+    pub(crate) neutropenia: Spanned<RawLabCutoff>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLabCutoff {
+    pub(crate) analyte: String,
+    pub(crate) below: f64,
+    pub(crate) unit: String,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RemarksFile {
+    #[serde(default)]
+    pub(crate) remark: Vec<Spanned<RawRemark>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRemark {
+    pub(crate) kind: String,
+    pub(crate) phrases: Vec<String>,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PatientStatusFile {
+    pub(crate) pregnancy: Spanned<RawPregnancy>,
+    pub(crate) duffy_null: Spanned<RawDuffyNull>,
+    pub(crate) duffy_test_suggestion: Spanned<RawDuffySuggestion>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPregnancy {
+    pub(crate) snomed: Vec<String>,
+    pub(crate) icd10: Vec<String>,
+    pub(crate) text: Vec<String>,
+    pub(crate) observation_loinc: Vec<String>,
+    pub(crate) observation_values_true: Vec<String>,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDuffyNull {
+    pub(crate) observation_text: Vec<String>,
+    pub(crate) phenotype_values: Vec<String>,
+    pub(crate) genotype_values: Vec<String>,
+    pub(crate) condition_text: Vec<String>,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDuffySuggestion {
+    pub(crate) ancestry_text: Vec<String>,
+    pub(crate) anc_at_least: f64,
+    pub(crate) chronic_min_days: i64,
+    pub(crate) source: SourceRef,
+    pub(crate) locator: Option<String>,
+}
+
+// --- drugs, findings, causes (schema in kb/README.md) ------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DrugsFile {
+    #[serde(default)]
+    pub(crate) drug: Vec<Spanned<RawDrug>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDrug {
+    pub(crate) id: String,
+    pub(crate) names: Vec<String>,
+    #[serde(default)]
+    pub(crate) atc: Vec<String>,
+    #[serde(default)]
+    pub(crate) rxnorm: Vec<String>,
+    pub(crate) class: String,
+    pub(crate) cause: String,
+    pub(crate) association: String,
+    #[serde(default)]
+    pub(crate) evidence: Vec<String>,
+    pub(crate) latency_days: Option<RawLatency>,
+    #[serde(default)]
+    pub(crate) late_onset_possible: bool,
+    pub(crate) monitoring: Option<String>,
+    pub(crate) source: SourceRef,
+    pub(crate) locator: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) note: Option<String>,
+    pub(crate) since: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLatency {
+    pub(crate) min: Option<i64>,
+    pub(crate) typical: Option<i64>,
+    pub(crate) max: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FindingsFile {
+    #[serde(default)]
+    pub(crate) finding: Vec<Spanned<RawFinding>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFinding {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    #[serde(default)]
+    pub(crate) text: Vec<String>,
+    #[serde(default)]
+    pub(crate) icd10: Vec<String>,
+    #[serde(default)]
+    pub(crate) snomed: Vec<String>,
+    pub(crate) negation_sensitive: Option<bool>,
+    pub(crate) lab: Option<RawLabRule>,
+    pub(crate) source: SourceRef,
+    pub(crate) locator: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) note: Option<String>,
+    pub(crate) since: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLabRule {
+    pub(crate) analyte: String,
+    pub(crate) below: Option<f64>,
+    pub(crate) above: Option<f64>,
+    pub(crate) below_reference: Option<bool>,
+    pub(crate) above_reference: Option<bool>,
+    pub(crate) unit: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CausesFile {
+    #[serde(default)]
+    pub(crate) cause: Vec<Spanned<RawCause>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCause {
+    pub(crate) id: String,
+    pub(crate) category: String,
+    pub(crate) label: String,
+    pub(crate) summary: String,
+    pub(crate) why: Option<String>,
+    pub(crate) prior: String,
+    pub(crate) age_years: Option<RawAgeRangeOpt>,
+    #[serde(default)]
+    pub(crate) requires_any: Vec<String>,
+    #[serde(default)]
+    pub(crate) affects: Vec<String>,
+    #[serde(default)]
+    pub(crate) evidence_for: Vec<RawEvidence>,
+    #[serde(default)]
+    pub(crate) evidence_against: Vec<RawEvidence>,
+    #[serde(default)]
+    pub(crate) next_tests: Vec<RawTest>,
+    pub(crate) known_limits: Option<String>,
+    pub(crate) source: SourceRef,
+    pub(crate) locator: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) note: Option<String>,
+    pub(crate) since: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAgeRangeOpt {
+    pub(crate) min: Option<f64>,
+    pub(crate) max: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEvidence {
+    pub(crate) finding: String,
+    pub(crate) strength: String,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTest {
+    pub(crate) loinc: Option<String>,
+    pub(crate) name: String,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
