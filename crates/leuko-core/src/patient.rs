@@ -8,10 +8,24 @@ use crate::labs::TextResult;
 use crate::record::{CodeSystem, ConditionStatus, ObservationValue, PatientRecord};
 use crate::text::{find_any, fold};
 
-/// Age in years (fractional) at `as_of`.
+/// Age in years at `as_of`: completed calendar years plus the fraction of the current year of
+/// life, so that a child is exactly 1.0 on the first birthday.
 pub(crate) fn age_years(birth: NaiveDate, as_of: DateTime<Utc>) -> f64 {
-    let days = (as_of.date_naive() - birth).num_days();
-    days as f64 / 365.25
+    let today = as_of.date_naive();
+    if today < birth {
+        return (today - birth).num_days() as f64 / 365.25;
+    }
+    let mut years = today.year() - birth.year();
+    let birthday = |years: i32| {
+        birth.with_year(birth.year() + years).unwrap_or_else(|| NaiveDate::from_ymd_opt(birth.year() + years, 3, 1).unwrap_or(birth))
+    };
+    if birthday(years) > today {
+        years -= 1;
+    }
+    let last = birthday(years);
+    let next = birthday(years + 1);
+    let span = (next - last).num_days().max(1) as f64;
+    f64::from(years) + (today - last).num_days() as f64 / span
 }
 
 fn age_band(birth: Option<NaiveDate>, as_of: DateTime<Utc>) -> AgeBand {
