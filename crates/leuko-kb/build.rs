@@ -17,17 +17,24 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let root = manifest.join("../../kb").canonicalize().expect("the kb/ folder exists at the workspace root");
+    let manifest =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = manifest
+        .join("../../kb")
+        .canonicalize()
+        .expect("the kb/ folder exists at the workspace root");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
-    let mut out = String::from("/// Every file under `kb/`, as (path relative to `kb/`, contents).\npub(crate) static FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Every file under `kb/`, as (path relative to `kb/`, contents).\npub(crate) static FILES: &[(&str, &str)] = &[\n",
+    );
     for file in &files {
         let relative = file.to_string_lossy().replace('\\', "/");
         let absolute = root.join(file);
-        writeln!(out, "    ({relative:?}, include_str!({:?})),", absolute.to_string_lossy()).expect("writing to a String");
+        writeln!(out, "    ({relative:?}, include_str!({:?})),", absolute.to_string_lossy())
+            .expect("writing to a String");
     }
     out.push_str("];\n");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));

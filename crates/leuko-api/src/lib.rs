@@ -285,7 +285,13 @@ fn count(count: &Option<core::Count>) -> Option<Count> {
                     Some(citation.joined()),
                 ),
             };
-            Reference { low: interval.low, high: interval.high, origin: origin.to_owned(), population, source }
+            Reference {
+                low: interval.low,
+                high: interval.high,
+                origin: origin.to_owned(),
+                population,
+                source,
+            }
         }),
     })
 }
@@ -301,7 +307,10 @@ impl From<&core::Assessment> for Assessment {
             knowledge_base: KnowledgeBaseInfo { version: assessment.kb_version.clone() },
             patient: Patient {
                 id: assessment.patient.id.clone(),
-                age_years: assessment.patient.age_years.map(|age| round(age, if age < 2.0 { 3 } else { 1 })),
+                age_years: assessment
+                    .patient
+                    .age_years
+                    .map(|age| round(age, if age < 2.0 { 3 } else { 1 })),
                 age_band: assessment.patient.age_band.id().to_owned(),
                 sex: assessment.patient.sex.id().to_owned(),
                 pregnant: assessment.patient.pregnant,
@@ -329,11 +338,14 @@ impl From<&core::Assessment> for Assessment {
                     agranulocytosis: grades.agranulocytosis.unwrap_or(false),
                     below_reference: counts.anc.as_ref().and_then(core::Count::below_reference),
                     lln: grade.lln,
-                    source: [Some(grade.citation.joined()), grades.anc_v6.as_ref().map(|g| g.citation.joined())]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    source: [
+                        Some(grade.citation.joined()),
+                        grades.anc_v6.as_ref().map(|g| g.citation.joined()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 }),
                 alc: grades.alc.as_ref().map(|grade| AlcGrade {
                     ctcae: grade.grade,
@@ -379,7 +391,11 @@ impl From<&core::Assessment> for Assessment {
             warnings: assessment
                 .warnings
                 .iter()
-                .map(|warning| Warning { code: warning.code.to_owned(), message: warning.message.clone(), subject: warning.subject.clone() })
+                .map(|warning| Warning {
+                    code: warning.code.to_owned(),
+                    message: warning.message.clone(),
+                    subject: warning.subject.clone(),
+                })
                 .collect(),
             input: Input {
                 observations: assessment.input.observations,

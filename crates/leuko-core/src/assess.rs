@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::analyte::Analyte;
 use crate::assessment::{
-    Assessment, Count, Counts, DataQualityFlag, Grades, InputSummary, LabResult, PatientSummary, Recommendation, Urgency,
+    Assessment, Count, Counts, DataQualityFlag, Grades, InputSummary, LabResult, PatientSummary,
+    Recommendation, Urgency,
 };
 use crate::grading::{grade_count, is_agranulocytosis, severity};
 use crate::kb::{CtcaeVersion, KnowledgeBase};
@@ -14,7 +15,12 @@ use crate::text::{find_any, fold};
 use crate::{AssessConfig, labs, patient, pattern, reference};
 
 /// Assesses one patient at `as_of`. Records dated after `as_of` are left out, as if not yet known.
-pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, config: &AssessConfig) -> Assessment {
+pub fn assess(
+    kb: &KnowledgeBase,
+    record: &PatientRecord,
+    as_of: DateTime<Utc>,
+    config: &AssessConfig,
+) -> Assessment {
     let mut warnings = Vec::new();
     let labs = labs::normalise(kb, &record.observations, as_of);
     let patient = patient::summarise(kb, record, &labs.texts, as_of, &mut warnings);
@@ -35,11 +41,26 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
             subject: patient.id.clone(),
         });
     }
+    if let (Some(wbc), Some(anc)) = (&counts.wbc, &counts.anc)
+        && wbc.result.time != anc.result.time
+    {
+        warnings.push(DataQualityFlag {
+            code: "counts-of-different-times",
+            message: format!(
+                "the latest WBC ({}) and the latest ANC ({}) are not from the same specimen; read each grade with its date",
+                wbc.result.time.to_rfc3339(),
+                anc.result.time.to_rfc3339()
+            ),
+            subject: None,
+        });
+    }
     let grades = grade(kb, &counts, &mut warnings);
     let pattern = pattern::pattern(kb, &counts);
 
     let mut recommendations = Vec::new();
-    if let Some(recommendation) = duffy_test_suggestion(kb, &patient, &counts, &labs.results, config) {
+    if let Some(recommendation) =
+        duffy_test_suggestion(kb, &patient, &counts, &labs.results, config)
+    {
         recommendations.push(recommendation);
     }
 
@@ -54,7 +75,11 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
     if labs.after_as_of > 0 {
         warnings.push(DataQualityFlag {
             code: "after-as-of",
-            message: format!("{} result(s) dated after {} were left out", labs.after_as_of, as_of.to_rfc3339()),
+            message: format!(
+                "{} result(s) dated after {} were left out",
+                labs.after_as_of,
+                as_of.to_rfc3339()
+            ),
             subject: None,
         });
     }
@@ -82,12 +107,20 @@ pub(crate) fn latest(results: &[LabResult], analyte: Analyte) -> Option<&LabResu
         b.time
             .cmp(&a.time)
             .then(b.preferred.cmp(&a.preferred))
-            .then(matches!(a.origin, crate::assessment::Origin::Derived { .. }).cmp(&matches!(b.origin, crate::assessment::Origin::Derived { .. })))
+            .then(
+                matches!(a.origin, crate::assessment::Origin::Derived { .. })
+                    .cmp(&matches!(b.origin, crate::assessment::Origin::Derived { .. })),
+            )
             .then(a.order.cmp(&b.order))
     })
 }
 
-fn latest_counts(kb: &KnowledgeBase, config: &AssessConfig, patient: &PatientSummary, results: &[LabResult]) -> Counts {
+fn latest_counts(
+    kb: &KnowledgeBase,
+    config: &AssessConfig,
+    patient: &PatientSummary,
+    results: &[LabResult],
+) -> Counts {
     let count = |analyte: Analyte| {
         latest(results, analyte).map(|result| Count {
             interval: reference::interval_for(kb, config, patient, result),
@@ -146,7 +179,9 @@ fn duffy_test_suggestion(
     if patient.duffy_null {
         return None;
     }
-    let ancestry = patient.ancestry.iter().find_map(|text| find_any(&fold(text), &defs.duffy_test_ancestry, true).map(|_| text.clone()))?;
+    let ancestry = patient.ancestry.iter().find_map(|text| {
+        find_any(&fold(text), &defs.duffy_test_ancestry, true).map(|_| text.clone())
+    })?;
     let anc = counts.anc.as_ref()?;
     if anc.below_reference() != Some(true) || anc.result.value < defs.duffy_test_anc_at_least {
         return None;
@@ -171,7 +206,12 @@ fn duffy_test_suggestion(
 }
 
 /// The time of the first ANC of the current unbroken run of below-range values.
-fn chronic_low_since(kb: &KnowledgeBase, config: &AssessConfig, patient: &PatientSummary, results: &[LabResult]) -> Option<DateTime<Utc>> {
+fn chronic_low_since(
+    kb: &KnowledgeBase,
+    config: &AssessConfig,
+    patient: &PatientSummary,
+    results: &[LabResult],
+) -> Option<DateTime<Utc>> {
     let mut since = None;
     for result in results.iter().filter(|r| r.analyte == Analyte::Anc) {
         let interval = reference::interval_for(kb, config, patient, result);

@@ -14,7 +14,7 @@ use crate::analyte::{Analyte, Property};
 use crate::assessment::{DataQualityFlag, LabResult, Origin};
 use crate::kb::KnowledgeBase;
 use crate::record::{Observation, ObservationValue, Quantity, ResultStatus};
-use crate::text::{fold, find_any};
+use crate::text::{find_any, fold};
 
 /// A percentage result waiting for its WBC.
 #[derive(Debug, Clone)]
@@ -53,14 +53,20 @@ fn flag(code: &'static str, subject: &str, message: String) -> DataQualityFlag {
 }
 
 /// Normalises every observation dated at or before `as_of`.
-pub(crate) fn normalise(kb: &KnowledgeBase, observations: &[Observation], as_of: DateTime<Utc>) -> Labs {
+pub(crate) fn normalise(
+    kb: &KnowledgeBase,
+    observations: &[Observation],
+    as_of: DateTime<Utc>,
+) -> Labs {
     let mut labs = Labs::default();
     for (order, observation) in observations.iter().enumerate() {
         read_observation(kb, observation, order, as_of, &mut labs);
     }
     derive_from_fractions(kb, &mut labs);
     check_consistency(&mut labs);
-    labs.results.sort_by(|a, b| a.time.cmp(&b.time).then(a.order.cmp(&b.order)).then(a.analyte.cmp(&b.analyte)));
+    labs.results.sort_by(|a, b| {
+        a.time.cmp(&b.time).then(a.order.cmp(&b.order)).then(a.analyte.cmp(&b.analyte))
+    });
     labs
 }
 
@@ -68,7 +74,12 @@ pub(crate) fn normalise(kb: &KnowledgeBase, observations: &[Observation], as_of:
 pub(crate) fn identify(kb: &KnowledgeBase, observation: &Observation) -> Identified {
     for code in observation.loinc_codes() {
         if let Some(def) = kb.loinc(code) {
-            return Identified::Analyte { analyte: def.analyte, property: Some(def.property), preferred: def.preferred, by_code: true };
+            return Identified::Analyte {
+                analyte: def.analyte,
+                property: Some(def.property),
+                preferred: def.preferred,
+                by_code: true,
+            };
         }
         if kb.is_panel(code) {
             return Identified::Panel;
@@ -95,8 +106,15 @@ fn describe(observation: &Observation, analyte: Analyte) -> String {
     format!("{} ({analyte}{code})", observation.id)
 }
 
-fn read_observation(kb: &KnowledgeBase, observation: &Observation, order: usize, as_of: DateTime<Utc>, labs: &mut Labs) {
-    let Identified::Analyte { analyte, property, preferred, by_code } = identify(kb, observation) else {
+fn read_observation(
+    kb: &KnowledgeBase,
+    observation: &Observation,
+    order: usize,
+    as_of: DateTime<Utc>,
+    labs: &mut Labs,
+) {
+    let Identified::Analyte { analyte, property, preferred, by_code } = identify(kb, observation)
+    else {
         if let Identified::Panel = identify(kb, observation) {
             labs.recognised += 1;
         } else if let ObservationValue::Text(value) = &observation.value {
@@ -113,7 +131,13 @@ fn read_observation(kb: &KnowledgeBase, observation: &Observation, order: usize,
     labs.recognised += 1;
     let who = describe(observation, analyte);
     let Some(time) = observation.time else {
-        labs.flags.push(flag("no-time", &observation.id, format!("{who} has no collection time and cannot be placed in the series; it was not used")));
+        labs.flags.push(flag(
+            "no-time",
+            &observation.id,
+            format!(
+                "{who} has no collection time and cannot be placed in the series; it was not used"
+            ),
+        ));
         return;
     };
     if time > as_of {
@@ -122,11 +146,19 @@ fn read_observation(kb: &KnowledgeBase, observation: &Observation, order: usize,
     }
     match observation.status {
         ResultStatus::NotUsable => {
-            labs.flags.push(flag("status-not-usable", &observation.id, format!("{who} is registered, cancelled or of unknown status; it was not used")));
+            labs.flags.push(flag(
+                "status-not-usable",
+                &observation.id,
+                format!("{who} is registered, cancelled or of unknown status; it was not used"),
+            ));
             return;
         }
         ResultStatus::Preliminary => {
-            labs.flags.push(flag("preliminary-result", &observation.id, format!("{who} is preliminary; it was used but may change")));
+            labs.flags.push(flag(
+                "preliminary-result",
+                &observation.id,
+                format!("{who} is preliminary; it was used but may change"),
+            ));
         }
         ResultStatus::Final | ResultStatus::Corrected => {}
     }
@@ -137,36 +169,80 @@ fn read_observation(kb: &KnowledgeBase, observation: &Observation, order: usize,
         ObservationValue::Text(text) => match parse_numeric_text(text) {
             Some(quantity) => quantity,
             None => {
-                labs.flags.push(flag("non-numeric-value", &observation.id, format!("{who} has the text value {text:?}, not a number; it was not used")));
-                labs.texts.push(TextResult { observation: observation.id.clone(), name: analyte.id().to_owned(), value: text.clone(), time: Some(time) });
+                labs.flags.push(flag(
+                    "non-numeric-value",
+                    &observation.id,
+                    format!("{who} has the text value {text:?}, not a number; it was not used"),
+                ));
+                labs.texts.push(TextResult {
+                    observation: observation.id.clone(),
+                    name: analyte.id().to_owned(),
+                    value: text.clone(),
+                    time: Some(time),
+                });
                 return;
             }
         },
         ObservationValue::Absent => {
-            labs.flags.push(flag("no-value", &observation.id, format!("{who} has no value; it was not used")));
+            labs.flags.push(flag(
+                "no-value",
+                &observation.id,
+                format!("{who} has no value; it was not used"),
+            ));
             return;
         }
     };
     if !quantity.value.is_finite() || quantity.value < 0.0 {
-        labs.flags.push(flag("implausible-value", &observation.id, format!("{who} has the value {}, which cannot be a measurement; it was not used", quantity.value)));
+        labs.flags.push(flag(
+            "implausible-value",
+            &observation.id,
+            format!(
+                "{who} has the value {}, which cannot be a measurement; it was not used",
+                quantity.value
+            ),
+        ));
         return;
     }
     if let Some(comparator) = &quantity.comparator {
-        labs.flags.push(flag("censored-value", &observation.id, format!("{who} is reported as {comparator} {}; the bound was used as the value", quantity.value)));
+        labs.flags.push(flag(
+            "censored-value",
+            &observation.id,
+            format!(
+                "{who} is reported as {comparator} {}; the bound was used as the value",
+                quantity.value
+            ),
+        ));
     }
 
     let def = kb.analyte(analyte);
-    let unit_text = [quantity.code.as_deref(), quantity.unit.as_deref()].into_iter().flatten().find(|u| !u.trim().is_empty());
+    let unit_text = [quantity.code.as_deref(), quantity.unit.as_deref()]
+        .into_iter()
+        .flatten()
+        .find(|u| !u.trim().is_empty());
     let is_fraction_unit = unit_text.is_some_and(|u| kb.unit("fraction", u).is_some());
     let is_count_unit = unit_text.is_some_and(|u| kb.unit(&def.unit_table, u).is_some());
 
     let property = match property {
         Some(Property::Count) if is_fraction_unit && !is_count_unit => {
-            labs.flags.push(flag("property-unit-conflict", &observation.id, format!("{who} is coded as a count but reported in {:?}; it was read as a percentage", unit_text.unwrap_or_default())));
+            labs.flags.push(flag(
+                "property-unit-conflict",
+                &observation.id,
+                format!(
+                    "{who} is coded as a count but reported in {:?}; it was read as a percentage",
+                    unit_text.unwrap_or_default()
+                ),
+            ));
             Property::Fraction
         }
         Some(Property::Fraction) if is_count_unit && !is_fraction_unit => {
-            labs.flags.push(flag("property-unit-conflict", &observation.id, format!("{who} is coded as a percentage but reported in {:?}; it was read as a count", unit_text.unwrap_or_default())));
+            labs.flags.push(flag(
+                "property-unit-conflict",
+                &observation.id,
+                format!(
+                    "{who} is coded as a percentage but reported in {:?}; it was read as a count",
+                    unit_text.unwrap_or_default()
+                ),
+            ));
             Property::Count
         }
         Some(property) => property,
@@ -177,11 +253,22 @@ fn read_observation(kb: &KnowledgeBase, observation: &Observation, order: usize,
 
     if property == Property::Fraction {
         if unit_text.is_some() && !is_fraction_unit {
-            labs.flags.push(flag("unknown-unit", &observation.id, format!("{who}: unit {:?} is not a known percentage unit; the value was not used", unit_text.unwrap_or_default())));
+            labs.flags.push(flag(
+                "unknown-unit",
+                &observation.id,
+                format!(
+                    "{who}: unit {:?} is not a known percentage unit; the value was not used",
+                    unit_text.unwrap_or_default()
+                ),
+            ));
             return;
         }
         if quantity.value > 100.0 {
-            labs.flags.push(flag("implausible-value", &observation.id, format!("{who} is {} %, above 100 %; it was not used", quantity.value)));
+            labs.flags.push(flag(
+                "implausible-value",
+                &observation.id,
+                format!("{who} is {} %, above 100 %; it was not used", quantity.value),
+            ));
             return;
         }
         labs.fractions.push(Fraction {
@@ -238,22 +325,39 @@ fn parse_numeric_text(text: &str) -> Option<Quantity> {
     let trimmed = text.trim();
     let (comparator, rest) = ["<=", ">=", "<", ">"]
         .iter()
-        .find_map(|c| trimmed.strip_prefix(c).map(|rest| (Some((*c).to_owned()), rest.trim_start())))
+        .find_map(|c| {
+            trimmed.strip_prefix(c).map(|rest| (Some((*c).to_owned()), rest.trim_start()))
+        })
         .unwrap_or((None, trimmed));
-    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(rest.len());
+    let end =
+        rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(rest.len());
     let number = rest[..end].replace(',', ".");
     if number.is_empty() {
         return None;
     }
     let value: f64 = number.parse().ok()?;
     let unit = rest[end..].trim();
-    Some(Quantity { value, comparator, unit: (!unit.is_empty()).then(|| unit.to_owned()), code: None })
+    Some(Quantity {
+        value,
+        comparator,
+        unit: (!unit.is_empty()).then(|| unit.to_owned()),
+        code: None,
+    })
 }
 
-fn reference_range(kb: &KnowledgeBase, observation: &Observation, table: &str, value_unit: &str) -> Option<(Option<f64>, Option<f64>)> {
+fn reference_range(
+    kb: &KnowledgeBase,
+    observation: &Observation,
+    table: &str,
+    value_unit: &str,
+) -> Option<(Option<f64>, Option<f64>)> {
     let convert = |quantity: &Option<Quantity>| -> Option<f64> {
         let quantity = quantity.as_ref()?;
-        let spelling = [quantity.code.as_deref(), quantity.unit.as_deref()].into_iter().flatten().find(|u| !u.trim().is_empty()).unwrap_or(value_unit);
+        let spelling = [quantity.code.as_deref(), quantity.unit.as_deref()]
+            .into_iter()
+            .flatten()
+            .find(|u| !u.trim().is_empty())
+            .unwrap_or(value_unit);
         let unit = kb.unit(table, spelling)?;
         Some(quantity.value * unit.factor + unit.offset)
     };
@@ -279,7 +383,12 @@ fn check_remarks(kb: &KnowledgeBase, observation: &Observation, who: &str, labs:
 }
 
 /// Fractions of one specimen: same specimen id when both have one, else the same time.
-fn same_specimen(time: DateTime<Utc>, specimen: Option<&str>, result: &LabResult, result_specimen: Option<&str>) -> bool {
+fn same_specimen(
+    time: DateTime<Utc>,
+    specimen: Option<&str>,
+    result: &LabResult,
+    result_specimen: Option<&str>,
+) -> bool {
     match (specimen, result_specimen) {
         (Some(a), Some(b)) => a == b,
         _ => result.time == time,
@@ -290,19 +399,37 @@ fn derive_from_fractions(kb: &KnowledgeBase, labs: &mut Labs) {
     // Group fractions by specimen (or time).
     let mut groups: BTreeMap<(DateTime<Utc>, Option<String>), Vec<Fraction>> = BTreeMap::new();
     for fraction in &labs.fractions {
-        groups.entry((fraction.time, fraction.specimen.clone())).or_default().push(fraction.clone());
+        groups
+            .entry((fraction.time, fraction.specimen.clone()))
+            .or_default()
+            .push(fraction.clone());
     }
     let max_sum = kb.differential_max.value;
     for ((time, specimen), fractions) in groups {
         let wbc = labs
             .results
             .iter()
-            .filter(|r| r.analyte == Analyte::Wbc && same_specimen(time, specimen.as_deref(), r, None))
+            .filter(|r| {
+                r.analyte == Analyte::Wbc && same_specimen(time, specimen.as_deref(), r, None)
+            })
             .min_by_key(|r| (!r.preferred, r.order))
             .cloned();
         let sum: f64 = fractions
             .iter()
-            .filter(|f| matches!(f.analyte, Analyte::Anc | Analyte::SegmentedNeutrophils | Analyte::Bands | Analyte::Alc | Analyte::Monocytes | Analyte::Eosinophils | Analyte::Basophils | Analyte::Blasts | Analyte::VariantLymphocytes))
+            .filter(|f| {
+                matches!(
+                    f.analyte,
+                    Analyte::Anc
+                        | Analyte::SegmentedNeutrophils
+                        | Analyte::Bands
+                        | Analyte::Alc
+                        | Analyte::Monocytes
+                        | Analyte::Eosinophils
+                        | Analyte::Basophils
+                        | Analyte::Blasts
+                        | Analyte::VariantLymphocytes
+                )
+            })
             .filter(|f| {
                 // Total neutrophils already include bands and segmented forms.
                 let has_total = fractions.iter().any(|g| g.analyte == Analyte::Anc);
@@ -331,7 +458,13 @@ fn derive_from_fractions(kb: &KnowledgeBase, labs: &mut Labs) {
             }
             continue;
         };
-        let reported = |analyte: Analyte, results: &[LabResult]| results.iter().any(|r| r.analyte == analyte && r.time == time && matches!(r.origin, Origin::Reported { .. }));
+        let reported = |analyte: Analyte, results: &[LabResult]| {
+            results.iter().any(|r| {
+                r.analyte == analyte
+                    && r.time == time
+                    && matches!(r.origin, Origin::Reported { .. })
+            })
+        };
         let wbc_id = match &wbc.origin {
             Origin::Reported { observation } => observation.clone(),
             Origin::Derived { from, .. } => from.first().cloned().unwrap_or_default(),
@@ -342,7 +475,14 @@ fn derive_from_fractions(kb: &KnowledgeBase, labs: &mut Labs) {
         // Neutrophils: total % first, else segmented % + band %.
         if !reported(Analyte::Anc, &labs.results) {
             if let Some(total) = find(Analyte::Anc) {
-                derived.push((Analyte::Anc, total.percent, vec![wbc_id.clone(), total.observation.clone()], "WBC x neutrophil % / 100".to_owned(), total.order, total.status));
+                derived.push((
+                    Analyte::Anc,
+                    total.percent,
+                    vec![wbc_id.clone(), total.observation.clone()],
+                    "WBC x neutrophil % / 100".to_owned(),
+                    total.order,
+                    total.status,
+                ));
             } else if let Some(segs) = find(Analyte::SegmentedNeutrophils) {
                 let bands = find(Analyte::Bands);
                 let percent = segs.percent + bands.map_or(0.0, |b| b.percent);
@@ -364,10 +504,19 @@ fn derive_from_fractions(kb: &KnowledgeBase, labs: &mut Labs) {
         }
         for fraction in &fractions {
             let analyte = fraction.analyte;
-            if matches!(analyte, Analyte::Anc | Analyte::Reticulocytes) || reported(analyte, &labs.results) {
+            if matches!(analyte, Analyte::Anc | Analyte::Reticulocytes)
+                || reported(analyte, &labs.results)
+            {
                 continue;
             }
-            derived.push((analyte, fraction.percent, vec![wbc_id.clone(), fraction.observation.clone()], format!("WBC x {analyte} % / 100"), fraction.order, fraction.status));
+            derived.push((
+                analyte,
+                fraction.percent,
+                vec![wbc_id.clone(), fraction.observation.clone()],
+                format!("WBC x {analyte} % / 100"),
+                fraction.order,
+                fraction.status,
+            ));
         }
         for (analyte, percent, from, formula, order, status) in derived {
             labs.results.push(LabResult {
@@ -392,7 +541,8 @@ fn check_consistency(labs: &mut Labs) {
         if let Some(wbc) = wbc
             && anc.value > wbc.value * 1.0001
         {
-            let subject = anc.origin.observations().first().map(|s| (*s).to_owned()).unwrap_or_default();
+            let subject =
+                anc.origin.observations().first().map(|s| (*s).to_owned()).unwrap_or_default();
             flags.push(flag(
                 "anc-exceeds-wbc",
                 &subject,

@@ -6,7 +6,10 @@
 //! `Default`). Assessment never fails: bad or implausible data yields an [`Assessment`] carrying
 //! [`DataQualityFlag`]s. Only knowledge-base construction returns `Result`.
 
-#![warn(clippy::disallowed_methods, reason = "leuko-core is pure: no clock, no environment, no file system")]
+#![warn(
+    clippy::disallowed_methods,
+    reason = "leuko-core is pure: no clock, no environment, no file system"
+)]
 #![deny(missing_docs)]
 
 pub mod analyte;

@@ -17,7 +17,9 @@ pub(crate) fn age_years(birth: NaiveDate, as_of: DateTime<Utc>) -> f64 {
     }
     let mut years = today.year() - birth.year();
     let birthday = |years: i32| {
-        birth.with_year(birth.year() + years).unwrap_or_else(|| NaiveDate::from_ymd_opt(birth.year() + years, 3, 1).unwrap_or(birth))
+        birth
+            .with_year(birth.year() + years)
+            .unwrap_or_else(|| NaiveDate::from_ymd_opt(birth.year() + years, 3, 1).unwrap_or(birth))
     };
     if birthday(years) > today {
         years -= 1;
@@ -76,7 +78,10 @@ pub(crate) fn summarise(
 
     // Pregnancy: an active condition coded or worded as pregnancy, or a pregnancy-status observation.
     let mut pregnant = record.conditions.iter().any(|condition| {
-        if condition.status == ConditionStatus::Resolved || condition.abatement.is_some_and(|t| t <= as_of) || condition.onset.is_some_and(|t| t > as_of) {
+        if condition.status == ConditionStatus::Resolved
+            || condition.abatement.is_some_and(|t| t <= as_of)
+            || condition.onset.is_some_and(|t| t > as_of)
+        {
             return false;
         }
         let coded = condition.codes.iter().any(|coding| match coding.system {
@@ -87,13 +92,19 @@ pub(crate) fn summarise(
             }
             _ => false,
         });
-        coded || condition.text.as_deref().is_some_and(|text| find_any(&fold(text), &defs.pregnancy_text, true).is_some())
+        coded
+            || condition
+                .text
+                .as_deref()
+                .is_some_and(|text| find_any(&fold(text), &defs.pregnancy_text, true).is_some())
     });
     for observation in &record.observations {
         if observation.time.is_some_and(|t| t > as_of) {
             continue;
         }
-        if observation.loinc_codes().any(|code| defs.pregnancy_observation_loinc.iter().any(|c| c == code))
+        if observation
+            .loinc_codes()
+            .any(|code| defs.pregnancy_observation_loinc.iter().any(|c| c == code))
             && let ObservationValue::Text(value) = &observation.value
             && defs.pregnancy_observation_true.contains(&fold(value))
         {
@@ -108,12 +119,18 @@ pub(crate) fn summarise(
             continue;
         }
         let name = fold(&text.name);
-        if find_any(&name, &defs.duffy_observation_text, false).is_none() && !defs.duffy_observation_text.iter().any(|p| name.contains(p.as_str())) {
+        if find_any(&name, &defs.duffy_observation_text, false).is_none()
+            && !defs.duffy_observation_text.iter().any(|p| name.contains(p.as_str()))
+        {
             continue;
         }
         let value = fold(&text.value);
         let phenotype = defs.duffy_phenotype_values.iter().any(|v| value.contains(v.as_str()));
-        let genotype = name.contains("rs2814778") && defs.duffy_genotype_values.iter().any(|v| value == *v || value.contains(&format!("{v} ")));
+        let genotype = name.contains("rs2814778")
+            && defs
+                .duffy_genotype_values
+                .iter()
+                .any(|v| value == *v || value.contains(&format!("{v} ")));
         if phenotype || genotype {
             duffy_null_evidence = Some(text.observation.clone());
             break;
@@ -121,11 +138,19 @@ pub(crate) fn summarise(
     }
     if duffy_null_evidence.is_none() {
         for condition in &record.conditions {
-            if condition.status == ConditionStatus::Resolved || condition.onset.is_some_and(|t| t > as_of) {
+            if condition.status == ConditionStatus::Resolved
+                || condition.onset.is_some_and(|t| t > as_of)
+            {
                 continue;
             }
-            let texts = condition.text.iter().chain(condition.codes.iter().filter_map(|c| c.display.as_ref()));
-            if texts.into_iter().any(|t| find_any(&fold(t), &defs.duffy_condition_text, true).is_some()) {
+            let texts = condition
+                .text
+                .iter()
+                .chain(condition.codes.iter().filter_map(|c| c.display.as_ref()));
+            if texts
+                .into_iter()
+                .any(|t| find_any(&fold(t), &defs.duffy_condition_text, true).is_some())
+            {
                 duffy_null_evidence = Some(condition.id.clone());
                 break;
             }
@@ -135,7 +160,11 @@ pub(crate) fn summarise(
     PatientSummary {
         id: record.id.clone(),
         age_years: age.filter(|a| *a >= 0.0),
-        age_band: if age.is_some_and(|a| a < 0.0) { AgeBand::Unknown } else { age_band(record.birth_date, as_of) },
+        age_band: if age.is_some_and(|a| a < 0.0) {
+            AgeBand::Unknown
+        } else {
+            age_band(record.birth_date, as_of)
+        },
         sex: record.sex.unwrap_or(Sex::Unknown),
         pregnant,
         duffy_null: duffy_null_evidence.is_some(),

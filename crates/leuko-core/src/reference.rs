@@ -2,10 +2,10 @@
 //! one, else the site's configured interval, else the knowledge base's interval for the patient's
 //! age band, sex and documented Duffy-null status.
 
+use crate::AssessConfig;
 use crate::analyte::Analyte;
 use crate::assessment::{AppliedInterval, IntervalOrigin, LabResult, PatientSummary};
 use crate::kb::{KnowledgeBase, Population};
-use crate::AssessConfig;
 
 /// The interval that applies to `result` for this patient.
 pub(crate) fn interval_for(
@@ -18,13 +18,21 @@ pub(crate) fn interval_for(
         return Some(AppliedInterval { low, high, origin: IntervalOrigin::Laboratory });
     }
     if let Some(site) = config.site_intervals.iter().find(|site| site.analyte == result.analyte) {
-        return Some(AppliedInterval { low: site.low, high: site.high, origin: IntervalOrigin::Site });
+        return Some(AppliedInterval {
+            low: site.low,
+            high: site.high,
+            origin: IntervalOrigin::Site,
+        });
     }
     knowledge_base_interval(kb, patient, result.analyte)
 }
 
 /// The knowledge base's interval for an analyte and patient (adult when the age is unknown).
-pub(crate) fn knowledge_base_interval(kb: &KnowledgeBase, patient: &PatientSummary, analyte: Analyte) -> Option<AppliedInterval> {
+pub(crate) fn knowledge_base_interval(
+    kb: &KnowledgeBase,
+    patient: &PatientSummary,
+    analyte: Analyte,
+) -> Option<AppliedInterval> {
     // An unknown age falls back to the adult interval; the patient summary warns about it.
     let age = patient.age_years.unwrap_or(30.0);
     let matches = |population: Population| {
@@ -40,7 +48,11 @@ pub(crate) fn knowledge_base_interval(kb: &KnowledgeBase, patient: &PatientSumma
             // A sex-specific interval is more specific than one for everyone.
             .max_by_key(|interval| interval.sex.is_some())
     };
-    let chosen = if patient.duffy_null { matches(Population::DuffyNull).or_else(|| matches(Population::General)) } else { matches(Population::General) };
+    let chosen = if patient.duffy_null {
+        matches(Population::DuffyNull).or_else(|| matches(Population::General))
+    } else {
+        matches(Population::General)
+    };
     chosen.map(|interval| AppliedInterval {
         low: interval.low,
         high: interval.high,

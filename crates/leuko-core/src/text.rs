@@ -45,9 +45,10 @@ pub fn find_phrase(haystack: &str, phrase: &str) -> Vec<usize> {
     while let Some(pos) = haystack[start..].find(phrase) {
         let at = start + pos;
         let end = at + phrase.len();
-        let before_ok = haystack[..at].chars().next_back().is_none_or(|c| {
-            !is_word_char(c) || !phrase.chars().next().is_some_and(is_word_char)
-        });
+        let before_ok = haystack[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_word_char(c) || !phrase.chars().next().is_some_and(is_word_char));
         let after_ok = haystack[end..].chars().next().is_none_or(|c| {
             !is_word_char(c) || !phrase.chars().next_back().is_some_and(is_word_char)
         });
@@ -62,8 +63,18 @@ pub fn find_phrase(haystack: &str, phrase: &str) -> Vec<usize> {
 /// Words that, shortly before a phrase in the same clause, negate it ("no splenomegaly",
 /// "denies fever", "negative for HIV").
 const NEGATION_CUES: [&str; 12] = [
-    "no", "not", "denies", "denied", "without", "negative for", "absence of", "absent", "free of",
-    "ruled out", "no evidence of", "never",
+    "no",
+    "not",
+    "denies",
+    "denied",
+    "without",
+    "negative for",
+    "absence of",
+    "absent",
+    "free of",
+    "ruled out",
+    "no evidence of",
+    "never",
 ];
 
 /// Whether the phrase found at byte `at` of the folded `haystack` is negated: a negation cue among
@@ -80,7 +91,11 @@ pub fn is_negated(haystack: &str, at: usize) -> bool {
 
 /// Whether any of `phrases` (folded) occurs in `haystack` (folded), optionally ignoring negated
 /// mentions. Returns the first phrase that matched.
-pub fn find_any<'p>(haystack: &str, phrases: &'p [String], negation_sensitive: bool) -> Option<&'p str> {
+pub fn find_any<'p>(
+    haystack: &str,
+    phrases: &'p [String],
+    negation_sensitive: bool,
+) -> Option<&'p str> {
     phrases.iter().find_map(|phrase| {
         find_phrase(haystack, phrase)
             .into_iter()

@@ -6,8 +6,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use leuko_core::record::{
-    CodeSystem, Coding, ConditionEntry, ConditionStatus, MedicationExposure, MedicationSource, MedicationStatus,
-    Observation, ObservationValue, PatientRecord, ProcedureEntry, Quantity, ResultStatus, Sex,
+    CodeSystem, Coding, ConditionEntry, ConditionStatus, MedicationExposure, MedicationSource,
+    MedicationStatus, Observation, ObservationValue, PatientRecord, ProcedureEntry, Quantity,
+    ResultStatus, Sex,
 };
 
 use crate::date::{parse_date, parse_date_time};
@@ -88,7 +89,12 @@ pub fn read(text: &str) -> Result<FhirInput, FhirError> {
             values
         }
         Err(error) => {
-            return Err(FhirError::Json { ndjson_line: None, line: error.line(), column: error.column(), message: error.to_string() });
+            return Err(FhirError::Json {
+                ndjson_line: None,
+                line: error.line(),
+                column: error.column(),
+                message: error.to_string(),
+            });
         }
     };
 
@@ -104,7 +110,8 @@ fn is_ndjson(text: &str) -> bool {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let first = lines.next();
     let second = lines.next();
-    first.is_some_and(|l| l.trim_start().starts_with('{')) && second.is_some_and(|l| l.trim_start().starts_with('{'))
+    first.is_some_and(|l| l.trim_start().starts_with('{'))
+        && second.is_some_and(|l| l.trim_start().starts_with('{'))
 }
 
 fn resource_type(value: &Value) -> Option<&str> {
@@ -112,17 +119,30 @@ fn resource_type(value: &Value) -> Option<&str> {
 }
 
 /// Flattens a document into its resources, descending into Bundles.
-fn collect<'a>(value: &'a Value, prefix: &str, full_url: Option<&'a str>, out: &mut Vec<Located<'a>>) -> Result<(), FhirError> {
+fn collect<'a>(
+    value: &'a Value,
+    prefix: &str,
+    full_url: Option<&'a str>,
+    out: &mut Vec<Located<'a>>,
+) -> Result<(), FhirError> {
     let Some(kind) = resource_type(value) else {
-        let what = if value.is_object() { "an object without resourceType".to_owned() } else { format!("a JSON {}", json_kind(value)) };
-        return Err(FhirError::NotFhir(format!("{} is {what}", if prefix.is_empty() { "the document" } else { prefix })));
+        let what = if value.is_object() {
+            "an object without resourceType".to_owned()
+        } else {
+            format!("a JSON {}", json_kind(value))
+        };
+        return Err(FhirError::NotFhir(format!(
+            "{} is {what}",
+            if prefix.is_empty() { "the document" } else { prefix }
+        )));
     };
     if kind != "Bundle" {
         let location = if prefix.is_empty() { kind.to_owned() } else { prefix.to_owned() };
         out.push(Located { location, value, full_url });
         return Ok(());
     }
-    let bundle_path = if prefix.is_empty() { "Bundle".to_owned() } else { format!("{prefix}.Bundle") };
+    let bundle_path =
+        if prefix.is_empty() { "Bundle".to_owned() } else { format!("{prefix}.Bundle") };
     let Some(entries) = value.get("entry") else { return Ok(()) };
     let Some(entries) = entries.as_array() else {
         return Err(FhirError::Resource {
@@ -172,16 +192,25 @@ fn typed<T: DeserializeOwned>(located: &Located<'_>, kind: &str) -> Result<T, Fh
 }
 
 fn rule(located: &Located<'_>, kind: &str, path: &str, message: impl Into<String>) -> FhirError {
-    FhirError::Resource { location: located.location.clone(), resource: label(kind, located.value), path: path.to_owned(), message: message.into() }
+    FhirError::Resource {
+        location: located.location.clone(),
+        resource: label(kind, located.value),
+        path: path.to_owned(),
+        message: message.into(),
+    }
 }
 
 fn system(uri: Option<&str>) -> CodeSystem {
     match uri.unwrap_or_default() {
         "http://loinc.org" => CodeSystem::Loinc,
         "http://snomed.info/sct" => CodeSystem::Snomed,
-        "http://hl7.org/fhir/sid/icd-10" | "http://hl7.org/fhir/sid/icd-10-cm" | "http://id.who.int/icd/release/10" => CodeSystem::Icd10,
+        "http://hl7.org/fhir/sid/icd-10"
+        | "http://hl7.org/fhir/sid/icd-10-cm"
+        | "http://id.who.int/icd/release/10" => CodeSystem::Icd10,
         "http://www.nlm.nih.gov/research/umls/rxnorm" => CodeSystem::RxNorm,
-        "http://www.whocc.no/atc" | "http://www.whocc.no/atc/" | "https://www.whocc.no/atc_ddd_index/" => CodeSystem::Atc,
+        "http://www.whocc.no/atc"
+        | "http://www.whocc.no/atc/"
+        | "https://www.whocc.no/atc_ddd_index/" => CodeSystem::Atc,
         other => CodeSystem::Other(other.to_owned()),
     }
 }
@@ -192,7 +221,13 @@ fn codings(concept: Option<&model::CodeableConcept>) -> Vec<Coding> {
             concept
                 .coding
                 .iter()
-                .filter_map(|c| c.code.as_ref().map(|code| Coding { system: system(c.system.as_deref()), code: code.trim().to_owned(), display: c.display.clone() }))
+                .filter_map(|c| {
+                    c.code.as_ref().map(|code| Coding {
+                        system: system(c.system.as_deref()),
+                        code: code.trim().to_owned(),
+                        display: c.display.clone(),
+                    })
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -213,11 +248,21 @@ struct Reader {
 }
 
 impl Reader {
-    fn time(&mut self, located: &Located<'_>, kind: &str, path: &str, text: Option<&str>) -> Result<Option<chrono::DateTime<chrono::Utc>>, FhirError> {
+    fn time(
+        &mut self,
+        located: &Located<'_>,
+        kind: &str,
+        path: &str,
+        text: Option<&str>,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, FhirError> {
         let Some(text) = text else { return Ok(None) };
-        let parsed = parse_date_time(text).ok_or_else(|| rule(located, kind, path, format!("{text:?} is not a FHIR dateTime")))?;
+        let parsed = parse_date_time(text)
+            .ok_or_else(|| rule(located, kind, path, format!("{text:?} is not a FHIR dateTime")))?;
         if parsed.zone_assumed {
-            self.input.warnings.push(format!("{} {path}: {text:?} has a time but no time zone; read as UTC", label(kind, located.value)));
+            self.input.warnings.push(format!(
+                "{} {path}: {text:?} has a time but no time zone; read as UTC",
+                label(kind, located.value)
+            ));
         }
         Ok(Some(parsed.time))
     }
@@ -245,8 +290,12 @@ impl Reader {
                 "Patient" | "Medication" => {}
                 "Observation" => self.observation(located)?,
                 "MedicationRequest" => self.medication(located, kind, MedicationSource::Order)?,
-                "MedicationStatement" => self.medication(located, kind, MedicationSource::Statement)?,
-                "MedicationAdministration" => self.medication(located, kind, MedicationSource::Administration)?,
+                "MedicationStatement" => {
+                    self.medication(located, kind, MedicationSource::Statement)?
+                }
+                "MedicationAdministration" => {
+                    self.medication(located, kind, MedicationSource::Administration)?
+                }
                 "Condition" => self.condition(located)?,
                 "Procedure" => self.procedure(located)?,
                 other => *self.input.skipped.entry(other.to_owned()).or_default() += 1,
@@ -263,19 +312,36 @@ impl Reader {
             Some("male") => Some(Sex::Male),
             Some("other") => Some(Sex::Other),
             Some("unknown") => Some(Sex::Unknown),
-            Some(other) => return Err(rule(located, "Patient", "gender", format!("must be male, female, other or unknown, found {other:?}"))),
+            Some(other) => {
+                return Err(rule(
+                    located,
+                    "Patient",
+                    "gender",
+                    format!("must be male, female, other or unknown, found {other:?}"),
+                ));
+            }
         };
         let birth_date = match patient.birth_date.as_deref() {
             None => None,
-            Some(text) => Some(parse_date(text).ok_or_else(|| rule(located, "Patient", "birthDate", format!("{text:?} is not a FHIR date")))?),
+            Some(text) => Some(parse_date(text).ok_or_else(|| {
+                rule(located, "Patient", "birthDate", format!("{text:?} is not a FHIR date"))
+            })?),
         };
         let mut ancestry = Vec::new();
         for extension in &patient.extension {
-            if extension.url.ends_with("us-core-race") || extension.url.ends_with("us-core-ethnicity") || extension.url.contains("ancestry") {
+            if extension.url.ends_with("us-core-race")
+                || extension.url.ends_with("us-core-ethnicity")
+                || extension.url.contains("ancestry")
+            {
                 for inner in &extension.extension {
                     if let Some(text) = inner.extra.get("valueString").and_then(Value::as_str) {
                         ancestry.push(text.to_owned());
-                    } else if let Some(display) = inner.extra.get("valueCoding").and_then(|c| c.get("display")).and_then(Value::as_str) {
+                    } else if let Some(display) = inner
+                        .extra
+                        .get("valueCoding")
+                        .and_then(|c| c.get("display"))
+                        .and_then(Value::as_str)
+                    {
                         ancestry.push(display.to_owned());
                     }
                 }
@@ -292,33 +358,63 @@ impl Reader {
         if let Some(url) = located.full_url {
             self.patient_keys.insert(url.to_owned(), index);
         }
-        self.input.patients.push(PatientRecord { id: patient.id.clone(), birth_date, sex, ancestry, ..PatientRecord::default() });
+        self.input.patients.push(PatientRecord {
+            id: patient.id.clone(),
+            birth_date,
+            sex,
+            ancestry,
+            ..PatientRecord::default()
+        });
         Ok(())
     }
 
     /// The record a resource belongs to: its subject's Patient, or the only Patient, or a record
     /// without demographics when the input has no Patient at all.
-    fn owner(&mut self, located: &Located<'_>, kind: &str, subject: Option<&model::Reference>) -> Result<usize, FhirError> {
+    fn owner(
+        &mut self,
+        located: &Located<'_>,
+        kind: &str,
+        subject: Option<&model::Reference>,
+    ) -> Result<usize, FhirError> {
         let reference = subject.and_then(|s| s.reference.as_deref());
         if let Some(reference) = reference {
             let key = reference.rsplit_once("/_history").map_or(reference, |(k, _)| k);
-            let key = key.strip_prefix("http://").or_else(|| key.strip_prefix("https://")).and_then(|rest| rest.find("Patient/").map(|at| &rest[at..])).unwrap_or(key);
+            let key = key
+                .strip_prefix("http://")
+                .or_else(|| key.strip_prefix("https://"))
+                .and_then(|rest| rest.find("Patient/").map(|at| &rest[at..]))
+                .unwrap_or(key);
             if let Some(&index) = self.patient_keys.get(key) {
                 return Ok(index);
             }
         }
         match self.input.patients.len() {
             0 => {
-                self.input.patients.push(PatientRecord { id: reference.map(str::to_owned), ..PatientRecord::default() });
+                self.input.patients.push(PatientRecord {
+                    id: reference.map(str::to_owned),
+                    ..PatientRecord::default()
+                });
                 self.patient_keys.insert(reference.unwrap_or("").to_owned(), 0);
                 Ok(0)
             }
             1 if reference.is_none() => Ok(0),
             1 => {
-                self.input.warnings.push(format!("{} refers to {:?}, which is not in the input; attached to the only Patient", label(kind, located.value), reference.unwrap_or_default()));
+                self.input.warnings.push(format!(
+                    "{} refers to {:?}, which is not in the input; attached to the only Patient",
+                    label(kind, located.value),
+                    reference.unwrap_or_default()
+                ));
                 Ok(0)
             }
-            _ => Err(rule(located, kind, "subject", format!("refers to {:?}, which is not one of the Patients in the input", reference.unwrap_or("nothing")))),
+            _ => Err(rule(
+                located,
+                kind,
+                "subject",
+                format!(
+                    "refers to {:?}, which is not one of the Patients in the input",
+                    reference.unwrap_or("nothing")
+                ),
+            )),
         }
     }
 
@@ -328,16 +424,27 @@ impl Reader {
         let status = match observation.status.as_deref() {
             None => return Err(rule(located, KIND, "status", "is required (1..1)")),
             Some("entered-in-error") => {
-                self.input.excluded.push(format!("{}: entered-in-error", label(KIND, located.value)));
+                self.input
+                    .excluded
+                    .push(format!("{}: entered-in-error", label(KIND, located.value)));
                 return Ok(());
             }
             Some("final") => ResultStatus::Final,
             Some("amended" | "corrected") => ResultStatus::Corrected,
             Some("preliminary") => ResultStatus::Preliminary,
             Some("registered" | "cancelled" | "unknown") => ResultStatus::NotUsable,
-            Some(other) => return Err(rule(located, KIND, "status", format!("{other:?} is not an Observation status"))),
+            Some(other) => {
+                return Err(rule(
+                    located,
+                    KIND,
+                    "status",
+                    format!("{other:?} is not an Observation status"),
+                ));
+            }
         };
-        let Some(code) = observation.code.as_ref() else { return Err(rule(located, KIND, "code", "is required (1..1)")) };
+        let Some(code) = observation.code.as_ref() else {
+            return Err(rule(located, KIND, "code", "is required (1..1)"));
+        };
         let values = [
             observation.value_quantity.is_some(),
             observation.value_string.is_some(),
@@ -346,11 +453,21 @@ impl Reader {
             observation.value_boolean.is_some(),
         ];
         if values.iter().filter(|&&v| v).count() > 1 {
-            return Err(rule(located, KIND, "value[x]", "has more than one value[x]; FHIR allows one"));
+            return Err(rule(
+                located,
+                KIND,
+                "value[x]",
+                "has more than one value[x]; FHIR allows one",
+            ));
         }
         let value = if let Some(quantity) = &observation.value_quantity {
             match quantity.value {
-                Some(value) => ObservationValue::Quantity(Quantity { value, comparator: quantity.comparator.clone(), unit: quantity.unit.clone(), code: quantity.code.clone() }),
+                Some(value) => ObservationValue::Quantity(Quantity {
+                    value,
+                    comparator: quantity.comparator.clone(),
+                    unit: quantity.unit.clone(),
+                    code: quantity.code.clone(),
+                }),
                 None => ObservationValue::Absent,
             }
         } else if let Some(text) = &observation.value_string {
@@ -358,24 +475,50 @@ impl Reader {
         } else if let Some(concept) = &observation.value_codeable_concept {
             concept_text(Some(concept)).map_or(ObservationValue::Absent, ObservationValue::Text)
         } else if let Some(value) = observation.value_integer {
-            ObservationValue::Quantity(Quantity { value: value as f64, comparator: None, unit: None, code: None })
+            ObservationValue::Quantity(Quantity {
+                value: value as f64,
+                comparator: None,
+                unit: None,
+                code: None,
+            })
         } else if let Some(value) = observation.value_boolean {
             ObservationValue::Text(value.to_string())
         } else {
             ObservationValue::Absent
         };
-        let time = match (&observation.effective_date_time, &observation.effective_period, &observation.effective_instant) {
+        let time = match (
+            &observation.effective_date_time,
+            &observation.effective_period,
+            &observation.effective_instant,
+        ) {
             (Some(t), _, _) => self.time(located, KIND, "effectiveDateTime", Some(t))?,
-            (None, Some(period), _) => self.time(located, KIND, "effectivePeriod.start", period.start.as_deref().or(period.end.as_deref()))?,
+            (None, Some(period), _) => self.time(
+                located,
+                KIND,
+                "effectivePeriod.start",
+                period.start.as_deref().or(period.end.as_deref()),
+            )?,
             (None, None, Some(t)) => self.time(located, KIND, "effectiveInstant", Some(t))?,
-            (None, None, None) => self.time(located, KIND, "issued", observation.issued.as_deref())?,
+            (None, None, None) => {
+                self.time(located, KIND, "issued", observation.issued.as_deref())?
+            }
         };
         let range = observation.reference_range.first();
         let quantity = |q: Option<&model::Quantity>| {
-            q.and_then(|q| q.value.map(|value| Quantity { value, comparator: None, unit: q.unit.clone(), code: q.code.clone() }))
+            q.and_then(|q| {
+                q.value.map(|value| Quantity {
+                    value,
+                    comparator: None,
+                    unit: q.unit.clone(),
+                    code: q.code.clone(),
+                })
+            })
         };
         let owner = self.owner(located, KIND, observation.subject.as_ref())?;
-        let id = observation.id.clone().map_or_else(|| located.location.clone(), |id| format!("Observation/{id}"));
+        let id = observation
+            .id
+            .clone()
+            .map_or_else(|| located.location.clone(), |id| format!("Observation/{id}"));
         self.input.patients[owner].observations.push(Observation {
             id,
             codes: codings(Some(code)),
@@ -390,21 +533,36 @@ impl Reader {
                 .iter()
                 .flat_map(|c| c.coding.iter().filter_map(|c| c.code.clone()).chain(c.text.clone()))
                 .collect(),
-            notes: observation.note.iter().map(|n| n.text.clone()).filter(|t| !t.is_empty()).collect(),
+            notes: observation
+                .note
+                .iter()
+                .map(|n| n.text.clone())
+                .filter(|t| !t.is_empty())
+                .collect(),
             specimen: observation.specimen.as_ref().and_then(|s| s.reference.clone()),
         });
         Ok(())
     }
 
-    fn medication(&mut self, located: &Located<'_>, kind: &str, source: MedicationSource) -> Result<(), FhirError> {
+    fn medication(
+        &mut self,
+        located: &Located<'_>,
+        kind: &str,
+        source: MedicationSource,
+    ) -> Result<(), FhirError> {
         let resource: model::MedicationResource = typed(located, kind)?;
-        let Some(status_text) = resource.status.as_deref() else { return Err(rule(located, kind, "status", "is required (1..1)")) };
+        let Some(status_text) = resource.status.as_deref() else {
+            return Err(rule(located, kind, "status", "is required (1..1)"));
+        };
         if source == MedicationSource::Order && resource.intent.is_none() {
             return Err(rule(located, kind, "intent", "is required (1..1)"));
         }
         let proposed_intent = matches!(resource.intent.as_deref(), Some("proposal" | "plan"));
         let status = match (source, status_text) {
-            (_, "entered-in-error") | (MedicationSource::Statement, "not-taken") | (MedicationSource::Administration, "not-done") | (MedicationSource::Order, "cancelled") => {
+            (_, "entered-in-error")
+            | (MedicationSource::Statement, "not-taken")
+            | (MedicationSource::Administration, "not-done")
+            | (MedicationSource::Order, "cancelled") => {
                 self.input.excluded.push(format!("{}: {status_text}", label(kind, located.value)));
                 return Ok(());
             }
@@ -416,32 +574,53 @@ impl Reader {
             (_, "stopped") => MedicationStatus::Stopped,
             (_, "on-hold") => MedicationStatus::OnHold,
             (_, "unknown") => MedicationStatus::Unknown,
-            (_, other) => return Err(rule(located, kind, "status", format!("{other:?} is not a {kind} status"))),
+            (_, other) => {
+                return Err(rule(
+                    located,
+                    kind,
+                    "status",
+                    format!("{other:?} is not a {kind} status"),
+                ));
+            }
         };
         let (codes, text) = if let Some(concept) = &resource.medication_codeable_concept {
             (codings(Some(concept)), concept_text(Some(concept)))
         } else if let Some(reference) = &resource.medication_reference {
             let key = reference.reference.clone().unwrap_or_default();
             let contained = key.strip_prefix('#').and_then(|id| {
-                resource.contained.iter().find(|c| c.get("id").and_then(Value::as_str) == Some(id)).and_then(|c| serde_json::from_value::<model::Medication>(c.clone()).ok())
+                resource
+                    .contained
+                    .iter()
+                    .find(|c| c.get("id").and_then(Value::as_str) == Some(id))
+                    .and_then(|c| serde_json::from_value::<model::Medication>(c.clone()).ok())
             });
             match contained.or_else(|| self.medications.get(&key).cloned()) {
-                Some(medication) => (codings(medication.code.as_ref()), concept_text(medication.code.as_ref()).or(reference.display.clone())),
+                Some(medication) => (
+                    codings(medication.code.as_ref()),
+                    concept_text(medication.code.as_ref()).or(reference.display.clone()),
+                ),
                 None => (Vec::new(), reference.display.clone()),
             }
         } else {
             return Err(rule(located, kind, "medication[x]", "is required (1..1)"));
         };
         if codes.is_empty() && text.is_none() {
-            self.input.warnings.push(format!("{}: the medication has neither a code nor text and cannot be matched", label(kind, located.value)));
+            self.input.warnings.push(format!(
+                "{}: the medication has neither a code nor text and cannot be matched",
+                label(kind, located.value)
+            ));
         }
         let bounds = resource
             .dosage_instruction
             .iter()
             .chain(&resource.dosage)
             .find_map(|d| d.pointer("/timing/repeat/boundsPeriod").cloned())
-            .or_else(|| resource.dispense_request.as_ref().and_then(|d| d.get("validityPeriod").cloned()));
-        let bound = |name: &str| bounds.as_ref().and_then(|b| b.get(name)).and_then(Value::as_str).map(str::to_owned);
+            .or_else(|| {
+                resource.dispense_request.as_ref().and_then(|d| d.get("validityPeriod").cloned())
+            });
+        let bound = |name: &str| {
+            bounds.as_ref().and_then(|b| b.get(name)).and_then(Value::as_str).map(str::to_owned)
+        };
         let start_text = resource
             .effective_period
             .as_ref()
@@ -449,42 +628,91 @@ impl Reader {
             .or_else(|| resource.effective_date_time.clone())
             .or_else(|| bound("start"))
             .or_else(|| resource.authored_on.clone());
-        let end_text = resource.effective_period.as_ref().and_then(|p| p.end.clone()).or_else(|| bound("end"));
+        let end_text =
+            resource.effective_period.as_ref().and_then(|p| p.end.clone()).or_else(|| bound("end"));
         let start = self.time(located, kind, "start", start_text.as_deref())?;
         let end = self.time(located, kind, "end", end_text.as_deref())?;
-        let dosage = resource.dosage_instruction.iter().chain(&resource.dosage).find_map(|d| d.get("text").and_then(Value::as_str)).map(str::to_owned);
+        let dosage = resource
+            .dosage_instruction
+            .iter()
+            .chain(&resource.dosage)
+            .find_map(|d| d.get("text").and_then(Value::as_str))
+            .map(str::to_owned);
         let owner = self.owner(located, kind, resource.subject.as_ref())?;
-        let id = resource.id.clone().map_or_else(|| located.location.clone(), |id| format!("{kind}/{id}"));
-        self.input.patients[owner].medications.push(MedicationExposure { id, codes, text, start, end, status, source, dosage });
+        let id = resource
+            .id
+            .clone()
+            .map_or_else(|| located.location.clone(), |id| format!("{kind}/{id}"));
+        self.input.patients[owner].medications.push(MedicationExposure {
+            id,
+            codes,
+            text,
+            start,
+            end,
+            status,
+            source,
+            dosage,
+        });
         Ok(())
     }
 
     fn condition(&mut self, located: &Located<'_>) -> Result<(), FhirError> {
         const KIND: &str = "Condition";
         let condition: model::Condition = typed(located, KIND)?;
-        let verification = condition.verification_status.as_ref().and_then(|c| c.coding.iter().find_map(|c| c.code.clone()));
+        let verification = condition
+            .verification_status
+            .as_ref()
+            .and_then(|c| c.coding.iter().find_map(|c| c.code.clone()));
         if matches!(verification.as_deref(), Some("refuted" | "entered-in-error")) {
-            self.input.excluded.push(format!("{}: verification {}", label(KIND, located.value), verification.unwrap_or_default()));
+            self.input.excluded.push(format!(
+                "{}: verification {}",
+                label(KIND, located.value),
+                verification.unwrap_or_default()
+            ));
             return Ok(());
         }
-        let status = match condition.clinical_status.as_ref().and_then(|c| c.coding.iter().find_map(|c| c.code.clone())).as_deref() {
+        let status = match condition
+            .clinical_status
+            .as_ref()
+            .and_then(|c| c.coding.iter().find_map(|c| c.code.clone()))
+            .as_deref()
+        {
             None => ConditionStatus::Unknown,
             Some("active" | "recurrence" | "relapse") => ConditionStatus::Active,
             Some("inactive" | "remission" | "resolved") => ConditionStatus::Resolved,
-            Some(other) => return Err(rule(located, KIND, "clinicalStatus", format!("{other:?} is not a condition clinical status"))),
+            Some(other) => {
+                return Err(rule(
+                    located,
+                    KIND,
+                    "clinicalStatus",
+                    format!("{other:?} is not a condition clinical status"),
+                ));
+            }
         };
-        let onset_text = condition.onset_date_time.clone().or_else(|| condition.onset_period.as_ref().and_then(|p| p.start.clone()));
+        let onset_text = condition
+            .onset_date_time
+            .clone()
+            .or_else(|| condition.onset_period.as_ref().and_then(|p| p.start.clone()));
         let onset = match self.time(located, KIND, "onset[x]", onset_text.as_deref())? {
             Some(time) => Some(time),
             None => self.time(located, KIND, "recordedDate", condition.recorded_date.as_deref())?,
         };
-        let abatement = self.time(located, KIND, "abatementDateTime", condition.abatement_date_time.as_deref())?;
-        let mut notes: Vec<String> = condition.note.iter().map(|n| n.text.clone()).filter(|t| !t.is_empty()).collect();
+        let abatement = self.time(
+            located,
+            KIND,
+            "abatementDateTime",
+            condition.abatement_date_time.as_deref(),
+        )?;
+        let mut notes: Vec<String> =
+            condition.note.iter().map(|n| n.text.clone()).filter(|t| !t.is_empty()).collect();
         if let Some(onset) = &condition.onset_string {
             notes.push(onset.clone());
         }
         let owner = self.owner(located, KIND, condition.subject.as_ref())?;
-        let id = condition.id.clone().map_or_else(|| located.location.clone(), |id| format!("Condition/{id}"));
+        let id = condition
+            .id
+            .clone()
+            .map_or_else(|| located.location.clone(), |id| format!("Condition/{id}"));
         self.input.patients[owner].conditions.push(ConditionEntry {
             id,
             codes: codings(condition.code.as_ref()),
@@ -503,16 +731,31 @@ impl Reader {
         match procedure.status.as_deref() {
             None => return Err(rule(located, KIND, "status", "is required (1..1)")),
             Some("entered-in-error" | "not-done") => {
-                self.input.excluded.push(format!("{}: {}", label(KIND, located.value), procedure.status.unwrap_or_default()));
+                self.input.excluded.push(format!(
+                    "{}: {}",
+                    label(KIND, located.value),
+                    procedure.status.unwrap_or_default()
+                ));
                 return Ok(());
             }
             Some(_) => {}
         }
-        let performed_text = procedure.performed_date_time.clone().or_else(|| procedure.performed_period.as_ref().and_then(|p| p.start.clone()));
+        let performed_text = procedure
+            .performed_date_time
+            .clone()
+            .or_else(|| procedure.performed_period.as_ref().and_then(|p| p.start.clone()));
         let performed = self.time(located, KIND, "performed[x]", performed_text.as_deref())?;
         let owner = self.owner(located, KIND, procedure.subject.as_ref())?;
-        let id = procedure.id.clone().map_or_else(|| located.location.clone(), |id| format!("Procedure/{id}"));
-        self.input.patients[owner].procedures.push(ProcedureEntry { id, codes: codings(procedure.code.as_ref()), text: concept_text(procedure.code.as_ref()), performed });
+        let id = procedure
+            .id
+            .clone()
+            .map_or_else(|| located.location.clone(), |id| format!("Procedure/{id}"));
+        self.input.patients[owner].procedures.push(ProcedureEntry {
+            id,
+            codes: codings(procedure.code.as_ref()),
+            text: concept_text(procedure.code.as_ref()),
+            performed,
+        });
         Ok(())
     }
 }

@@ -193,7 +193,13 @@ impl<'a> Builder<'a> {
         line_of(self.text, spanned.span().start)
     }
 
-    fn register(&mut self, id: &str, kind: &'static str, spanned_line: usize, span: std::ops::Range<usize>) {
+    fn register(
+        &mut self,
+        id: &str,
+        kind: &'static str,
+        spanned_line: usize,
+        span: std::ops::Range<usize>,
+    ) {
         let snippet = self.text.get(span).unwrap_or_default().to_owned();
         self.entries.entry(id.to_owned()).or_default().push(EntrySnippet {
             kind,
@@ -221,11 +227,17 @@ impl<'a> Builder<'a> {
             None | Some("V") => Verification::Verified,
             Some("P") => Verification::Partial,
             Some("U") => {
-                self.note(line, format!("{what} is unverified (status U): check it against the primary source"));
+                self.note(
+                    line,
+                    format!("{what} is unverified (status U): check it against the primary source"),
+                );
                 Verification::Unverified
             }
             Some(other) => {
-                self.error(line, format!("`status` must be \"V\", \"P\" or \"U\", found {other:?}"));
+                self.error(
+                    line,
+                    format!("`status` must be \"V\", \"P\" or \"U\", found {other:?}"),
+                );
                 Verification::Unverified
             }
         }
@@ -319,7 +331,9 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
     }
 
     for analyte in Analyte::ALL {
-        if !parts.analytes.contains_key(&analyte) && parts.seen_files.contains("terminology/analytes.toml") {
+        if !parts.analytes.contains_key(&analyte)
+            && parts.seen_files.contains("terminology/analytes.toml")
+        {
             builder.errors.push(KbError {
                 file: "terminology/analytes.toml".to_owned(),
                 line: 1,
@@ -327,7 +341,12 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
             });
         }
     }
-    for ctcae_need in [(CtcaeVersion::V5, Analyte::Wbc), (CtcaeVersion::V5, Analyte::Anc), (CtcaeVersion::V5, Analyte::Alc), (CtcaeVersion::V6, Analyte::Anc)] {
+    for ctcae_need in [
+        (CtcaeVersion::V5, Analyte::Wbc),
+        (CtcaeVersion::V5, Analyte::Anc),
+        (CtcaeVersion::V5, Analyte::Alc),
+        (CtcaeVersion::V6, Analyte::Anc),
+    ] {
         if parts.seen_files.contains("grading/ctcae.toml")
             && !parts.ctcae.iter().any(|term| (term.version, term.analyte) == ctcae_need)
         {
@@ -439,7 +458,8 @@ fn read_file(builder: &mut Builder<'_>, parts: &mut Parts, path: &str) {
 
 fn read_version(builder: &mut Builder<'_>, parts: &mut Parts) {
     let version = builder.text.trim();
-    let valid = version.split('.').count() == 2 && version.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let valid = version.split('.').count() == 2
+        && version.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     if valid {
         parts.version = Some(version.to_owned());
     } else {
@@ -499,22 +519,39 @@ fn read_analytes(builder: &mut Builder<'_>, parts: &mut Parts) {
                 builder.error(line, "`reinterpret_above` needs a positive value and factor");
             }
             let _ = &guard.note;
-            Reinterpret { value: guard.value, factor: guard.factor, citation: builder.citation(line, &guard.source) }
+            Reinterpret {
+                value: guard.value,
+                factor: guard.factor,
+                citation: builder.citation(line, &guard.source),
+            }
         });
-        for (phrases, property) in [(&raw.text, None), (&raw.text_fraction, Some(Property::Fraction))] {
+        for (phrases, property) in
+            [(&raw.text, None), (&raw.text_fraction, Some(Property::Fraction))]
+        {
             for phrase in phrases {
                 let key = fold(phrase);
-                if let Some((other, _)) = parts.analyte_text.insert(key.clone(), (analyte, property)) {
+                if let Some((other, _)) =
+                    parts.analyte_text.insert(key.clone(), (analyte, property))
+                {
                     builder.error(line, format!("text {key:?} names both {other} and {analyte}"));
                 }
             }
         }
         for loinc in &raw.loinc {
             if !loinc_is_valid(&loinc.code) {
-                builder.error(line, format!("LOINC code {:?} is malformed or fails its check digit", loinc.code));
+                builder.error(
+                    line,
+                    format!("LOINC code {:?} is malformed or fails its check digit", loinc.code),
+                );
             }
             let Some(property) = Property::from_id(&loinc.property) else {
-                builder.error(line, format!("LOINC {}: property must be count, fraction or level, found {:?}", loinc.code, loinc.property));
+                builder.error(
+                    line,
+                    format!(
+                        "LOINC {}: property must be count, fraction or level, found {:?}",
+                        loinc.code, loinc.property
+                    ),
+                );
                 continue;
             };
             builder.verification(line, loinc.status.as_deref(), &format!("LOINC {}", loinc.code));
@@ -549,7 +586,10 @@ fn read_analytes(builder: &mut Builder<'_>, parts: &mut Parts) {
         let line = builder.line(&spanned);
         let panel = spanned.into_inner();
         if !loinc_is_valid(&panel.code) {
-            builder.error(line, format!("LOINC code {:?} is malformed or fails its check digit", panel.code));
+            builder.error(
+                line,
+                format!("LOINC code {:?} is malformed or fails its check digit", panel.code),
+            );
         }
         builder.verification(line, panel.status.as_deref(), &format!("panel {}", panel.code));
         builder.citation(line, &panel.source);
@@ -562,7 +602,10 @@ fn read_analytes(builder: &mut Builder<'_>, parts: &mut Parts) {
         builder.error(line, "differential.max_sum_percent must be above 100");
     }
     let _ = &differential.note;
-    parts.differential_max = Some(Cutoff { value: differential.max_sum_percent, citation: builder.citation(line, &differential.source) });
+    parts.differential_max = Some(Cutoff {
+        value: differential.max_sum_percent,
+        citation: builder.citation(line, &differential.source),
+    });
 }
 
 fn read_units(builder: &mut Builder<'_>, parts: &mut Parts) {
@@ -570,19 +613,35 @@ fn read_units(builder: &mut Builder<'_>, parts: &mut Parts) {
     for spanned in file.unit {
         let line = builder.line(&spanned);
         let unit = spanned.into_inner();
-        if !(unit.factor.is_finite() && unit.factor > 0.0) || !unit.offset.is_finite() {
-            builder.error(line, format!("unit factor must be positive and finite, found {}", unit.factor));
+        if !(unit.factor.is_finite() && unit.factor > 0.0 && unit.offset.is_finite()) {
+            builder.error(
+                line,
+                format!("unit factor must be positive and finite, found {}", unit.factor),
+            );
             continue;
         }
-        builder.verification(line, unit.status.as_deref(), &format!("unit {:?}", unit.spellings.first()));
+        builder.verification(
+            line,
+            unit.status.as_deref(),
+            &format!("unit {:?}", unit.spellings.first()),
+        );
         let citation = builder.citation(line, &unit.source);
         let _ = &unit.note;
         for spelling in &unit.spellings {
             let key = (unit.table.clone(), fold_unit(spelling));
-            let def = UnitDef { factor: unit.factor, offset: unit.offset, citation: citation.clone() };
+            let def =
+                UnitDef { factor: unit.factor, offset: unit.offset, citation: citation.clone() };
             if let Some(previous) = parts.units.get(&key) {
-                if (previous.factor - def.factor).abs() > f64::EPSILON * previous.factor.abs() || previous.offset != def.offset {
-                    builder.error(line, format!("unit {spelling:?} in table {:?} has two different conversions", unit.table));
+                if (previous.factor - def.factor).abs() > f64::EPSILON * previous.factor.abs()
+                    || previous.offset != def.offset
+                {
+                    builder.error(
+                        line,
+                        format!(
+                            "unit {spelling:?} in table {:?} has two different conversions",
+                            unit.table
+                        ),
+                    );
                 }
                 continue;
             }
@@ -596,7 +655,11 @@ fn read_remarks(builder: &mut Builder<'_>, parts: &mut Parts) {
     for spanned in file.remark {
         let line = builder.line(&spanned);
         let remark = spanned.into_inner();
-        builder.verification(line, remark.status.as_deref(), &format!("specimen remark {:?}", remark.kind));
+        builder.verification(
+            line,
+            remark.status.as_deref(),
+            &format!("specimen remark {:?}", remark.kind),
+        );
         let citation = builder.citation(line, &remark.source);
         parts.remarks.push(RemarkDef {
             kind: remark.kind,
@@ -625,7 +688,11 @@ fn read_patient_status(builder: &mut Builder<'_>, parts: &mut Parts) {
     let fold_all = |list: &[String]| list.iter().map(|s| fold(s)).collect::<Vec<_>>();
     parts.patient_status = Some(PatientStatusDefs {
         pregnancy_snomed: pregnancy.snomed.clone(),
-        pregnancy_icd10: pregnancy.icd10.iter().map(|c| c.replace('.', "").to_uppercase()).collect(),
+        pregnancy_icd10: pregnancy
+            .icd10
+            .iter()
+            .map(|c| c.replace('.', "").to_uppercase())
+            .collect(),
         pregnancy_text: fold_all(&pregnancy.text),
         pregnancy_observation_loinc: pregnancy.observation_loinc.clone(),
         pregnancy_observation_true: fold_all(&pregnancy.observation_values_true),
@@ -652,7 +719,10 @@ fn read_intervals(builder: &mut Builder<'_>, parts: &mut Parts) {
             None | Some("general") => Population::General,
             Some("duffy-null") => Population::DuffyNull,
             Some(other) => {
-                builder.error(line, format!("population must be \"general\" or \"duffy-null\", found {other:?}"));
+                builder.error(
+                    line,
+                    format!("population must be \"general\" or \"duffy-null\", found {other:?}"),
+                );
                 continue;
             }
         };
@@ -661,21 +731,32 @@ fn read_intervals(builder: &mut Builder<'_>, parts: &mut Parts) {
             Some("female") => Some(Sex::Female),
             Some("male") => Some(Sex::Male),
             Some(other) => {
-                builder.error(line, format!("sex must be \"female\", \"male\" or \"any\", found {other:?}"));
+                builder.error(
+                    line,
+                    format!("sex must be \"female\", \"male\" or \"any\", found {other:?}"),
+                );
                 continue;
             }
         };
         if !(raw.age_years.min >= 0.0 && raw.age_years.min < raw.age_years.max) {
-            builder.error(line, format!("age band [{}, {}) is empty or negative", raw.age_years.min, raw.age_years.max));
+            builder.error(
+                line,
+                format!(
+                    "age band [{}, {}) is empty or negative",
+                    raw.age_years.min, raw.age_years.max
+                ),
+            );
         }
         match (raw.low, raw.high) {
             (None, None) => builder.error(line, "interval has neither `low` nor `high`"),
             (Some(low), Some(high)) if !(low >= 0.0 && low < high) => {
-                builder.error(line, format!("interval low {low} must be >= 0 and below high {high}"));
+                builder
+                    .error(line, format!("interval low {low} must be >= 0 and below high {high}"));
             }
             _ => {}
         }
-        let verification = builder.verification(line, raw.status.as_deref(), &format!("{} interval", raw.analyte));
+        let verification =
+            builder.verification(line, raw.status.as_deref(), &format!("{} interval", raw.analyte));
         let citation = builder.citation(line, &raw.source);
         let _ = (&raw.locator, &raw.note);
         let overlapping = parts.intervals.iter().any(|other| {
@@ -686,7 +767,13 @@ fn read_intervals(builder: &mut Builder<'_>, parts: &mut Parts) {
                 && raw.age_years.min < other.age_max_years
         });
         if overlapping {
-            builder.error(line, format!("{} interval overlaps another for the same population and sex", raw.analyte));
+            builder.error(
+                line,
+                format!(
+                    "{} interval overlaps another for the same population and sex",
+                    raw.analyte
+                ),
+            );
         }
         parts.intervals.push(IntervalDef {
             analyte,
@@ -711,20 +798,27 @@ fn read_ctcae(builder: &mut Builder<'_>, parts: &mut Parts) {
             "5.0" => CtcaeVersion::V5,
             "6.0" => CtcaeVersion::V6,
             other => {
-                builder.error(line, format!("CTCAE version must be \"5.0\" or \"6.0\", found {other:?}"));
+                builder.error(
+                    line,
+                    format!("CTCAE version must be \"5.0\" or \"6.0\", found {other:?}"),
+                );
                 continue;
             }
         };
         let Some(analyte) = builder.analyte(line, &raw.analyte) else { continue };
-        let mut thresholds: Vec<(u8, f64)> = raw.thresholds.iter().map(|t| (t.grade, t.below)).collect();
+        let mut thresholds: Vec<(u8, f64)> =
+            raw.thresholds.iter().map(|t| (t.grade, t.below)).collect();
         thresholds.sort_by_key(|&(grade, _)| grade);
         let ordered = thresholds.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 > w[1].1);
-        let grades_ok = thresholds.iter().all(|&(grade, below)| (1..=4).contains(&grade) && below > 0.0);
+        let grades_ok =
+            thresholds.iter().all(|&(grade, below)| (1..=4).contains(&grade) && below > 0.0);
         if !ordered || !grades_ok || thresholds.is_empty() {
-            builder.error(line, "CTCAE thresholds must be grades 1-4, each lower than the one before");
+            builder
+                .error(line, "CTCAE thresholds must be grades 1-4, each lower than the one before");
         }
         if parts.ctcae.iter().any(|t| t.version == version && t.analyte == analyte) {
-            builder.error(line, format!("CTCAE {:?} term for {} defined twice", version, raw.analyte));
+            builder
+                .error(line, format!("CTCAE {:?} term for {} defined twice", version, raw.analyte));
         }
         let citation = builder.citation(line, &raw.source);
         let _ = &raw.locator;
@@ -745,7 +839,13 @@ fn read_severity(builder: &mut Builder<'_>, parts: &mut Parts) {
         let line = builder.line(&spanned);
         let raw = spanned.into_inner();
         if !["mild", "moderate", "severe", "profound"].contains(&raw.word.as_str()) {
-            builder.error(line, format!("severity word must be mild, moderate, severe or profound, found {:?}", raw.word));
+            builder.error(
+                line,
+                format!(
+                    "severity word must be mild, moderate, severe or profound, found {:?}",
+                    raw.word
+                ),
+            );
         }
         builder.verification(line, raw.status.as_deref(), &format!("severity {:?}", raw.word));
         let citation = builder.citation(line, &raw.source);
@@ -754,20 +854,27 @@ fn read_severity(builder: &mut Builder<'_>, parts: &mut Parts) {
     }
     let line = builder.line(&file.agranulocytosis);
     let agranulocytosis = file.agranulocytosis.into_inner();
-    parts.agranulocytosis =
-        Some(Cutoff { value: agranulocytosis.below, citation: builder.citation(line, &agranulocytosis.source) });
+    parts.agranulocytosis = Some(Cutoff {
+        value: agranulocytosis.below,
+        citation: builder.citation(line, &agranulocytosis.source),
+    });
     let line = builder.line(&file.chronic);
     let chronic = file.chronic.into_inner();
     builder.verification(line, chronic.status.as_deref(), "chronic neutropenia duration");
     if chronic.min_days <= 0 {
         builder.error(line, "chronic.min_days must be positive");
     }
-    parts.chronic_days = Some(Cutoff { value: chronic.min_days as f64, citation: builder.citation(line, &chronic.source) });
+    parts.chronic_days = Some(Cutoff {
+        value: chronic.min_days as f64,
+        citation: builder.citation(line, &chronic.source),
+    });
 }
 
 fn read_cytopenias(builder: &mut Builder<'_>, parts: &mut Parts) {
     let Some(file) = builder.parse::<raw::CytopeniasFile>() else { return };
-    let cutoff = |builder: &mut Builder<'_>, spanned: Spanned<raw::RawLabCutoff>, expected: Analyte| {
+    let cutoff = |builder: &mut Builder<'_>,
+                  spanned: Spanned<raw::RawLabCutoff>,
+                  expected: Analyte| {
         let line = builder.line(&spanned);
         let raw = spanned.into_inner();
         if builder.analyte(line, &raw.analyte) != Some(expected) {
@@ -802,7 +909,13 @@ fn read_drugs(builder: &mut Builder<'_>, parts: &mut Parts) {
             builder.error(line, format!("drug {:?}: unknown class {:?}", raw.id, raw.class));
         }
         if !ASSOCIATIONS.contains(&raw.association.as_str()) {
-            builder.error(line, format!("drug {:?}: association must be one of {ASSOCIATIONS:?}, found {:?}", raw.id, raw.association));
+            builder.error(
+                line,
+                format!(
+                    "drug {:?}: association must be one of {ASSOCIATIONS:?}, found {:?}",
+                    raw.id, raw.association
+                ),
+            );
         }
         for code in &raw.atc {
             if !atc_is_valid(code) {
@@ -811,18 +924,32 @@ fn read_drugs(builder: &mut Builder<'_>, parts: &mut Parts) {
         }
         for code in &raw.rxnorm {
             if !digits_only(code, 1, 9) {
-                builder.error(line, format!("drug {:?}: RxNorm code {code:?} must be digits", raw.id));
+                builder
+                    .error(line, format!("drug {:?}: RxNorm code {code:?} must be digits", raw.id));
             }
         }
         for code in &raw.evidence {
             if !EVIDENCE_CODES.contains(&code.as_str()) {
-                builder.error(line, format!("drug {:?}: evidence code {code:?} is not one of {EVIDENCE_CODES:?}", raw.id));
+                builder.error(
+                    line,
+                    format!(
+                        "drug {:?}: evidence code {code:?} is not one of {EVIDENCE_CODES:?}",
+                        raw.id
+                    ),
+                );
             }
         }
         if let Some(latency) = raw.latency_days {
-            let values: Vec<i64> = [latency.min, latency.typical, latency.max].into_iter().flatten().collect();
+            let values: Vec<i64> =
+                [latency.min, latency.typical, latency.max].into_iter().flatten().collect();
             if values.iter().any(|&v| v < 0) || values.windows(2).any(|w| w[0] > w[1]) {
-                builder.error(line, format!("drug {:?}: latency_days must be non-negative and min <= typical <= max", raw.id));
+                builder.error(
+                    line,
+                    format!(
+                        "drug {:?}: latency_days must be non-negative and min <= typical <= max",
+                        raw.id
+                    ),
+                );
             }
         }
         builder.verification(line, raw.status.as_deref(), &format!("drug {:?}", raw.id));
@@ -857,7 +984,10 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
         let span = spanned.span();
         let raw = spanned.into_inner();
         if DERIVED_FINDINGS.contains(&raw.id.as_str()) {
-            builder.error(line, format!("finding id {:?} is derived by the engine and cannot be redefined", raw.id));
+            builder.error(
+                line,
+                format!("finding id {:?} is derived by the engine and cannot be redefined", raw.id),
+            );
             continue;
         }
         if parts.findings.iter().any(|(_, _, f)| f.id == raw.id) {
@@ -866,19 +996,32 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
         }
         for code in &raw.icd10 {
             if !icd10_is_valid(code) {
-                builder.error(line, format!("finding {:?}: ICD-10 code {code:?} is malformed", raw.id));
+                builder.error(
+                    line,
+                    format!("finding {:?}: ICD-10 code {code:?} is malformed", raw.id),
+                );
             }
         }
         for code in &raw.snomed {
             if !digits_only(code, 6, 18) {
-                builder.error(line, format!("finding {:?}: SNOMED CT id {code:?} must be 6-18 digits", raw.id));
+                builder.error(
+                    line,
+                    format!("finding {:?}: SNOMED CT id {code:?} must be 6-18 digits", raw.id),
+                );
             }
         }
         if let Some(rule) = &raw.lab {
             parts.pending_labs.push((builder.file.to_owned(), line, raw.id.clone(), rule.clone()));
         }
-        if raw.text.is_empty() && raw.icd10.is_empty() && raw.snomed.is_empty() && raw.lab.is_none() {
-            builder.error(line, format!("finding {:?} can never be recognised: give text, codes or a lab rule", raw.id));
+        if raw.text.is_empty() && raw.icd10.is_empty() && raw.snomed.is_empty() && raw.lab.is_none()
+        {
+            builder.error(
+                line,
+                format!(
+                    "finding {:?} can never be recognised: give text, codes or a lab rule",
+                    raw.id
+                ),
+            );
         }
         builder.verification(line, raw.status.as_deref(), &format!("finding {:?}", raw.id));
         let citation = builder.citation(line, &raw.source);
@@ -913,12 +1056,19 @@ fn lab_rule(
         fail(format!("finding {id:?}: unknown analyte {:?}", rule.analyte));
         return None;
     };
-    let chosen = [rule.below.is_some(), rule.above.is_some(), rule.below_reference == Some(true), rule.above_reference == Some(true)]
-        .iter()
-        .filter(|&&set| set)
-        .count();
+    let chosen = [
+        rule.below.is_some(),
+        rule.above.is_some(),
+        rule.below_reference == Some(true),
+        rule.above_reference == Some(true),
+    ]
+    .iter()
+    .filter(|&&set| set)
+    .count();
     if chosen != 1 {
-        fail(format!("finding {id:?}: a lab rule needs exactly one of below, above, below_reference, above_reference"));
+        fail(format!(
+            "finding {id:?}: a lab rule needs exactly one of below, above, below_reference, above_reference"
+        ));
         return None;
     }
     let threshold = rule.below.or(rule.above);
@@ -926,11 +1076,14 @@ fn lab_rule(
         None => None,
         Some(value) => {
             let unit = rule.unit.as_deref().unwrap_or_default();
-            let table = parts.analytes.get(&analyte).map(|def| def.unit_table.clone()).unwrap_or_default();
+            let table =
+                parts.analytes.get(&analyte).map(|def| def.unit_table.clone()).unwrap_or_default();
             match parts.units.get(&(table, fold_unit(unit))) {
                 Some(def) => Some(value * def.factor + def.offset),
                 None => {
-                    fail(format!("finding {id:?}: unit {unit:?} is not a known unit for {analyte}"));
+                    fail(format!(
+                        "finding {id:?}: unit {unit:?} is not a known unit for {analyte}"
+                    ));
                     return None;
                 }
             }
@@ -958,10 +1111,22 @@ fn read_causes(builder: &mut Builder<'_>, parts: &mut Parts) {
             continue;
         }
         if !CATEGORIES.contains(&raw.category.as_str()) {
-            builder.error(line, format!("cause {:?}: category must be one of {CATEGORIES:?}, found {:?}", raw.id, raw.category));
+            builder.error(
+                line,
+                format!(
+                    "cause {:?}: category must be one of {CATEGORIES:?}, found {:?}",
+                    raw.id, raw.category
+                ),
+            );
         }
         if !PRIORS.contains(&raw.prior.as_str()) {
-            builder.error(line, format!("cause {:?}: prior must be one of {PRIORS:?}, found {:?}", raw.id, raw.prior));
+            builder.error(
+                line,
+                format!(
+                    "cause {:?}: prior must be one of {PRIORS:?}, found {:?}",
+                    raw.id, raw.prior
+                ),
+            );
         }
         for lineage in &raw.affects {
             if !LINEAGES.contains(&lineage.as_str()) {
@@ -970,15 +1135,24 @@ fn read_causes(builder: &mut Builder<'_>, parts: &mut Parts) {
         }
         if let Some(age) = raw.age_years
             && let (Some(min), Some(max)) = (age.min, age.max)
-            && !(min < max)
+            && min.partial_cmp(&max) != Some(std::cmp::Ordering::Less)
         {
-            builder.error(line, format!("cause {:?}: age_years min {min} must be below max {max}", raw.id));
+            builder.error(
+                line,
+                format!("cause {:?}: age_years min {min} must be below max {max}", raw.id),
+            );
         }
         let evidence = |builder: &mut Builder<'_>, list: &[raw::RawEvidence]| -> Vec<EvidenceDef> {
             list.iter()
                 .map(|item| {
                     if !STRENGTHS.contains(&item.strength.as_str()) {
-                        builder.error(line, format!("cause {:?}: strength must be one of {STRENGTHS:?}, found {:?}", raw.id, item.strength));
+                        builder.error(
+                            line,
+                            format!(
+                                "cause {:?}: strength must be one of {STRENGTHS:?}, found {:?}",
+                                raw.id, item.strength
+                            ),
+                        );
                     }
                     let _ = &item.note;
                     EvidenceDef {
@@ -998,10 +1172,20 @@ fn read_causes(builder: &mut Builder<'_>, parts: &mut Parts) {
                 if let Some(code) = &test.loinc
                     && !loinc_is_valid(code)
                 {
-                    builder.error(line, format!("cause {:?}: LOINC code {code:?} is malformed or fails its check digit", raw.id));
+                    builder.error(
+                        line,
+                        format!(
+                            "cause {:?}: LOINC code {code:?} is malformed or fails its check digit",
+                            raw.id
+                        ),
+                    );
                 }
                 let _ = &test.note;
-                TestDef { loinc: test.loinc.clone(), name: test.name.clone(), citation: builder.citation(line, &test.source) }
+                TestDef {
+                    loinc: test.loinc.clone(),
+                    name: test.name.clone(),
+                    citation: builder.citation(line, &test.source),
+                }
             })
             .collect();
         builder.verification(line, raw.status.as_deref(), &format!("cause {:?}", raw.id));
@@ -1038,12 +1222,8 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
             finding.2.lab = lab;
         }
     }
-    let finding_ids: BTreeSet<&str> = parts
-        .findings
-        .iter()
-        .map(|(_, _, f)| f.id.as_str())
-        .chain(DERIVED_FINDINGS)
-        .collect();
+    let finding_ids: BTreeSet<&str> =
+        parts.findings.iter().map(|(_, _, f)| f.id.as_str()).chain(DERIVED_FINDINGS).collect();
     let cause_ids: BTreeSet<&str> = parts.causes.iter().map(|(_, _, c)| c.id.as_str()).collect();
     let mut errors = Vec::new();
     for (line, file, cause) in &parts.causes {
@@ -1068,7 +1248,10 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
             errors.push(KbError {
                 file: file.clone(),
                 line: *line,
-                message: format!("drug {:?} names unknown cause template {:?}", drug.id, drug.cause),
+                message: format!(
+                    "drug {:?} names unknown cause template {:?}",
+                    drug.id, drug.cause
+                ),
             });
         }
         if parts.causes.is_empty() {
@@ -1080,7 +1263,8 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
         builder.notes.push(KbNote {
             file: "drugs/".to_owned(),
             line: 1,
-            message: "no causes are defined yet, so drug cause templates were not checked".to_owned(),
+            message: "no causes are defined yet, so drug cause templates were not checked"
+                .to_owned(),
         });
     }
     // A drug's names must not collide with another drug's names.
@@ -1093,7 +1277,10 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
                 errors.push(KbError {
                     file: file.clone(),
                     line: *line,
-                    message: format!("drug name {name:?} belongs to both {other:?} and {:?}", drug.id),
+                    message: format!(
+                        "drug name {name:?} belongs to both {other:?} and {:?}",
+                        drug.id
+                    ),
                 });
             }
         }

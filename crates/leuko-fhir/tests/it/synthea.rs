@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
-use leuko_core::{AssessConfig, Analyte, Origin};
+use leuko_core::{Analyte, AssessConfig, Origin};
 use serde_json::Value;
 
 const WBC_CODES: [&str; 2] = ["6690-2", "26464-8"];
@@ -19,11 +19,10 @@ fn independent_count(bundle: &Value, codes: &[&str]) -> BTreeMap<String, usize> 
         if resource["resourceType"] != "Observation" || resource["status"] == "entered-in-error" {
             continue;
         }
-        let coded = resource["code"]["coding"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|c| c["system"] == "http://loinc.org" && codes.contains(&c["code"].as_str().unwrap_or_default()));
+        let coded = resource["code"]["coding"].as_array().into_iter().flatten().any(|c| {
+            c["system"] == "http://loinc.org"
+                && codes.contains(&c["code"].as_str().unwrap_or_default())
+        });
         if coded {
             let subject = resource["subject"]["reference"].as_str().unwrap_or_default().to_owned();
             *counts.entry(subject).or_default() += 1;
@@ -37,7 +36,12 @@ fn every_synthea_bundle_reads_and_counts_agree() {
     let kb = leuko_kb::bundled();
     let config = AssessConfig { site_intervals: Vec::new() };
     let as_of = Utc.with_ymd_and_hms(2100, 1, 1, 0, 0, 0).unwrap();
-    let mut files: Vec<_> = std::fs::read_dir(crate::test_data("synthea")).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(crate::test_data("synthea"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
     files.sort();
     assert_eq!(files.len(), 19, "shared/data/synthea-fhir/bundles holds 19 files");
     let (mut total_wbc, mut total_anc, mut patients) = (0, 0, 0);
@@ -51,11 +55,22 @@ fn every_synthea_bundle_reads_and_counts_agree() {
         for record in &input.patients {
             patients += 1;
             let assessment = leuko_core::assess(kb, record, as_of, &config);
-            let reported = |analyte| assessment.results.iter().filter(|r| r.analyte == analyte && matches!(r.origin, Origin::Reported { .. })).count();
+            let reported = |analyte| {
+                assessment
+                    .results
+                    .iter()
+                    .filter(|r| r.analyte == analyte && matches!(r.origin, Origin::Reported { .. }))
+                    .count()
+            };
             wbc_found += reported(Analyte::Wbc);
             anc_found += reported(Analyte::Anc);
             // No WBC was refused for its unit: every Synthea count unit is known.
-            assert!(assessment.warnings.iter().all(|w| w.code != "unknown-unit"), "{}: {:?}", path.display(), assessment.warnings);
+            assert!(
+                assessment.warnings.iter().all(|w| w.code != "unknown-unit"),
+                "{}: {:?}",
+                path.display(),
+                assessment.warnings
+            );
         }
         assert_eq!(wbc_found, wbc_expected, "{}: WBC", path.display());
         assert_eq!(anc_found, anc_expected, "{}: ANC", path.display());
@@ -81,16 +96,33 @@ fn every_synthea_bundle_reads_and_counts_agree() {
 
 #[test]
 fn synthea_skips_are_counted_not_lost() {
-    let path = crate::test_data("synthea/Stephen_McLaughlin_7735ab79-6ac8-4b81-9936-f7ddabd18751.json");
+    let path =
+        crate::test_data("synthea/Stephen_McLaughlin_7735ab79-6ac8-4b81-9936-f7ddabd18751.json");
     let text = std::fs::read_to_string(path).unwrap();
     let input = leuko_fhir::read(&text).unwrap();
     let raw: Value = serde_json::from_str(&text).unwrap();
     let entries = raw["entry"].as_array().unwrap();
-    let read_types = ["Patient", "Observation", "MedicationRequest", "MedicationStatement", "MedicationAdministration", "Condition", "Procedure", "Medication"];
-    let unread = entries.iter().filter(|e| !read_types.contains(&e["resource"]["resourceType"].as_str().unwrap())).count();
+    let read_types = [
+        "Patient",
+        "Observation",
+        "MedicationRequest",
+        "MedicationStatement",
+        "MedicationAdministration",
+        "Condition",
+        "Procedure",
+        "Medication",
+    ];
+    let unread = entries
+        .iter()
+        .filter(|e| !read_types.contains(&e["resource"]["resourceType"].as_str().unwrap()))
+        .count();
     assert_eq!(input.skipped.values().sum::<usize>(), unread);
     assert!(input.skipped.contains_key("Encounter"));
     let record = &input.patients[0];
-    let kept = record.observations.len() + record.medications.len() + record.conditions.len() + record.procedures.len() + input.excluded.len();
+    let kept = record.observations.len()
+        + record.medications.len()
+        + record.conditions.len()
+        + record.procedures.len()
+        + input.excluded.len();
     assert_eq!(kept + unread + input.patients.len(), entries.len());
 }

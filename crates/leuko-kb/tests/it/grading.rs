@@ -8,7 +8,12 @@ use leuko_core::{Analyte, Severity};
 const JUST_BELOW: f64 = 1e-6;
 
 #[track_caller]
-fn check(version: leuko_core::kb::CtcaeVersion, analyte: Analyte, lln: Option<f64>, cases: &[(f64, u8)]) {
+fn check(
+    version: leuko_core::kb::CtcaeVersion,
+    analyte: Analyte,
+    lln: Option<f64>,
+    cases: &[(f64, u8)],
+) {
     let kb = leuko_kb::bundled();
     for &(value, expected) in cases {
         let grade = ctcae_grade(kb, version, analyte, value, lln).expect("term exists");
@@ -19,44 +24,80 @@ fn check(version: leuko_core::kb::CtcaeVersion, analyte: Analyte, lln: Option<f6
 #[test]
 fn wbc_v5_boundaries() {
     // Grade 1 < LLN - 3.0; 2 < 3.0 - 2.0; 3 < 2.0 - 1.0; 4 < 1.0 (x10^9/L), strict "<".
-    check(V5, Analyte::Wbc, Some(4.0), &[
-        (4.0, 0), (4.0 - JUST_BELOW, 1),
-        (3.0, 1), (3.0 - JUST_BELOW, 2),
-        (2.0, 2), (2.0 - JUST_BELOW, 3),
-        (1.0, 3), (1.0 - JUST_BELOW, 4),
-        (0.0, 4),
-    ]);
+    check(
+        V5,
+        Analyte::Wbc,
+        Some(4.0),
+        &[
+            (4.0, 0),
+            (4.0 - JUST_BELOW, 1),
+            (3.0, 1),
+            (3.0 - JUST_BELOW, 2),
+            (2.0, 2),
+            (2.0 - JUST_BELOW, 3),
+            (1.0, 3),
+            (1.0 - JUST_BELOW, 4),
+            (0.0, 4),
+        ],
+    );
 }
 
 #[test]
 fn anc_v5_boundaries() {
-    check(V5, Analyte::Anc, Some(2.0), &[
-        (2.0, 0), (2.0 - JUST_BELOW, 1),
-        (1.5, 1), (1.5 - JUST_BELOW, 2),
-        (1.0, 2), (1.0 - JUST_BELOW, 3),
-        (0.5, 3), (0.5 - JUST_BELOW, 4),
-    ]);
+    check(
+        V5,
+        Analyte::Anc,
+        Some(2.0),
+        &[
+            (2.0, 0),
+            (2.0 - JUST_BELOW, 1),
+            (1.5, 1),
+            (1.5 - JUST_BELOW, 2),
+            (1.0, 2),
+            (1.0 - JUST_BELOW, 3),
+            (0.5, 3),
+            (0.5 - JUST_BELOW, 4),
+        ],
+    );
 }
 
 #[test]
 fn alc_v5_boundaries() {
-    check(V5, Analyte::Alc, Some(1.0), &[
-        (1.0, 0), (1.0 - JUST_BELOW, 1),
-        (0.8, 1), (0.8 - JUST_BELOW, 2),
-        (0.5, 2), (0.5 - JUST_BELOW, 3),
-        (0.2, 3), (0.2 - JUST_BELOW, 4),
-    ]);
+    check(
+        V5,
+        Analyte::Alc,
+        Some(1.0),
+        &[
+            (1.0, 0),
+            (1.0 - JUST_BELOW, 1),
+            (0.8, 1),
+            (0.8 - JUST_BELOW, 2),
+            (0.5, 2),
+            (0.5 - JUST_BELOW, 3),
+            (0.2, 3),
+            (0.2 - JUST_BELOW, 4),
+        ],
+    );
 }
 
 #[test]
 fn anc_v6_boundaries_do_not_need_the_lln() {
     // v6.0: grade 1 < 1.5 - 1.0; 2 < 1.0 - 0.5; 3 < 0.5 - 0.1; 4 < 0.1.
-    check(V6, Analyte::Anc, None, &[
-        (1.5, 0), (1.5 - JUST_BELOW, 1),
-        (1.0, 1), (1.0 - JUST_BELOW, 2),
-        (0.5, 2), (0.5 - JUST_BELOW, 3),
-        (0.1, 3), (0.1 - JUST_BELOW, 4),
-    ]);
+    check(
+        V6,
+        Analyte::Anc,
+        None,
+        &[
+            (1.5, 0),
+            (1.5 - JUST_BELOW, 1),
+            (1.0, 1),
+            (1.0 - JUST_BELOW, 2),
+            (0.5, 2),
+            (0.5 - JUST_BELOW, 3),
+            (0.1, 3),
+            (0.1 - JUST_BELOW, 4),
+        ],
+    );
     // An LLN, even a high one, changes nothing in v6.
     check(V6, Analyte::Anc, Some(2.5), &[(2.0, 0)]);
 }

@@ -8,7 +8,8 @@ mod units;
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use leuko_core::{
-    AssessConfig, Assessment, CodeSystem, Coding, Observation, ObservationValue, PatientRecord, Quantity, ResultStatus, Sex,
+    AssessConfig, Assessment, CodeSystem, Coding, Observation, ObservationValue, PatientRecord,
+    Quantity, ResultStatus, Sex,
 };
 
 /// "Now" of every test.
@@ -24,7 +25,12 @@ pub(crate) fn patient(age_years: f64, sex: Sex) -> PatientRecord {
     } else {
         today - Duration::days((age_years * 365.25).round() as i64)
     };
-    PatientRecord { id: Some("p".to_owned()), birth_date: Some(birth), sex: Some(sex), ..PatientRecord::default() }
+    PatientRecord {
+        id: Some("p".to_owned()),
+        birth_date: Some(birth),
+        sex: Some(sex),
+        ..PatientRecord::default()
+    }
 }
 
 /// An observation coded with `loinc`, `days` before [`now`] (0 = now).
@@ -33,7 +39,12 @@ pub(crate) fn lab(id: &str, loinc: &str, value: f64, unit: &str, days_before: i6
         id: format!("Observation/{id}"),
         codes: vec![Coding { system: CodeSystem::Loinc, code: loinc.to_owned(), display: None }],
         text: None,
-        value: ObservationValue::Quantity(Quantity { value, comparator: None, unit: Some(unit.to_owned()), code: None }),
+        value: ObservationValue::Quantity(Quantity {
+            value,
+            comparator: None,
+            unit: Some(unit.to_owned()),
+            code: None,
+        }),
         time: Some(now() - Duration::days(days_before)),
         reference_low: None,
         reference_high: None,
@@ -63,7 +74,12 @@ pub(crate) fn text_result(id: &str, name: &str, value: &str) -> Observation {
 
 /// Assesses with the bundled knowledge base and no site intervals.
 pub(crate) fn assess(record: &PatientRecord) -> Assessment {
-    leuko_core::assess(leuko_kb::bundled(), record, now(), &AssessConfig { site_intervals: Vec::new() })
+    leuko_core::assess(
+        leuko_kb::bundled(),
+        record,
+        now(),
+        &AssessConfig { site_intervals: Vec::new() },
+    )
 }
 
 /// The warning codes of an assessment.

@@ -1,0 +1,65 @@
+//! `leuko kb check` passes on the bundled knowledge base and fails, naming file and line, on a
+//! broken copy; `leuko kb show` prints an entry.
+
+use std::path::Path;
+
+use crate::{leuko, stderr, stdout};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn bundled_knowledge_base_checks() {
+    let output = leuko(&["kb", "check"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("is valid"));
+}
+
+#[test]
+fn broken_knowledge_base_fails_with_file_and_line() {
+    let kb = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kb");
+    let dir = std::env::temp_dir().join(format!("leuko-kb-check-{}", std::process::id()));
+    copy_dir(&kb, &dir);
+    // A threshold citing a source that does not exist, and a LOINC code with a wrong check digit.
+    let ctcae = dir.join("grading/ctcae.toml");
+    let text = std::fs::read_to_string(&ctcae).unwrap().replacen(
+        "source = \"S1\"",
+        "source = \"S999\"",
+        1,
+    );
+    std::fs::write(&ctcae, text).unwrap();
+    let analytes = dir.join("terminology/analytes.toml");
+    let text = std::fs::read_to_string(&analytes).unwrap().replacen("\"742-7\"", "\"742-4\"", 1);
+    std::fs::write(&analytes, text).unwrap();
+    let output = leuko(&["kb", "check", "--dir", dir.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("kb/grading/ctcae.toml:")
+            && message.contains("\"S999\" is not registered"),
+        "{message}"
+    );
+    assert!(
+        message.contains("kb/terminology/analytes.toml:") && message.contains("742-4"),
+        "{message}"
+    );
+}
+
+#[test]
+fn show_prints_an_entry() {
+    let output = leuko(&["kb", "show", "S31"]);
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("Andersohn"));
+    let output = leuko(&["kb", "show", "no-such-id"]);
+    assert_eq!(output.status.code(), Some(1));
+}
