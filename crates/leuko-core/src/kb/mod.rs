@@ -1,6 +1,6 @@
 //! The validated knowledge base: every clinical number and list the engine uses.
 //!
-//! Built in two stages, as ripgrep turns low-level arguments into high-level ones: [`raw`] mirrors
+//! Built in two stages, as ripgrep turns low-level arguments into high-level ones: `raw` mirrors
 //! the TOML files 1:1, and [`KnowledgeBase::from_files`] validates them into the types below. The
 //! files themselves are supplied by the caller (the `leuko-kb` crate embeds `kb/`), so this module
 //! reads nothing from disk.
