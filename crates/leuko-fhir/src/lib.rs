@@ -1,5 +1,5 @@
 //! FHIR R4 adapter: reads a Bundle (any type, Synthea's transaction bundles included) or NDJSON of
-//! resources into leuko's domain [`PatientRecord`]s.
+//! resources into leuko's domain [`PatientRecord`](leuko_core::PatientRecord)s.
 //!
 //! Malformed JSON, and a resource that breaks FHIR's rules for the fields leuko reads, is an error
 //! naming its location (entry, resource type and id, JSON path). Resource types leuko does not read
