@@ -292,6 +292,17 @@ fn read_observation(
         return;
     };
     let mut value = quantity.value * unit.factor + unit.offset;
+    if !value.is_finite() {
+        labs.flags.push(flag(
+            "implausible-value",
+            &observation.id,
+            format!(
+                "{who}: {} {unit_spelling} is out of any measurable range; it was not used",
+                quantity.value
+            ),
+        ));
+        return;
+    }
     if let Some(guard) = &def.reinterpret_above
         && value > guard.value
     {
@@ -431,9 +442,9 @@ fn derive_from_fractions(kb: &KnowledgeBase, labs: &mut Labs) {
                 )
             })
             .filter(|f| {
-                // Total neutrophils already include bands and segmented forms.
+                // Total neutrophils already include segmented forms.
                 let has_total = fractions.iter().any(|g| g.analyte == Analyte::Anc);
-                !(has_total && matches!(f.analyte, Analyte::SegmentedNeutrophils | Analyte::Bands))
+                !(has_total && f.analyte == Analyte::SegmentedNeutrophils)
             })
             .map(|f| f.percent)
             .sum();
@@ -475,14 +486,40 @@ fn derive_from_fractions(kb: &KnowledgeBase, labs: &mut Labs) {
         // Neutrophils: total % first, else segmented % + band %.
         if !reported(Analyte::Anc, &labs.results) {
             if let Some(total) = find(Analyte::Anc) {
-                derived.push((
-                    Analyte::Anc,
-                    total.percent,
-                    vec![wbc_id.clone(), total.observation.clone()],
-                    "WBC x neutrophil % / 100".to_owned(),
-                    total.order,
-                    total.status,
-                ));
+                match find(Analyte::Bands) {
+                    // A band count beside a neutrophil percentage marks a manual differential
+                    // whose neutrophil row excludes bands (§6.1: ANC counts segmented + bands).
+                    Some(bands) => {
+                        labs.flags.push(flag(
+                            "bands-added",
+                            &bands.observation,
+                            format!(
+                                "{} (bands {} %) was reported beside the neutrophil percentage {}; the two were added for the ANC",
+                                bands.observation, bands.percent, total.observation
+                            ),
+                        ));
+                        derived.push((
+                            Analyte::Anc,
+                            total.percent + bands.percent,
+                            vec![
+                                wbc_id.clone(),
+                                total.observation.clone(),
+                                bands.observation.clone(),
+                            ],
+                            "WBC x (neutrophil % + band %) / 100".to_owned(),
+                            total.order,
+                            total.status,
+                        ));
+                    }
+                    None => derived.push((
+                        Analyte::Anc,
+                        total.percent,
+                        vec![wbc_id.clone(), total.observation.clone()],
+                        "WBC x neutrophil % / 100".to_owned(),
+                        total.order,
+                        total.status,
+                    )),
+                }
             } else if let Some(segs) = find(Analyte::SegmentedNeutrophils) {
                 let bands = find(Analyte::Bands);
                 let percent = segs.percent + bands.map_or(0.0, |b| b.percent);

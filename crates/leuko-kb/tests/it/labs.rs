@@ -176,3 +176,14 @@ fn patterns() {
     );
     assert_eq!(base(&[]), Pattern::LeukopeniaUndifferentiated);
 }
+
+#[test]
+fn band_percentage_beside_neutrophil_percentage_is_added() {
+    let mut record = patient(40.0, Sex::Male);
+    record.observations.push(lab("wbc", "6690-2", 2.0, "10*3/uL", 0));
+    record.observations.push(lab("n", "770-8", 40.0, "%", 0));
+    record.observations.push(lab("b", "764-1", 10.0, "%", 0));
+    let assessment = assess(&record);
+    assert!((assessment.counts.anc.as_ref().unwrap().result.value - 1.0).abs() < 1e-9);
+    assert!(codes(&assessment).contains(&"bands-added"));
+}
