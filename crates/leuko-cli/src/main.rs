@@ -5,6 +5,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program prints")]
 
 mod assess;
+mod eval;
 mod kb;
 mod render;
 mod site;
@@ -27,6 +28,19 @@ struct Cli {
 enum Command {
     /// Assess a patient record (FHIR R4 Bundle or NDJSON) and print the assessment.
     Assess(AssessArgs),
+    /// Score the engine on vignettes (shared/eval layout): accuracy, grades, urgency, actions.
+    Eval {
+        /// The vignettes (JSON list).
+        vignettes: PathBuf,
+        /// The folder of their FHIR bundles (`<id>.json`).
+        bundles: PathBuf,
+        /// Site reference intervals; default: the vignette set's stated LLNs (WBC 4.0, ANC 1.8).
+        #[arg(long, value_name = "FILE")]
+        site: Option<PathBuf>,
+        /// Fail (exit 1) when a total falls below the levels recorded in this TOML file.
+        #[arg(long, value_name = "FILE")]
+        ratchet: Option<PathBuf>,
+    },
     /// Inspect and validate the knowledge base.
     Kb {
         #[command(subcommand)]
@@ -81,6 +95,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Assess(args) => assess::run(&args),
+        Command::Eval { vignettes, bundles, site, ratchet } => {
+            eval::run(&vignettes, &bundles, site.as_deref(), ratchet.as_deref())
+        }
         Command::Kb { command: KbCommand::Check { dir } } => kb::check(dir.as_deref()),
         Command::Kb { command: KbCommand::Show { id } } => kb::show(&id),
     };

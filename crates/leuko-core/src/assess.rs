@@ -12,7 +12,9 @@ use crate::grading::{grade_count, is_agranulocytosis, severity};
 use crate::kb::{CtcaeVersion, KnowledgeBase};
 use crate::record::PatientRecord;
 use crate::text::{find_any, fold};
-use crate::{AssessConfig, labs, patient, pattern, reference};
+use crate::{
+    AssessConfig, causes, episode, findings, labs, next_tests, patient, pattern, reference,
+};
 
 /// Assesses one patient at `as_of`. Records dated after `as_of` are left out, as if not yet known.
 pub fn assess(
@@ -64,6 +66,35 @@ pub fn assess(
         recommendations.push(recommendation);
     }
 
+    // Causes are ranked while a count is low, or was low within the chronic duration.
+    let episode = episode::episode(kb, config, &patient, &labs.results);
+    let recent = episode
+        .as_ref()
+        .is_some_and(|e| ((as_of - e.last_low).num_days() as f64) <= kb.chronic_days().value);
+    let mut causes = Vec::new();
+    if pattern != crate::assessment::Pattern::None || recent {
+        let facts = findings::facts(
+            kb,
+            config,
+            record,
+            &patient,
+            &labs.results,
+            &counts,
+            pattern,
+            episode.as_ref(),
+            as_of,
+        );
+        causes = causes::rank(kb, &facts, &counts, pattern, episode.as_ref(), patient.age_years);
+        for test in next_tests::next_tests(kb, record, &labs.results, &causes) {
+            let duplicate = recommendations
+                .iter()
+                .any(|r: &Recommendation| r.kind == test.kind && r.target == test.target);
+            if !duplicate {
+                recommendations.push(test);
+            }
+        }
+    }
+
     let input = InputSummary {
         observations: record.observations.len(),
         observations_recognised: labs.recognised,
@@ -92,7 +123,7 @@ pub fn assess(
         grades,
         pattern,
         urgent: false,
-        causes: Vec::new(),
+        causes,
         recommendations,
         warnings,
         results: labs.results,

@@ -15,9 +15,13 @@
 pub mod analyte;
 mod assess;
 pub mod assessment;
+mod causes;
+mod episode;
+mod findings;
 pub mod grading;
 pub mod kb;
 mod labs;
+mod next_tests;
 mod patient;
 pub mod pattern;
 pub mod record;

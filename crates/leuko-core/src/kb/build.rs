@@ -13,9 +13,9 @@ use toml::Spanned;
 use super::raw::{self, SourceRef};
 use super::{
     AnalyteDef, CauseDef, Citation, CtcaeTerm, CtcaeVersion, Cutoff, Cytopenias, DrugDef,
-    EntrySnippet, EvidenceDef, FindingDef, IntervalDef, KbError, KbErrors, KbFile, KbNote,
-    KnowledgeBase, LabRule, LoincDef, PatientStatusDefs, Population, Reinterpret, RemarkDef,
-    SeverityBand, Sex, Source, TestDef, UnitDef, Verification,
+    EntrySnippet, EvidenceDef, FeverDef, FindingDef, IntervalDef, KbError, KbErrors, KbFile,
+    KbNote, KnowledgeBase, LabRule, LoincDef, Lr, PatientStatusDefs, Population, Ranking,
+    Reinterpret, RemarkDef, SeverityBand, Sex, Source, Temporal, TestDef, UnitDef, Verification,
 };
 use crate::analyte::{Analyte, Property};
 use crate::text::fold;
@@ -273,6 +273,7 @@ struct Parts {
     findings: Vec<(usize, String, FindingDef)>,
     causes: Vec<(usize, String, CauseDef)>,
     differential_max: Option<Cutoff>,
+    ranking: Option<Ranking>,
     pending_labs: Vec<(String, usize, String, raw::RawLabRule)>,
     seen_files: BTreeSet<&'static str>,
 }
@@ -308,6 +309,7 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
         "grading/ctcae.toml",
         "grading/severity.toml",
         "grading/cytopenias.toml",
+        "ranking.toml",
     ] {
         if !parts.seen_files.contains(required) {
             builder.errors.push(KbError {
@@ -367,6 +369,7 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
         parts.cytopenias,
         parts.patient_status,
         parts.differential_max,
+        parts.ranking,
     ) {
         (
             true,
@@ -376,6 +379,7 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
             Some(cytopenias),
             Some(patient_status),
             Some(differential_max),
+            Some(ranking),
         ) => {
             let mut severity = parts.severity;
             severity.sort_by(|a, b| a.below.total_cmp(&b.below));
@@ -399,6 +403,7 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
                 drugs: parts.drugs.into_iter().map(|(_, _, drug)| drug).collect(),
                 findings: parts.findings.into_iter().map(|(_, _, finding)| finding).collect(),
                 causes: parts.causes.into_iter().map(|(_, _, cause)| cause).collect(),
+                ranking,
                 entries: builder.entries,
                 notes: builder.notes,
             })
@@ -428,6 +433,7 @@ fn read_file(builder: &mut Builder<'_>, parts: &mut Parts, path: &str) {
         "grading/ctcae.toml" => "grading/ctcae.toml",
         "grading/severity.toml" => "grading/severity.toml",
         "grading/cytopenias.toml" => "grading/cytopenias.toml",
+        "ranking.toml" => "ranking.toml",
         _ if path.ends_with(".md") => return,
         _ if path.starts_with("sources/") && path.ends_with(".toml") => "sources/",
         _ if path.starts_with("drugs/") && path.ends_with(".toml") => "drugs/",
@@ -450,6 +456,7 @@ fn read_file(builder: &mut Builder<'_>, parts: &mut Parts, path: &str) {
         "grading/ctcae.toml" => read_ctcae(builder, parts),
         "grading/severity.toml" => read_severity(builder, parts),
         "grading/cytopenias.toml" => read_cytopenias(builder, parts),
+        "ranking.toml" => read_ranking(builder, parts),
         "drugs/" => read_drugs(builder, parts),
         "findings/" => read_findings(builder, parts),
         _ => read_causes(builder, parts),
@@ -685,6 +692,15 @@ fn read_patient_status(builder: &mut Builder<'_>, parts: &mut Parts) {
     if suggestion.anc_at_least < 0.0 || suggestion.chronic_min_days < 0 {
         builder.error(line, "duffy_test_suggestion values must not be negative");
     }
+    let line = builder.line(&file.fever);
+    let fever = file.fever.into_inner();
+    if !(35.0..=42.0).contains(&fever.temperature_at_least) || fever.within_hours <= 0 {
+        builder.error(
+            line,
+            "fever.temperature_at_least must be a body temperature in °C and within_hours positive",
+        );
+    }
+    let fever_citation = builder.citation(line, &fever.source);
     let fold_all = |list: &[String]| list.iter().map(|s| fold(s)).collect::<Vec<_>>();
     parts.patient_status = Some(PatientStatusDefs {
         pregnancy_snomed: pregnancy.snomed.clone(),
@@ -706,6 +722,12 @@ fn read_patient_status(builder: &mut Builder<'_>, parts: &mut Parts) {
         duffy_test_anc_at_least: suggestion.anc_at_least,
         duffy_test_chronic_days: suggestion.chronic_min_days,
         duffy_test_citation,
+        fever: FeverDef {
+            temperature_at_least: fever.temperature_at_least,
+            within_hours: fever.within_hours,
+            text: fold_all(&fever.text),
+            citation: fever_citation,
+        },
     });
 }
 
@@ -887,6 +909,136 @@ fn read_cytopenias(builder: &mut Builder<'_>, parts: &mut Parts) {
     let thrombocytopenia = cutoff(builder, file.thrombocytopenia, Analyte::Platelets);
     let neutropenia = cutoff(builder, file.neutropenia, Analyte::Anc);
     parts.cytopenias = Some(Cytopenias { anemia, thrombocytopenia, neutropenia });
+}
+
+fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::RankingFile>() else { return };
+    let line = builder.line(&file.priors);
+    let priors_raw = file.priors.into_inner();
+    let calibration = builder.citation(line, &priors_raw.source);
+    let _ = &priors_raw.note;
+    let priors: BTreeMap<String, f64> = [
+        ("very-common", priors_raw.very_common),
+        ("common", priors_raw.common),
+        ("uncommon", priors_raw.uncommon),
+        ("rare", priors_raw.rare),
+        ("very-rare", priors_raw.very_rare),
+    ]
+    .into_iter()
+    .map(|(word, p)| (word.to_owned(), p))
+    .collect();
+    let values: Vec<f64> = PRIORS.iter().map(|word| priors[*word]).collect();
+    if values.iter().any(|p| !(*p > 0.0 && *p < 1.0)) || values.windows(2).any(|w| w[0] <= w[1]) {
+        builder.error(line, "priors must lie in (0, 1) and fall from very-common to very-rare");
+    }
+    let line = builder.line(&file.strengths);
+    let strengths = file.strengths.into_inner();
+    builder.citation(line, &strengths.source);
+    let _ = &strengths.note;
+    for word in STRENGTHS {
+        match (strengths.for_.get(word), strengths.against.get(word)) {
+            (Some(&up), Some(&down)) if up > 1.0 && down > 0.0 && down < 1.0 => {}
+            _ => builder.error(
+                line,
+                format!(
+                    "strength {word:?} needs a `for` ratio above 1 and an `against` ratio in (0, 1)"
+                ),
+            ),
+        }
+    }
+    for word in strengths.for_.keys().chain(strengths.against.keys()) {
+        if !STRENGTHS.contains(&word.as_str()) {
+            builder.error(line, format!("unknown strength word {word:?}"));
+        }
+    }
+    let rule = |builder: &mut Builder<'_>, line: usize, rule: &raw::RawRule| -> Lr {
+        let table = match rule.direction.as_str() {
+            "for" => &strengths.for_,
+            "against" => &strengths.against,
+            other => {
+                builder.error(
+                    line,
+                    format!("direction must be \"for\" or \"against\", found {other:?}"),
+                );
+                return Lr(1.0);
+            }
+        };
+        match table.get(&rule.strength) {
+            Some(&lr) => Lr(lr),
+            None => {
+                builder.error(line, format!("unknown strength word {:?}", rule.strength));
+                Lr(1.0)
+            }
+        }
+    };
+    let line = builder.line(&file.drug_priors);
+    let drug = file.drug_priors.into_inner();
+    builder.citation(line, &drug.source);
+    let _ = &drug.note;
+    let drug_priors: BTreeMap<String, String> = [
+        ("strong", drug.strong),
+        ("moderate", drug.moderate),
+        ("weak", drug.weak),
+        ("uncertain", drug.uncertain),
+    ]
+    .into_iter()
+    .map(|(association, word)| (association.to_owned(), word))
+    .collect();
+    for word in drug_priors.values() {
+        if !PRIORS.contains(&word.as_str()) {
+            builder.error(line, format!("drug prior {word:?} is not a prior word"));
+        }
+    }
+    let line = builder.line(&file.temporal);
+    let temporal_raw = file.temporal.into_inner();
+    let temporal = Temporal {
+        within_window: rule(builder, line, &temporal_raw.within_window),
+        before_window: rule(builder, line, &temporal_raw.before_window),
+        after_window: rule(builder, line, &temporal_raw.after_window),
+        started_after_onset: rule(builder, line, &temporal_raw.started_after_onset),
+        stopped_long_before_onset: rule(builder, line, &temporal_raw.stopped_long_before_onset),
+        dechallenge_recovery: rule(builder, line, &temporal_raw.dechallenge_recovery),
+        citation: builder.citation(line, &temporal_raw.source),
+    };
+    let line = builder.line(&file.lineage_fit);
+    let lineage = file.lineage_fit.into_inner();
+    builder.citation(line, &lineage.source);
+    let _ = &lineage.note;
+    let unexplained_lineage = rule(builder, line, &lineage.unexplained_lineage);
+    let all_lineages_explained = rule(builder, line, &lineage.all_lineages_explained);
+    let line = builder.line(&file.next_tests);
+    let next = file.next_tests.into_inner();
+    builder.citation(line, &next.source);
+    let _ = &next.note;
+    let default_lr = match strengths.for_.get(&next.default_strength) {
+        Some(&lr) => lr,
+        None => {
+            builder.error(
+                line,
+                format!(
+                    "next_tests.default_strength {:?} is not a strength word",
+                    next.default_strength
+                ),
+            );
+            1.0
+        }
+    };
+    if !(0.0..1.0).contains(&next.min_probability) {
+        builder.error(line, "next_tests.min_probability must lie in [0, 1)");
+    }
+    parts.ranking = Some(Ranking {
+        priors,
+        lr_for: strengths.for_,
+        lr_against: strengths.against,
+        calibration,
+        drug_priors,
+        temporal,
+        unexplained_lineage,
+        all_lineages_explained,
+        next_tests_max: next.max,
+        next_tests_default_lr: default_lr,
+        next_tests_min_probability: next.min_probability,
+    });
 }
 
 fn read_drugs(builder: &mut Builder<'_>, parts: &mut Parts) {

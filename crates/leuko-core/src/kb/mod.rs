@@ -322,6 +322,71 @@ pub struct PatientStatusDefs {
     pub duffy_test_chronic_days: i64,
     /// Source of the suggestion rule.
     pub duffy_test_citation: Citation,
+    /// Fever recognition.
+    pub fever: FeverDef,
+}
+
+/// An evidence rule of the ranking calibration, as a likelihood ratio.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lr(pub f64);
+
+/// The ranking calibration (`kb/ranking.toml`).
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    /// Prior probability by word.
+    pub priors: BTreeMap<String, f64>,
+    /// Likelihood ratio of evidence for, by strength word.
+    pub lr_for: BTreeMap<String, f64>,
+    /// Likelihood ratio of evidence against, by strength word.
+    pub lr_against: BTreeMap<String, f64>,
+    /// Source of the calibration.
+    pub calibration: Citation,
+    /// Prior word of a drug cause by association word.
+    pub drug_priors: BTreeMap<String, String>,
+    /// Timing evidence.
+    pub temporal: Temporal,
+    /// Lineage fit: a low lineage the cause does not lower.
+    pub unexplained_lineage: Lr,
+    /// Lineage fit: every low lineage (two or more) lowered by the cause.
+    pub all_lineages_explained: Lr,
+    /// How many next tests to recommend.
+    pub next_tests_max: usize,
+    /// Likelihood ratio assumed for a listed test without a linked finding.
+    pub next_tests_default_lr: f64,
+    /// Candidates below this probability do not drive test choice.
+    pub next_tests_min_probability: f64,
+}
+
+/// Likelihood ratios of drug timing.
+#[derive(Debug, Clone)]
+pub struct Temporal {
+    /// Onset within the drug's latency window.
+    pub within_window: Lr,
+    /// Onset earlier than the window.
+    pub before_window: Lr,
+    /// Onset later than the window (and no late onset known).
+    pub after_window: Lr,
+    /// The count was already low before the drug started.
+    pub started_after_onset: Lr,
+    /// The drug was stopped long before the onset.
+    pub stopped_long_before_onset: Lr,
+    /// The count recovered after the drug was stopped.
+    pub dechallenge_recovery: Lr,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// How fever is recognised for ranking.
+#[derive(Debug, Clone)]
+pub struct FeverDef {
+    /// Temperature at least (°C).
+    pub temperature_at_least: f64,
+    /// Within this many hours before `as_of`.
+    pub within_hours: i64,
+    /// Folded phrases.
+    pub text: Vec<String>,
+    /// Source.
+    pub citation: Citation,
 }
 
 /// A drug associated with leukopenia.
@@ -488,6 +553,7 @@ pub struct KnowledgeBase {
     pub(crate) drugs: Vec<DrugDef>,
     pub(crate) findings: Vec<FindingDef>,
     pub(crate) causes: Vec<CauseDef>,
+    pub(crate) ranking: Ranking,
     pub(crate) entries: BTreeMap<String, Vec<EntrySnippet>>,
     pub(crate) notes: Vec<KbNote>,
 }
@@ -562,6 +628,16 @@ impl KnowledgeBase {
     /// Causes.
     pub fn causes(&self) -> &[CauseDef] {
         &self.causes
+    }
+
+    /// The ranking calibration.
+    pub fn ranking(&self) -> &Ranking {
+        &self.ranking
+    }
+
+    /// How pregnancy, Duffy-null status and fever are recognised.
+    pub fn patient_status(&self) -> &PatientStatusDefs {
+        &self.patient_status
     }
 
     /// The entries registered under an id (several kinds may share one, e.g. a drug and a source).

@@ -259,6 +259,7 @@ pub(crate) struct PatientStatusFile {
     pub(crate) pregnancy: Spanned<RawPregnancy>,
     pub(crate) duffy_null: Spanned<RawDuffyNull>,
     pub(crate) duffy_test_suggestion: Spanned<RawDuffySuggestion>,
+    pub(crate) fever: Spanned<RawFever>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -431,4 +432,99 @@ pub(crate) struct RawTest {
     pub(crate) name: String,
     pub(crate) source: SourceRef,
     pub(crate) note: Option<String>,
+}
+
+// --- ranking.toml -----------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RankingFile {
+    pub(crate) priors: Spanned<RawPriors>,
+    pub(crate) strengths: Spanned<RawStrengths>,
+    pub(crate) drug_priors: Spanned<RawDrugPriors>,
+    pub(crate) temporal: Spanned<RawTemporal>,
+    pub(crate) lineage_fit: Spanned<RawLineageFit>,
+    pub(crate) next_tests: Spanned<RawNextTests>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPriors {
+    #[serde(rename = "very-common")]
+    pub(crate) very_common: f64,
+    pub(crate) common: f64,
+    pub(crate) uncommon: f64,
+    pub(crate) rare: f64,
+    #[serde(rename = "very-rare")]
+    pub(crate) very_rare: f64,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStrengths {
+    #[serde(rename = "for")]
+    pub(crate) for_: std::collections::BTreeMap<String, f64>,
+    pub(crate) against: std::collections::BTreeMap<String, f64>,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDrugPriors {
+    pub(crate) strong: String,
+    pub(crate) moderate: String,
+    pub(crate) weak: String,
+    pub(crate) uncertain: String,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRule {
+    pub(crate) direction: String,
+    pub(crate) strength: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTemporal {
+    pub(crate) within_window: RawRule,
+    pub(crate) before_window: RawRule,
+    pub(crate) after_window: RawRule,
+    pub(crate) started_after_onset: RawRule,
+    pub(crate) stopped_long_before_onset: RawRule,
+    pub(crate) dechallenge_recovery: RawRule,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLineageFit {
+    pub(crate) unexplained_lineage: RawRule,
+    pub(crate) all_lineages_explained: RawRule,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNextTests {
+    pub(crate) max: usize,
+    pub(crate) default_strength: String,
+    pub(crate) min_probability: f64,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFever {
+    pub(crate) temperature_at_least: f64,
+    pub(crate) within_hours: i64,
+    pub(crate) text: Vec<String>,
+    pub(crate) source: SourceRef,
 }

@@ -1,0 +1,314 @@
+//! Ranking the causes: prior odds times the likelihood ratios of the evidence present, for every
+//! cause of the knowledge base and for every knowledge-base drug the patient takes or took, with
+//! drug timing judged against the onset of the current episode. Causes are not mutually
+//! exclusive (chemotherapy and sepsis may both be at work), so each gets its own posterior
+//! probability; the list is ordered by it, ties broken by id.
+
+use chrono::Duration;
+
+use crate::assessment::{CauseCandidate, Counts, Evidence, Pattern};
+use crate::episode::Episode;
+use crate::findings::{DrugMatch, Facts};
+use crate::kb::{CauseDef, Citation, KnowledgeBase, Lr};
+use crate::record::MedicationStatus;
+
+/// Candidates shown in an assessment.
+const SHOWN: usize = 10;
+
+/// The lineages that are low in this patient.
+pub(crate) fn low_lineages(
+    kb: &KnowledgeBase,
+    counts: &Counts,
+    pattern: Pattern,
+) -> Vec<&'static str> {
+    let mut lineages = Vec::new();
+    if counts.anc.as_ref().is_some_and(|c| {
+        c.below_reference().unwrap_or(c.result.value < kb.cytopenias.neutropenia.value)
+    }) {
+        lineages.push("neutrophils");
+    }
+    if counts.alc.as_ref().is_some_and(|c| c.below_reference() == Some(true)) {
+        lineages.push("lymphocytes");
+    }
+    if pattern != Pattern::None {
+        if counts.hemoglobin.as_ref().is_some_and(|c| c.result.value < kb.cytopenias.anemia.value) {
+            lineages.push("red-cells");
+        }
+        if counts
+            .platelets
+            .as_ref()
+            .is_some_and(|c| c.result.value < kb.cytopenias.thrombocytopenia.value)
+        {
+            lineages.push("platelets");
+        }
+    }
+    lineages
+}
+
+struct Scored {
+    candidate: CauseCandidate,
+    odds: f64,
+}
+
+fn odds(p: f64) -> f64 {
+    p / (1.0 - p)
+}
+
+/// Applies a cause's evidence lines and lineage fit.
+fn evidence(
+    kb: &KnowledgeBase,
+    cause: &CauseDef,
+    facts: &Facts<'_>,
+    lineages: &[&str],
+    drug_name: Option<&str>,
+) -> Vec<Evidence> {
+    let ranking = kb.ranking();
+    let mut out = Vec::new();
+    let label = |finding: &str| {
+        let base = kb
+            .findings()
+            .iter()
+            .find(|f| f.id == finding)
+            .map_or(finding.to_owned(), |f| f.label.clone());
+        let detail = facts.hits.get(finding).map(|h| h.detail.clone()).unwrap_or_default();
+        let base = drug_name.map_or(base.clone(), |name| base.replace("{drug}", name));
+        format!("{base}: {detail}")
+    };
+    for line in &cause.evidence_for {
+        if facts.has(&line.finding) {
+            let weight = ranking.lr_for.get(&line.strength).copied().unwrap_or(1.0);
+            out.push(Evidence {
+                finding: label(&line.finding),
+                supports: true,
+                weight,
+                citation: line.citation.clone(),
+            });
+        }
+    }
+    for line in &cause.evidence_against {
+        if facts.has(&line.finding) {
+            let weight = ranking.lr_against.get(&line.strength).copied().unwrap_or(1.0);
+            out.push(Evidence {
+                finding: label(&line.finding),
+                supports: false,
+                weight,
+                citation: line.citation.clone(),
+            });
+        }
+    }
+    if !cause.affects.is_empty() && !lineages.is_empty() {
+        let unexplained: Vec<&str> =
+            lineages.iter().copied().filter(|l| !cause.affects.iter().any(|a| a == l)).collect();
+        if !unexplained.is_empty() {
+            out.push(Evidence {
+                finding: format!(
+                    "low {} not typically lowered by this cause",
+                    unexplained.join(", ")
+                ),
+                supports: false,
+                weight: ranking.unexplained_lineage.0,
+                citation: ranking.calibration.clone(),
+            });
+        } else if lineages.len() >= 2 {
+            out.push(Evidence {
+                finding: format!("explains every low lineage ({})", lineages.join(", ")),
+                supports: true,
+                weight: ranking.all_lineages_explained.0,
+                citation: ranking.calibration.clone(),
+            });
+        }
+    }
+    out
+}
+
+fn score(
+    prior_word: &str,
+    prior_citation: &Citation,
+    kb: &KnowledgeBase,
+    mut evidence: Vec<Evidence>,
+) -> (f64, Vec<Evidence>) {
+    let prior = kb.ranking().priors.get(prior_word).copied().unwrap_or(0.001);
+    let mut value = odds(prior);
+    for item in &evidence {
+        value *= item.weight;
+    }
+    evidence.insert(
+        0,
+        Evidence {
+            finding: format!("prior: {prior_word} ({prior})"),
+            supports: true,
+            weight: 1.0,
+            citation: prior_citation.clone(),
+        },
+    );
+    (value, evidence)
+}
+
+fn age_allows(cause: &CauseDef, age: Option<f64>) -> bool {
+    let Some(age) = age else { return true };
+    cause.age_years.0.is_none_or(|min| age >= min) && cause.age_years.1.is_none_or(|max| age < max)
+}
+
+/// Timing of one drug exposure against the episode.
+fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>) -> Vec<Evidence> {
+    let temporal = &kb.ranking().temporal;
+    let Some(episode) = episode else { return Vec::new() };
+    let exposure = matched.exposure;
+    let Some(start) = exposure.start else { return Vec::new() };
+    let mut out = Vec::new();
+    let push = |out: &mut Vec<Evidence>, finding: String, lr: Lr| {
+        out.push(Evidence {
+            finding,
+            supports: lr.0 > 1.0,
+            weight: lr.0,
+            citation: temporal.citation.clone(),
+        });
+    };
+    let days = (episode.onset - start).num_days();
+    let (min, _typical, max) = matched.drug.latency_days.unwrap_or((None, None, None));
+    let stopped = exposure.end.filter(|_| !matches!(exposure.status, MedicationStatus::Active));
+    if days < 0 {
+        push(
+            &mut out,
+            format!("started {} days after the count was already low", -days),
+            temporal.started_after_onset,
+        );
+        return out;
+    }
+    if let (Some(end), Some(max)) = (stopped, max)
+        && end + Duration::days(max) < episode.onset
+    {
+        push(
+            &mut out,
+            format!(
+                "stopped {} days before the onset, beyond its {max}-day window",
+                (episode.onset - end).num_days()
+            ),
+            temporal.stopped_long_before_onset,
+        );
+        return out;
+    }
+    match (min, max) {
+        (Some(min), _) if days < min => push(
+            &mut out,
+            format!("onset {days} days after the start, earlier than its usual {min} days"),
+            temporal.before_window,
+        ),
+        (_, Some(max)) if days > max && !matched.drug.late_onset_possible => {
+            push(
+                &mut out,
+                format!("onset {days} days after the start, later than its usual {max} days"),
+                temporal.after_window,
+            );
+        }
+        (Some(_), _) | (_, Some(_)) => push(
+            &mut out,
+            format!("onset {days} days after the start, within its latency window"),
+            temporal.within_window,
+        ),
+        (None, None) => {}
+    }
+    if let (Some(end), Some(recovered)) = (stopped, episode.recovered_at)
+        && recovered > end
+        && episode.last_low <= recovered
+    {
+        push(
+            &mut out,
+            format!(
+                "count recovered on {} after the drug was stopped on {}",
+                recovered.date_naive(),
+                end.date_naive()
+            ),
+            temporal.dechallenge_recovery,
+        );
+    }
+    out
+}
+
+fn drug_display_name(id: &str) -> String {
+    let mut chars = id.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>().replace('-', "/"),
+        None => String::new(),
+    }
+}
+
+/// Ranks every candidate cause; the best [`SHOWN`] are returned.
+pub(crate) fn rank(
+    kb: &KnowledgeBase,
+    facts: &Facts<'_>,
+    counts: &Counts,
+    pattern: Pattern,
+    episode: Option<&Episode>,
+    age: Option<f64>,
+) -> Vec<CauseCandidate> {
+    let lineages = low_lineages(kb, counts, pattern);
+    let mut scored: Vec<Scored> = Vec::new();
+    for cause in kb.causes() {
+        if cause.label.contains("{drug}") || !age_allows(cause, age) {
+            continue;
+        }
+        if !cause.requires_any.is_empty() && !cause.requires_any.iter().any(|f| facts.has(f)) {
+            continue;
+        }
+        let (odds, evidence) = score(
+            &cause.prior,
+            &kb.ranking().calibration,
+            kb,
+            evidence(kb, cause, facts, &lineages, None),
+        );
+        scored.push(Scored {
+            candidate: CauseCandidate {
+                id: cause.id.clone(),
+                category: cause.category.clone(),
+                label: cause.label.clone(),
+                probability: odds / (1.0 + odds),
+                evidence,
+            },
+            odds,
+        });
+    }
+    // One candidate per matched drug: the exposure whose timing fits best.
+    let mut best: Vec<(String, Scored)> = Vec::new();
+    for matched in &facts.drugs {
+        let Some(template) = kb.causes().iter().find(|c| c.id == matched.drug.cause) else {
+            continue;
+        };
+        let name = drug_display_name(&matched.drug.id);
+        let mut lines = evidence(kb, template, facts, &lineages, Some(&name));
+        lines.insert(
+            0,
+            Evidence {
+                finding: format!("{} in {} ({})", name, matched.exposure.id, matched.how),
+                supports: true,
+                weight: 1.0,
+                citation: matched.drug.citation.clone(),
+            },
+        );
+        lines.extend(timing(kb, matched, episode));
+        let prior_word = kb
+            .ranking()
+            .drug_priors
+            .get(&matched.drug.association)
+            .cloned()
+            .unwrap_or_else(|| "rare".to_owned());
+        let (odds, evidence) = score(&prior_word, &kb.ranking().calibration, kb, lines);
+        let candidate = CauseCandidate {
+            id: format!("drug:{}", matched.drug.id),
+            category: template.category.clone(),
+            label: template.label.replace("{drug}", &name),
+            probability: odds / (1.0 + odds),
+            evidence,
+        };
+        match best.iter_mut().find(|(id, _)| *id == candidate.id) {
+            Some((_, existing)) if existing.odds >= odds => {}
+            Some((_, existing)) => *existing = Scored { candidate, odds },
+            None => best.push((format!("drug:{}", matched.drug.id), Scored { candidate, odds })),
+        }
+    }
+    scored.extend(best.into_iter().map(|(_, s)| s));
+    scored.sort_by(|a, b| {
+        b.odds.total_cmp(&a.odds).then_with(|| a.candidate.id.cmp(&b.candidate.id))
+    });
+    scored.into_iter().take(SHOWN).map(|s| s.candidate).collect()
+}

@@ -1,0 +1,90 @@
+//! The current episode of low counts: when it began, whether it is acute or chronic, and whether
+//! the count has since recovered. Cause ranking reasons about drug timing against this onset.
+
+use chrono::{DateTime, Utc};
+
+use crate::AssessConfig;
+use crate::analyte::Analyte;
+use crate::assessment::{LabResult, PatientSummary};
+use crate::kb::KnowledgeBase;
+use crate::reference::interval_for;
+
+/// The episode, read from the ANC series (or the WBC series when no ANC is known).
+#[derive(Debug, Clone)]
+pub(crate) struct Episode {
+    /// The analyte the episode was read from.
+    pub(crate) analyte: Analyte,
+    /// Time of the first low value of the current (or most recent) run of low values.
+    pub(crate) onset: DateTime<Utc>,
+    /// Time of the last low value of that run.
+    pub(crate) last_low: DateTime<Utc>,
+    /// The last value in range before the run, if any.
+    pub(crate) last_normal_before: Option<DateTime<Utc>>,
+    /// A value in range after the run (the count recovered).
+    pub(crate) recovered_at: Option<DateTime<Utc>>,
+    /// The run has lasted at least the knowledge base's chronic duration.
+    pub(crate) chronic: bool,
+    /// A value in range within the chronic duration before the run: an acute drop.
+    pub(crate) acute_drop: bool,
+}
+
+/// Whether each value of the series is below its applicable interval.
+pub(crate) fn low_series<'a>(
+    kb: &KnowledgeBase,
+    config: &AssessConfig,
+    patient: &PatientSummary,
+    results: &'a [LabResult],
+    analyte: Analyte,
+) -> Vec<(&'a LabResult, bool)> {
+    // Keep one value per time: the engine's preferred one.
+    let mut series: Vec<&LabResult> = Vec::new();
+    for result in results.iter().filter(|r| r.analyte == analyte) {
+        match series.last() {
+            Some(last) if last.time == result.time => {}
+            _ => series.push(result),
+        }
+    }
+    series
+        .into_iter()
+        .map(|result| {
+            let low = interval_for(kb, config, patient, result)
+                .and_then(|i| i.low)
+                .is_some_and(|low| result.value < low);
+            (result, low)
+        })
+        .collect()
+}
+
+/// The current or most recent episode, if any value of the series was ever low.
+pub(crate) fn episode(
+    kb: &KnowledgeBase,
+    config: &AssessConfig,
+    patient: &PatientSummary,
+    results: &[LabResult],
+) -> Option<Episode> {
+    let analyte =
+        if results.iter().any(|r| r.analyte == Analyte::Anc) { Analyte::Anc } else { Analyte::Wbc };
+    let series = low_series(kb, config, patient, results, analyte);
+    let last_low_index = series.iter().rposition(|&(_, low)| low)?;
+    let mut first = last_low_index;
+    while first > 0 && series[first - 1].1 {
+        first -= 1;
+    }
+    let onset = series[first].0.time;
+    let last_low = series[last_low_index].0.time;
+    let last_normal_before = first.checked_sub(1).map(|i| series[i].0.time);
+    let recovered_at = series.get(last_low_index + 1).map(|(r, _)| r.time);
+    let chronic_days = kb.chronic_days().value;
+    let chronic = (last_low - onset).num_days() as f64 >= chronic_days;
+    let acute_drop = last_normal_before
+        .is_some_and(|normal| ((onset - normal).num_days() as f64) <= chronic_days);
+    Some(Episode {
+        analyte,
+        onset,
+        last_low,
+        last_normal_before,
+        recovered_at,
+        chronic,
+        acute_drop,
+    })
+}

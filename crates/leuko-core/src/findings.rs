@@ -1,0 +1,375 @@
+//! Which knowledge-base findings are present in a record: from codes, free text (negation-aware),
+//! lab values and the engine's own derived facts (pattern, episode, age, fever, …), and which
+//! drugs of the knowledge base the patient takes or took.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::AssessConfig;
+use crate::analyte::Analyte;
+use crate::assess::latest;
+use crate::assessment::{Counts, LabResult, PatientSummary, Pattern};
+use crate::episode::Episode;
+use crate::kb::{DrugDef, KnowledgeBase, LabRule};
+use crate::record::{
+    CodeSystem, Coding, MedicationExposure, MedicationStatus, ObservationValue, PatientRecord,
+};
+use crate::reference::interval_for;
+use crate::text::{find_any, find_phrase, fold};
+
+/// Why a finding counts as present.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    /// What was seen, for the clinician (e.g. `"splenomegaly" in Condition/12`).
+    pub(crate) detail: String,
+}
+
+/// A drug of the knowledge base matched to an exposure in the record.
+#[derive(Debug, Clone)]
+pub(crate) struct DrugMatch<'a> {
+    pub(crate) drug: &'a DrugDef,
+    pub(crate) exposure: &'a MedicationExposure,
+    /// How it matched (ATC code, RxNorm code or name).
+    pub(crate) how: String,
+}
+
+/// Everything the ranking needs to know about the record.
+#[derive(Debug, Default)]
+pub(crate) struct Facts<'a> {
+    pub(crate) hits: BTreeMap<String, Hit>,
+    pub(crate) drugs: Vec<DrugMatch<'a>>,
+}
+
+impl Facts<'_> {
+    pub(crate) fn has(&self, finding: &str) -> bool {
+        self.hits.contains_key(finding)
+    }
+
+    fn add(&mut self, id: &str, detail: String) {
+        self.hits.entry(id.to_owned()).or_insert(Hit { detail });
+    }
+}
+
+/// Free text of the record, each piece with the resource it came from.
+fn texts(record: &PatientRecord, as_of: DateTime<Utc>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let displays =
+        |codes: &[Coding]| codes.iter().filter_map(|c| c.display.clone()).collect::<Vec<_>>();
+    for condition in record.conditions.iter().filter(|c| c.onset.is_none_or(|t| t <= as_of)) {
+        for text in condition
+            .text
+            .iter()
+            .cloned()
+            .chain(displays(&condition.codes))
+            .chain(condition.notes.iter().cloned())
+        {
+            out.push((condition.id.clone(), fold(&text)));
+        }
+    }
+    for observation in record.observations.iter().filter(|o| o.time.is_none_or(|t| t <= as_of)) {
+        for note in &observation.notes {
+            out.push((observation.id.clone(), fold(note)));
+        }
+        if let ObservationValue::Text(value) = &observation.value {
+            let name = observation.names().next().unwrap_or_default();
+            out.push((observation.id.clone(), fold(&format!("{name}: {value}"))));
+        }
+    }
+    for procedure in record.procedures.iter().filter(|p| p.performed.is_none_or(|t| t <= as_of)) {
+        for text in procedure.text.iter().cloned().chain(displays(&procedure.codes)) {
+            out.push((procedure.id.clone(), fold(&text)));
+        }
+    }
+    for medication in record.medications.iter().filter(|m| m.start.is_none_or(|t| t <= as_of)) {
+        for text in medication.text.iter().cloned().chain(displays(&medication.codes)) {
+            out.push((medication.id.clone(), fold(&text)));
+        }
+    }
+    out
+}
+
+/// Matches the record's drug exposures to the knowledge base's drugs: ATC or RxNorm code first,
+/// then names on word boundaries (a name inside a longer matched name does not count twice).
+pub(crate) fn match_drugs<'a>(
+    kb: &'a KnowledgeBase,
+    record: &'a PatientRecord,
+    as_of: DateTime<Utc>,
+) -> Vec<DrugMatch<'a>> {
+    let mut matches = Vec::new();
+    for exposure in &record.medications {
+        if exposure.status == MedicationStatus::Proposed
+            || exposure.start.is_some_and(|t| t > as_of)
+        {
+            continue;
+        }
+        let mut found: Vec<(&DrugDef, String)> = Vec::new();
+        for coding in &exposure.codes {
+            let by_code = kb.drugs().iter().find(|drug| match coding.system {
+                CodeSystem::Atc => drug.atc.iter().any(|atc| atc == &coding.code),
+                CodeSystem::RxNorm => drug.rxnorm.iter().any(|rx| rx == &coding.code),
+                _ => false,
+            });
+            if let Some(drug) = by_code {
+                found.push((drug, format!("code {}", coding.code)));
+            }
+        }
+        let text = fold(
+            &exposure
+                .text
+                .iter()
+                .cloned()
+                .chain(exposure.codes.iter().filter_map(|c| c.display.clone()))
+                .collect::<Vec<_>>()
+                .join(" ; "),
+        );
+        let mut spans: Vec<(usize, usize, &DrugDef, &str)> = Vec::new();
+        for drug in kb.drugs() {
+            for name in &drug.names {
+                for at in find_phrase(&text, name) {
+                    spans.push((at, at + name.len(), drug, name.as_str()));
+                }
+            }
+        }
+        for &(start, end, drug, name) in &spans {
+            let inside_longer = spans.iter().any(|&(s, e, other, _)| {
+                other.id != drug.id && s <= start && end <= e && (e - s) > (end - start)
+            });
+            if !inside_longer {
+                found.push((drug, format!("name \"{name}\"")));
+            }
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for (drug, how) in found {
+            if !seen.contains(&drug.id.as_str()) {
+                seen.push(&drug.id);
+                matches.push(DrugMatch { drug, exposure, how });
+            }
+        }
+    }
+    matches
+}
+
+/// Every finding present in the record at `as_of`.
+#[allow(clippy::too_many_arguments, reason = "the derived facts need each of these inputs")]
+pub(crate) fn facts<'a>(
+    kb: &'a KnowledgeBase,
+    config: &AssessConfig,
+    record: &'a PatientRecord,
+    patient: &PatientSummary,
+    results: &[LabResult],
+    counts: &Counts,
+    pattern: Pattern,
+    episode: Option<&Episode>,
+    as_of: DateTime<Utc>,
+) -> Facts<'a> {
+    let mut facts = Facts { drugs: match_drugs(kb, record, as_of), ..Facts::default() };
+    let texts = texts(record, as_of);
+
+    for finding in kb.findings() {
+        if !finding.text.is_empty()
+            && let Some((source, phrase)) = texts.iter().find_map(|(source, text)| {
+                find_any(text, &finding.text, finding.negation_sensitive).map(|p| (source, p))
+            })
+        {
+            facts.add(&finding.id, format!("\"{phrase}\" in {source}"));
+            continue;
+        }
+        let coded = record
+            .conditions
+            .iter()
+            .filter(|c| c.onset.is_none_or(|t| t <= as_of))
+            .map(|c| (&c.id, &c.codes))
+            .chain(
+                record
+                    .procedures
+                    .iter()
+                    .filter(|p| p.performed.is_none_or(|t| t <= as_of))
+                    .map(|p| (&p.id, &p.codes)),
+            )
+            .find_map(|(id, codes)| {
+                codes.iter().find_map(|coding| {
+                    let hit = match coding.system {
+                        CodeSystem::Icd10 => {
+                            let code = coding.code.replace('.', "").to_uppercase();
+                            finding.icd10.iter().any(|prefix| code.starts_with(prefix.as_str()))
+                        }
+                        CodeSystem::Snomed => finding.snomed.contains(&coding.code),
+                        _ => false,
+                    };
+                    hit.then(|| format!("code {} in {id}", coding.code))
+                })
+            });
+        if let Some(detail) = coded {
+            facts.add(&finding.id, detail);
+            continue;
+        }
+        if let Some(rule) = &finding.lab
+            && let Some(detail) = lab_hit(kb, config, patient, results, rule)
+        {
+            facts.add(&finding.id, detail);
+        }
+    }
+
+    derived(kb, patient, results, counts, pattern, episode, as_of, &texts, &mut facts);
+    facts
+}
+
+fn lab_hit(
+    kb: &KnowledgeBase,
+    config: &AssessConfig,
+    patient: &PatientSummary,
+    results: &[LabResult],
+    rule: &LabRule,
+) -> Option<String> {
+    let analyte = match rule {
+        LabRule::Below(a, _)
+        | LabRule::Above(a, _)
+        | LabRule::BelowReference(a)
+        | LabRule::AboveReference(a) => *a,
+    };
+    let result = latest(results, analyte)?;
+    let unit = &result.unit;
+    let hit = match rule {
+        LabRule::Below(_, threshold) => (result.value < *threshold)
+            .then(|| format!("{analyte} {:.3} {unit} < {threshold}", result.value)),
+        LabRule::Above(_, threshold) => (result.value > *threshold)
+            .then(|| format!("{analyte} {:.3} {unit} > {threshold}", result.value)),
+        LabRule::BelowReference(_) => {
+            let low = interval_for(kb, config, patient, result)?.low?;
+            (result.value < low)
+                .then(|| format!("{analyte} {:.3} {unit} below the reference {low}", result.value))
+        }
+        LabRule::AboveReference(_) => {
+            let high = interval_for(kb, config, patient, result)?.high?;
+            (result.value > high)
+                .then(|| format!("{analyte} {:.3} {unit} above the reference {high}", result.value))
+        }
+    };
+    hit.map(|detail| format!("{detail} ({})", result.origin.observations().join(", ")))
+}
+
+#[allow(clippy::too_many_arguments, reason = "the derived facts need each of these inputs")]
+fn derived(
+    kb: &KnowledgeBase,
+    patient: &PatientSummary,
+    results: &[LabResult],
+    counts: &Counts,
+    pattern: Pattern,
+    episode: Option<&Episode>,
+    as_of: DateTime<Utc>,
+    texts: &[(String, String)],
+    facts: &mut Facts<'_>,
+) {
+    let pattern_id = match pattern {
+        Pattern::IsolatedNeutropenia => Some("pattern-isolated-neutropenia"),
+        Pattern::IsolatedLymphopenia => Some("pattern-isolated-lymphopenia"),
+        Pattern::NeutropeniaAndLymphopenia => Some("pattern-neutropenia-lymphopenia"),
+        Pattern::Bicytopenia => Some("pattern-bicytopenia"),
+        Pattern::Pancytopenia => Some("pattern-pancytopenia"),
+        _ => None,
+    };
+    if let Some(id) = pattern_id {
+        facts.add(id, format!("pattern: {}", pattern.id()));
+    }
+    if let Some(anc) = &counts.anc {
+        let value = anc.result.value;
+        if value < kb.agranulocytosis.value {
+            facts.add("anc-below-0.5", format!("ANC {value:.3} x10^9/L"));
+        }
+        let profound =
+            kb.severity.iter().find(|band| band.word == "profound").map(|band| band.below);
+        if profound.is_some_and(|below| value < below) {
+            facts.add("anc-below-0.1", format!("ANC {value:.3} x10^9/L"));
+        }
+    }
+    if let Some(episode) = episode {
+        let days = (episode.last_low - episode.onset).num_days();
+        if episode.chronic {
+            facts.add(
+                "chronic-over-3-months",
+                format!(
+                    "{} low for {days} days since {}",
+                    episode.analyte,
+                    episode.onset.date_naive()
+                ),
+            );
+        }
+        if episode.acute_drop {
+            let normal =
+                episode.last_normal_before.map(|t| t.date_naive().to_string()).unwrap_or_default();
+            facts.add(
+                "acute-drop",
+                format!(
+                    "{} in range on {normal}, low from {}",
+                    episode.analyte,
+                    episode.onset.date_naive()
+                ),
+            );
+        }
+    }
+    if let Some(age) = patient.age_years {
+        for (id, holds) in
+            [("age-under-1", age < 1.0), ("age-under-18", age < 18.0), ("age-over-65", age > 65.0)]
+        {
+            if holds {
+                facts.add(id, format!("age {age:.2} years"));
+            }
+        }
+    }
+    match patient.sex {
+        crate::kb::Sex::Female => facts.add("female", "sex female".to_owned()),
+        crate::kb::Sex::Male => facts.add("male", "sex male".to_owned()),
+        _ => {}
+    }
+    if patient.pregnant {
+        facts.add("pregnant", "pregnancy in the record".to_owned());
+    }
+    if let Some(evidence) = &patient.duffy_null_evidence {
+        facts.add("duffy-null", format!("documented in {evidence}"));
+    }
+    let fever = &kb.patient_status.fever;
+    let recent = as_of - Duration::hours(fever.within_hours);
+    let febrile = results
+        .iter()
+        .filter(|r| {
+            r.analyte == Analyte::Temperature
+                && r.time >= recent
+                && r.value >= fever.temperature_at_least
+        })
+        .max_by(|a, b| a.value.total_cmp(&b.value));
+    if let Some(temperature) = febrile {
+        facts.add(
+            "fever",
+            format!("temperature {:.1} °C on {}", temperature.value, temperature.time.date_naive()),
+        );
+    } else if let Some((source, phrase)) = texts
+        .iter()
+        .find_map(|(source, text)| find_any(text, &fever.text, true).map(|p| (source, p)))
+    {
+        facts.add("fever", format!("\"{phrase}\" in {source}"));
+    }
+    let on_chemotherapy = facts.drugs.iter().find(|m| {
+        m.drug.cause == "drug-cytotoxic" && {
+            let window = m.drug.latency_days.and_then(|(_, _, max)| max).unwrap_or(0);
+            match m.exposure.end {
+                Some(end) => end + Duration::days(window) >= as_of,
+                None => {
+                    matches!(
+                        m.exposure.status,
+                        MedicationStatus::Active
+                            | MedicationStatus::OnHold
+                            | MedicationStatus::Unknown
+                    ) || m
+                        .exposure
+                        .start
+                        .is_some_and(|start| start + Duration::days(window) >= as_of)
+                }
+            }
+        }
+    });
+    if let Some(chemo) = on_chemotherapy {
+        let detail = format!("{} ({})", chemo.drug.id, chemo.exposure.id);
+        facts.add("on-chemotherapy", detail);
+    }
+}

@@ -1,0 +1,134 @@
+//! The next tests that would most change the ranking.
+//!
+//! For a candidate cause with probability p, a test whose result moves its odds by a likelihood
+//! ratio L carries an expected information gain that, to first order, grows with p(1 − p) and
+//! with |ln L|: a test matters when the cause is uncertain and the result is telling. A test's
+//! score is that quantity summed over the candidates that list it (`next_tests` in the knowledge
+//! base), where L is the strongest evidence line whose finding the test's result decides (by the
+//! test's LOINC analyte), or the calibration's default when no finding ties them. Tests already
+//! in the record are not proposed.
+
+use std::collections::BTreeMap;
+
+use crate::assessment::{CauseCandidate, LabResult, Recommendation, Urgency};
+use crate::kb::{CauseDef, Citation, KnowledgeBase, LabRule};
+use crate::record::PatientRecord;
+use crate::text::fold;
+
+struct TestScore {
+    name: String,
+    loinc: Option<String>,
+    score: f64,
+    causes: Vec<String>,
+    citation: Citation,
+}
+
+fn cause_def<'a>(kb: &'a KnowledgeBase, candidate: &CauseCandidate) -> Option<&'a CauseDef> {
+    match candidate.id.strip_prefix("drug:") {
+        Some(drug) => {
+            let template = &kb.drugs().iter().find(|d| d.id == drug)?.cause;
+            kb.causes().iter().find(|c| &c.id == template)
+        }
+        None => kb.causes().iter().find(|c| c.id == candidate.id),
+    }
+}
+
+fn already_done(
+    kb: &KnowledgeBase,
+    record: &PatientRecord,
+    results: &[LabResult],
+    loinc: Option<&str>,
+    name: &str,
+) -> bool {
+    if let Some(code) = loinc {
+        if let Some(def) = kb.loinc(code)
+            && results.iter().any(|r| r.analyte == def.analyte)
+        {
+            return true;
+        }
+        if record.observations.iter().any(|o| o.loinc_codes().any(|c| c == code)) {
+            return true;
+        }
+    }
+    let folded = fold(name);
+    record.observations.iter().any(|o| o.names().any(|n| fold(n) == folded))
+}
+
+/// The strongest |ln LR| among the cause's evidence lines whose finding the test decides.
+fn telling(kb: &KnowledgeBase, cause: &CauseDef, loinc: Option<&str>) -> Option<f64> {
+    let analyte = kb.loinc(loinc?)?.analyte;
+    let ranking = kb.ranking();
+    let decides = |finding: &str| {
+        kb.findings().iter().any(|f| {
+            f.id == finding
+                && matches!(f.lab, Some(LabRule::Below(a, _) | LabRule::Above(a, _) | LabRule::BelowReference(a) | LabRule::AboveReference(a)) if a == analyte)
+        })
+    };
+    let lines = cause
+        .evidence_for
+        .iter()
+        .filter(|l| decides(&l.finding))
+        .filter_map(|l| ranking.lr_for.get(&l.strength))
+        .chain(
+            cause
+                .evidence_against
+                .iter()
+                .filter(|l| decides(&l.finding))
+                .filter_map(|l| ranking.lr_against.get(&l.strength)),
+        );
+    lines.map(|lr| lr.ln().abs()).reduce(f64::max)
+}
+
+/// Recommends up to the calibration's maximum of tests, best first.
+pub(crate) fn next_tests(
+    kb: &KnowledgeBase,
+    record: &PatientRecord,
+    results: &[LabResult],
+    candidates: &[CauseCandidate],
+) -> Vec<Recommendation> {
+    let ranking = kb.ranking();
+    let mut scores: BTreeMap<String, TestScore> = BTreeMap::new();
+    for candidate in
+        candidates.iter().filter(|c| c.probability >= ranking.next_tests_min_probability)
+    {
+        let Some(cause) = cause_def(kb, candidate) else { continue };
+        let p = candidate.probability;
+        for test in &cause.next_tests {
+            if test.loinc.as_deref().is_some_and(|code| kb.is_panel(code)) {
+                continue; // A repeat CBC is a recommendation of its own, not a discriminating test.
+            }
+            if already_done(kb, record, results, test.loinc.as_deref(), &test.name) {
+                continue;
+            }
+            let ln_lr = telling(kb, cause, test.loinc.as_deref())
+                .unwrap_or_else(|| ranking.next_tests_default_lr.ln());
+            let key = test.loinc.clone().unwrap_or_else(|| fold(&test.name));
+            let entry = scores.entry(key).or_insert_with(|| TestScore {
+                name: test.name.clone(),
+                loinc: test.loinc.clone(),
+                score: 0.0,
+                causes: Vec::new(),
+                citation: test.citation.clone(),
+            });
+            entry.score += p * (1.0 - p) * ln_lr;
+            entry.causes.push(format!("{} (p={p:.2})", candidate.label));
+        }
+    }
+    let mut ordered: Vec<TestScore> = scores.into_values().collect();
+    ordered.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+    ordered
+        .into_iter()
+        .take(ranking.next_tests_max)
+        .map(|test| {
+            let code = test.loinc.as_deref().map(|c| format!(" (LOINC {c})")).unwrap_or_default();
+            Recommendation {
+                kind: "order-test".to_owned(),
+                target: Some(test.loinc.clone().unwrap_or_else(|| fold(&test.name))),
+                urgency: Urgency::Routine,
+                text: format!("Order {}{code}: of the tests not yet done, it best separates the leading causes", test.name),
+                rationale: format!("listed for {}; expected information gain {:.2} (engine estimate)", test.causes.join("; "), test.score),
+                citation: test.citation,
+            }
+        })
+        .collect()
+}
