@@ -164,9 +164,20 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
             citation: temporal.citation.clone(),
         });
     };
-    let days = (episode.onset - start).num_days();
-    let (min, _typical, max) = matched.drug.latency_days.unwrap_or((None, None, None));
     let stopped = exposure.end.filter(|_| !matches!(exposure.status, MedicationStatus::Active));
+    // Cyclic treatment is timed from its most recent dose.
+    let from_last_dose = temporal.from_last_dose.iter().any(|t| *t == matched.drug.cause);
+    let reference = if from_last_dose { exposure.end.unwrap_or(start) } else { start };
+    let days = (episode.onset - reference).num_days();
+    let (min, _typical, max) = matched.drug.latency_days.unwrap_or((None, None, None));
+    if from_last_dose && exposure.end.is_none() && days >= 0 {
+        push(
+            &mut out,
+            "treatment ongoing; the episode may be the nadir of the current cycle".to_owned(),
+            temporal.within_window,
+        );
+        return out;
+    }
     if days < 0 {
         push(
             &mut out,
@@ -225,12 +236,33 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
     out
 }
 
-fn drug_display_name(id: &str) -> String {
-    let mut chars = id.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>().replace('-', "/"),
-        None => String::new(),
+/// Evidence lines that are not about the pattern, age or sex: the cause's own hallmarks.
+fn is_hallmark(finding: &str, strength: &str) -> bool {
+    matches!(strength, "strong" | "very-strong")
+        && !finding.starts_with("pattern-")
+        && !finding.starts_with("age-")
+        && !matches!(finding, "female" | "male")
+}
+
+fn hallmark_penalty(kb: &KnowledgeBase, cause: &CauseDef, facts: &Facts<'_>) -> Option<Evidence> {
+    let hallmarks: Vec<&str> = cause
+        .evidence_for
+        .iter()
+        .filter(|l| is_hallmark(&l.finding, &l.strength))
+        .map(|l| l.finding.as_str())
+        .collect();
+    if hallmarks.is_empty() || hallmarks.iter().any(|f| facts.has(f)) {
+        return None;
     }
+    Some(Evidence {
+        finding: format!(
+            "none of its characteristic findings is recorded ({})",
+            hallmarks.join(", ")
+        ),
+        supports: false,
+        weight: kb.ranking().hallmark_absent.0,
+        citation: kb.ranking().calibration.clone(),
+    })
 }
 
 /// Ranks every candidate cause; the best [`SHOWN`] are returned.
@@ -251,12 +283,9 @@ pub(crate) fn rank(
         if !cause.requires_any.is_empty() && !cause.requires_any.iter().any(|f| facts.has(f)) {
             continue;
         }
-        let (odds, evidence) = score(
-            &cause.prior,
-            &kb.ranking().calibration,
-            kb,
-            evidence(kb, cause, facts, &lineages, None),
-        );
+        let mut lines = evidence(kb, cause, facts, &lineages, None);
+        lines.extend(hallmark_penalty(kb, cause, facts));
+        let (odds, evidence) = score(&cause.prior, &kb.ranking().calibration, kb, lines);
         scored.push(Scored {
             candidate: CauseCandidate {
                 id: cause.id.clone(),
@@ -274,7 +303,7 @@ pub(crate) fn rank(
         let Some(template) = kb.causes().iter().find(|c| c.id == matched.drug.cause) else {
             continue;
         };
-        let name = drug_display_name(&matched.drug.id);
+        let name = matched.drug.label.clone();
         let mut lines = evidence(kb, template, facts, &lineages, Some(&name));
         lines.insert(
             0,

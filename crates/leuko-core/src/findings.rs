@@ -16,7 +16,11 @@ use crate::record::{
     CodeSystem, Coding, MedicationExposure, MedicationStatus, ObservationValue, PatientRecord,
 };
 use crate::reference::interval_for;
-use crate::text::{find_any, find_phrase, fold};
+use crate::text::{find_any, find_any_loose, find_phrase, fold};
+
+/// Words allowed between the words of a multi-word finding phrase ("zinc-rich enteral
+/// supplement" for "zinc supplement"); a matching tolerance, not a clinical number.
+const LOOSE_GAP: usize = 2;
 
 /// Why a finding counts as present.
 #[derive(Debug, Clone)]
@@ -105,11 +109,18 @@ pub(crate) fn match_drugs<'a>(
         }
         let mut found: Vec<(&DrugDef, String)> = Vec::new();
         for coding in &exposure.codes {
-            let by_code = kb.drugs().iter().find(|drug| match coding.system {
-                CodeSystem::Atc => drug.atc.iter().any(|atc| atc == &coding.code),
-                CodeSystem::RxNorm => drug.rxnorm.iter().any(|rx| rx == &coding.code),
-                _ => false,
-            });
+            let by_code = match coding.system {
+                // An ATC code matches a drug's own code, or else the nearest class entry above it
+                // (a regimen coded only as "L01" meets the unspecified-chemotherapy entry).
+                CodeSystem::Atc => [7, 5, 4, 3, 1].into_iter().find_map(|len| {
+                    let prefix = coding.code.get(..len)?;
+                    kb.drugs().iter().find(|drug| drug.atc.iter().any(|atc| atc == prefix))
+                }),
+                CodeSystem::RxNorm => {
+                    kb.drugs().iter().find(|drug| drug.rxnorm.iter().any(|rx| rx == &coding.code))
+                }
+                _ => None,
+            };
             if let Some(drug) = by_code {
                 found.push((drug, format!("code {}", coding.code)));
             }
@@ -169,7 +180,8 @@ pub(crate) fn facts<'a>(
     for finding in kb.findings() {
         if !finding.text.is_empty()
             && let Some((source, phrase)) = texts.iter().find_map(|(source, text)| {
-                find_any(text, &finding.text, finding.negation_sensitive).map(|p| (source, p))
+                find_any_loose(text, &finding.text, finding.negation_sensitive, LOOSE_GAP)
+                    .map(|p| (source, p))
             })
         {
             facts.add(&finding.id, format!("\"{phrase}\" in {source}"));

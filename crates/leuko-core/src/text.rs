@@ -104,6 +104,88 @@ pub fn find_any<'p>(
     })
 }
 
+/// Words of a folded text with their byte offsets, and the clause each belongs to (clauses end
+/// at `.`, `;`, `:`, `,`, `(`, `)` and line breaks).
+fn words(text: &str) -> Vec<(usize, &str, usize)> {
+    let mut out = Vec::new();
+    let mut clause = 0;
+    let mut start = None;
+    for (at, ch) in text.char_indices() {
+        if is_word_char(ch) {
+            start.get_or_insert(at);
+            continue;
+        }
+        if let Some(begin) = start.take() {
+            out.push((begin, &text[begin..at], clause));
+        }
+        if matches!(ch, '.' | ';' | ':' | ',' | '(' | ')' | '\n') {
+            clause += 1;
+        }
+    }
+    if let Some(begin) = start {
+        out.push((begin, &text[begin..], clause));
+    }
+    out
+}
+
+fn same_word(found: &str, wanted: &str) -> bool {
+    found == wanted
+        || found.strip_suffix('s').is_some_and(|stem| stem == wanted)
+        || wanted.strip_suffix('s').is_some_and(|stem| stem == found)
+}
+
+/// Byte offsets where the words of a multi-word `phrase` occur in order within one clause of
+/// `haystack`, with at most `gap` other words between consecutive ones, and a plural `s` ignored
+/// ("zinc-rich enteral supplements" matches "zinc supplement"). Single-word phrases and phrases
+/// with punctuation other than spaces and hyphens are matched exactly ([`find_phrase`]).
+pub fn find_phrase_loose(haystack: &str, phrase: &str, gap: usize) -> Vec<usize> {
+    let exact = find_phrase(haystack, phrase);
+    let wanted: Vec<&str> = phrase.split([' ', '-']).filter(|w| !w.is_empty()).collect();
+    let simple = phrase.chars().all(|c| is_word_char(c) || c == ' ' || c == '-');
+    if !exact.is_empty() || wanted.len() < 2 || !simple {
+        return exact;
+    }
+    let found = words(haystack);
+    let mut hits = Vec::new();
+    for first in 0..found.len() {
+        if !same_word(found[first].1, wanted[0]) {
+            continue;
+        }
+        let mut at = first;
+        let mut ok = true;
+        for word in &wanted[1..] {
+            let next = (at + 1..found.len().min(at + 2 + gap))
+                .find(|&i| found[i].2 == found[first].2 && same_word(found[i].1, word));
+            match next {
+                Some(i) => at = i,
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok {
+            hits.push(found[first].0);
+        }
+    }
+    hits
+}
+
+/// As [`find_any`], with loose matching of multi-word phrases ([`find_phrase_loose`]).
+pub fn find_any_loose<'p>(
+    haystack: &str,
+    phrases: &'p [String],
+    negation_sensitive: bool,
+    gap: usize,
+) -> Option<&'p str> {
+    phrases.iter().find_map(|phrase| {
+        find_phrase_loose(haystack, phrase, gap)
+            .into_iter()
+            .any(|at| !negation_sensitive || !is_negated(haystack, at))
+            .then_some(phrase.as_str())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +197,22 @@ mod tests {
         assert!(find_phrase(&text, "spleen tip").len() == 1);
         assert!(find_phrase(&fold("hepatosplenomegaly"), "splenomegaly").is_empty());
         assert_eq!(find_phrase(&fold("Fy(a-b-)"), "fy(a-b-)"), vec![0]);
+    }
+
+    #[test]
+    fn loose_phrases_allow_a_few_words_between() {
+        let text = fold("Zinc-rich enteral supplements via PEG-J; long-term jejunal tube feeding");
+        assert!(!find_phrase_loose(&text, "zinc supplement", 2).is_empty());
+        assert!(!find_phrase_loose(&text, "jejunal feeding", 2).is_empty());
+        // Not across clauses, not out of order, not too far apart.
+        assert!(find_phrase_loose(&text, "supplement jejunal", 5).is_empty());
+        assert!(find_phrase_loose(&fold("feeding jejunal"), "jejunal feeding", 2).is_empty());
+        assert!(
+            find_phrase_loose(&fold("zinc a b c d supplement"), "zinc supplement", 2).is_empty()
+        );
+        let text = fold("no recent zinc supplement");
+        let at = find_phrase_loose(&text, "zinc supplement", 2)[0];
+        assert!(is_negated(&text, at));
     }
 
     #[test]

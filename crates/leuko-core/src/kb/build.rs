@@ -998,6 +998,7 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
         started_after_onset: rule(builder, line, &temporal_raw.started_after_onset),
         stopped_long_before_onset: rule(builder, line, &temporal_raw.stopped_long_before_onset),
         dechallenge_recovery: rule(builder, line, &temporal_raw.dechallenge_recovery),
+        from_last_dose: temporal_raw.from_last_dose.clone(),
         citation: builder.citation(line, &temporal_raw.source),
     };
     let line = builder.line(&file.lineage_fit);
@@ -1006,6 +1007,11 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
     let _ = &lineage.note;
     let unexplained_lineage = rule(builder, line, &lineage.unexplained_lineage);
     let all_lineages_explained = rule(builder, line, &lineage.all_lineages_explained);
+    let line = builder.line(&file.hallmark);
+    let hallmark = file.hallmark.into_inner();
+    builder.citation(line, &hallmark.source);
+    let _ = &hallmark.note;
+    let hallmark_absent = rule(builder, line, &hallmark.absent);
     let line = builder.line(&file.next_tests);
     let next = file.next_tests.into_inner();
     builder.citation(line, &next.source);
@@ -1035,6 +1041,7 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
         temporal,
         unexplained_lineage,
         all_lineages_explained,
+        hallmark_absent,
         next_tests_max: next.max,
         next_tests_default_lr: default_lr,
         next_tests_min_probability: next.min_probability,
@@ -1113,6 +1120,15 @@ fn read_drugs(builder: &mut Builder<'_>, parts: &mut Parts) {
             line,
             builder.file.to_owned(),
             DrugDef {
+                label: raw.label.unwrap_or_else(|| {
+                    let mut chars = raw.id.chars();
+                    chars
+                        .next()
+                        .map(|first| {
+                            first.to_uppercase().chain(chars).collect::<String>().replace('-', "/")
+                        })
+                        .unwrap_or_default()
+                }),
                 id: raw.id,
                 names: raw.names.iter().map(|n| fold(n)).collect(),
                 atc: raw.atc,

@@ -349,6 +349,8 @@ pub struct Ranking {
     pub unexplained_lineage: Lr,
     /// Lineage fit: every low lineage (two or more) lowered by the cause.
     pub all_lineages_explained: Lr,
+    /// No characteristic finding of the cause is present.
+    pub hallmark_absent: Lr,
     /// How many next tests to recommend.
     pub next_tests_max: usize,
     /// Likelihood ratio assumed for a listed test without a linked finding.
@@ -372,6 +374,8 @@ pub struct Temporal {
     pub stopped_long_before_onset: Lr,
     /// The count recovered after the drug was stopped.
     pub dechallenge_recovery: Lr,
+    /// Cause templates timed from the most recent dose (cyclic chemotherapy).
+    pub from_last_dose: Vec<String>,
     /// Source.
     pub citation: Citation,
 }
@@ -394,6 +398,8 @@ pub struct FeverDef {
 pub struct DrugDef {
     /// Unique id (generic name).
     pub id: String,
+    /// Name shown in cause labels.
+    pub label: String,
     /// Names matched in medication text (folded).
     pub names: Vec<String>,
     /// ATC codes.

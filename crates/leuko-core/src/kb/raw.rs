@@ -307,6 +307,7 @@ pub(crate) struct DrugsFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDrug {
     pub(crate) id: String,
+    pub(crate) label: Option<String>,
     pub(crate) names: Vec<String>,
     #[serde(default)]
     pub(crate) atc: Vec<String>,
@@ -445,6 +446,15 @@ pub(crate) struct RankingFile {
     pub(crate) temporal: Spanned<RawTemporal>,
     pub(crate) lineage_fit: Spanned<RawLineageFit>,
     pub(crate) next_tests: Spanned<RawNextTests>,
+    pub(crate) hallmark: Spanned<RawHallmark>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHallmark {
+    pub(crate) absent: RawRule,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -498,6 +508,7 @@ pub(crate) struct RawTemporal {
     pub(crate) started_after_onset: RawRule,
     pub(crate) stopped_long_before_onset: RawRule,
     pub(crate) dechallenge_recovery: RawRule,
+    pub(crate) from_last_dose: Vec<String>,
     pub(crate) source: SourceRef,
 }
 
