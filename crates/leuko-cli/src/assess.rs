@@ -91,8 +91,8 @@ pub(crate) fn assess_fhir(
         .collect())
 }
 
-pub(crate) fn run(args: &AssessArgs) -> anyhow::Result<ExitCode> {
-    let kb = leuko_kb::build().map_err(|errors| anyhow::anyhow!("{errors}"))?;
+pub(crate) fn run(kb_dir: Option<&std::path::Path>, args: &AssessArgs) -> anyhow::Result<ExitCode> {
+    let kb = crate::kb::load(kb_dir)?;
     let as_of = as_of(args.as_of.as_deref())?;
     let site_intervals = match &args.site {
         Some(path) => site::read(path)?,

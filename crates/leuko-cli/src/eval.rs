@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use leuko_core::{AssessConfig, SiteInterval};
+use leuko_core::{AssessConfig, KnowledgeBase, SiteInterval};
 use serde::Deserialize;
 
 use crate::assess::{as_of, assess_fhir};
@@ -73,6 +73,7 @@ fn met(action: &Action, recommendations: &[leuko_api::Recommendation]) -> bool {
 
 /// Scores a set; writes one line per vignette into `report`.
 pub(crate) fn score(
+    kb: &KnowledgeBase,
     vignettes_path: &Path,
     bundles: &Path,
     site_intervals: Vec<SiteInterval>,
@@ -85,7 +86,6 @@ pub(crate) fn score(
     if vignettes.is_empty() {
         bail!("{} holds no vignette", vignettes_path.display());
     }
-    let kb = leuko_kb::build().map_err(|errors| anyhow::anyhow!("{errors}"))?;
     let config = AssessConfig { site_intervals };
     let as_of = as_of(Some(DAY_ZERO))?;
     let mut sums = Totals { vignettes: vignettes.len(), ..Totals::default() };
@@ -95,7 +95,7 @@ pub(crate) fn score(
         let path = bundles.join(format!("{}.json", vignette.id));
         let bundle = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let assessment = assess_fhir(&kb, &bundle, as_of, &config, None)
+        let assessment = assess_fhir(kb, &bundle, as_of, &config, None)
             .with_context(|| format!("{}: cannot assess", vignette.id))?
             .into_iter()
             .next()
@@ -208,17 +208,19 @@ struct Ratchet {
 }
 
 pub(crate) fn run(
+    kb_dir: Option<&Path>,
     vignettes: &Path,
     bundles: &Path,
     site_file: Option<&Path>,
     ratchet: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
+    let kb = crate::kb::load(kb_dir)?;
     let site_intervals = match site_file {
         Some(path) => site::read(path)?,
         None => site::parse(CONVENTION_SITE)?,
     };
     let mut report = String::new();
-    let totals = score(vignettes, bundles, site_intervals, &mut report)?;
+    let totals = score(&kb, vignettes, bundles, site_intervals, &mut report)?;
     print!("{report}");
     let pct = |x: f64| format!("{:.1} %", 100.0 * x);
     println!("\nvignettes: {}", totals.vignettes);

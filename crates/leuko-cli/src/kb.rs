@@ -63,9 +63,23 @@ pub(crate) fn check(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The bundled knowledge base, or the one in `dir`.
+pub(crate) fn load(dir: Option<&Path>) -> anyhow::Result<KnowledgeBase> {
+    let built = match dir {
+        None => leuko_kb::build(),
+        Some(dir) => {
+            let owned = files_in(dir)?;
+            let files: Vec<KbFile<'_>> =
+                owned.iter().map(|(path, text)| KbFile { path, text }).collect();
+            KnowledgeBase::from_files(&files)
+        }
+    };
+    built.map_err(|errors| anyhow::anyhow!("{errors}"))
+}
+
 /// Prints the entries registered under an id.
-pub(crate) fn show(id: &str) -> anyhow::Result<ExitCode> {
-    let kb = leuko_kb::build().map_err(|errors| anyhow::anyhow!("{errors}"))?;
+pub(crate) fn show(dir: Option<&Path>, id: &str) -> anyhow::Result<ExitCode> {
+    let kb = load(dir)?;
     let entries = kb.entry(id);
     if entries.is_empty() {
         eprintln!("no knowledge-base entry has the id {id:?}");

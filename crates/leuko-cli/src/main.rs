@@ -20,6 +20,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "leuko", version, about, long_about = None)]
 struct Cli {
+    /// Use the knowledge base in this kb/ folder instead of the bundled one (for reviewers
+    /// trying a change, or a site's edited copy); it is validated like the bundled one.
+    #[arg(long, global = true, value_name = "DIR")]
+    kb: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -93,13 +97,14 @@ enum KbCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let kb_dir = cli.kb.as_deref();
     let result = match cli.command {
-        Command::Assess(args) => assess::run(&args),
+        Command::Assess(args) => assess::run(kb_dir, &args),
         Command::Eval { vignettes, bundles, site, ratchet } => {
-            eval::run(&vignettes, &bundles, site.as_deref(), ratchet.as_deref())
+            eval::run(kb_dir, &vignettes, &bundles, site.as_deref(), ratchet.as_deref())
         }
-        Command::Kb { command: KbCommand::Check { dir } } => kb::check(dir.as_deref()),
-        Command::Kb { command: KbCommand::Show { id } } => kb::show(&id),
+        Command::Kb { command: KbCommand::Check { dir } } => kb::check(dir.as_deref().or(kb_dir)),
+        Command::Kb { command: KbCommand::Show { id } } => kb::show(kb_dir, &id),
     };
     match result {
         Ok(code) => code,
