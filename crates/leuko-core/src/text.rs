@@ -165,10 +165,12 @@ pub fn find_phrase_loose(haystack: &str, phrase: &str, gap: usize) -> Vec<usize>
             }
         }
         // A negation inside the span ("spleen not palpable") breaks the match.
-        let negated_inside = found[first + 1..at]
-            .iter()
-            .any(|(_, word, _)| NEGATION_CUES.iter().any(|cue| !cue.contains(' ') && cue == word));
-        if ok && !negated_inside {
+        let negated_inside = || {
+            found[first + 1..at].iter().any(|(_, word, _)| {
+                NEGATION_CUES.iter().any(|cue| !cue.contains(' ') && cue == word)
+            })
+        };
+        if ok && !negated_inside() {
             hits.push(found[first].0);
         }
     }
