@@ -38,6 +38,10 @@ pub struct Assessment {
     pub pattern: String,
     /// Needs action within the hour.
     pub urgent: bool,
+    /// Why it is urgent (empty when not).
+    pub urgent_reasons: Vec<String>,
+    /// The febrile-neutropenia assessment.
+    pub febrile_neutropenia: FebrileNeutropenia,
     /// Ranked causes.
     pub causes: Vec<Cause>,
     /// Recommendations.
@@ -218,8 +222,73 @@ pub struct Recommendation {
     pub text: String,
     /// Why it applies to this patient.
     pub rationale: String,
+    /// Contraindications found in the record.
+    pub contraindications: Vec<String>,
     /// Source ids.
     pub source: String,
+}
+
+/// Fever, neutropenia and risk scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FebrileNeutropenia {
+    /// Fever with neutropenia (IDSA definitions).
+    pub present: bool,
+    /// How fever was established, or null.
+    pub fever: Option<String>,
+    /// How neutropenia was established, or null.
+    pub neutropenia: Option<String>,
+    /// MASCC risk index (when present).
+    pub mascc: Option<Score>,
+    /// CISNE (when present).
+    pub cisne: Option<Score>,
+}
+
+/// A risk score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// Total.
+    pub score: i64,
+    /// low | intermediate | high.
+    pub risk: String,
+    /// Note on the class.
+    pub note: Option<String>,
+    /// Items.
+    pub items: Vec<ScoreItem>,
+    /// Source ids.
+    pub source: String,
+}
+
+/// A score item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreItem {
+    /// Item.
+    pub item: String,
+    /// Points.
+    pub points: i64,
+    /// Whether the record held it (false: scored conservatively).
+    pub recorded: bool,
+    /// How it was scored.
+    pub note: String,
+}
+
+fn score(score: &Option<core::RiskScore>) -> Option<Score> {
+    let score = score.as_ref()?;
+    Some(Score {
+        score: score.score,
+        risk: score.risk.clone(),
+        note: score.note.clone(),
+        items: score
+            .items
+            .iter()
+            .map(|i| ScoreItem {
+                item: i.item.clone(),
+                points: i.points,
+                recorded: i.recorded,
+                note: i.note.clone(),
+            })
+            .collect(),
+        source: score.citation.joined(),
+    })
 }
 
 /// A warning.
@@ -356,6 +425,14 @@ impl From<&core::Assessment> for Assessment {
             },
             pattern: assessment.pattern.id().to_owned(),
             urgent: assessment.urgent,
+            urgent_reasons: assessment.urgent_reasons.clone(),
+            febrile_neutropenia: FebrileNeutropenia {
+                present: assessment.febrile.febrile_neutropenia,
+                fever: assessment.febrile.fever.clone(),
+                neutropenia: assessment.febrile.neutropenia.clone(),
+                mascc: score(&assessment.febrile.mascc),
+                cisne: score(&assessment.febrile.cisne),
+            },
             causes: assessment
                 .causes
                 .iter()
@@ -385,6 +462,7 @@ impl From<&core::Assessment> for Assessment {
                     urgency: recommendation.urgency.id().to_owned(),
                     text: recommendation.text.clone(),
                     rationale: recommendation.rationale.clone(),
+                    contraindications: recommendation.contraindications.clone(),
                     source: recommendation.citation.joined(),
                 })
                 .collect(),

@@ -57,11 +57,15 @@ pub enum Analyte {
     Crp,
     /// Body temperature.
     Temperature,
+    /// Systolic blood pressure.
+    SystolicBp,
+    /// Glucose.
+    Glucose,
 }
 
 impl Analyte {
     /// Every analyte, in a fixed order.
-    pub const ALL: [Analyte; 24] = [
+    pub const ALL: [Analyte; 26] = [
         Analyte::Wbc,
         Analyte::Anc,
         Analyte::SegmentedNeutrophils,
@@ -86,6 +90,8 @@ impl Analyte {
         Analyte::Cd4,
         Analyte::Crp,
         Analyte::Temperature,
+        Analyte::SystolicBp,
+        Analyte::Glucose,
     ];
 
     /// The knowledge-base id (`kb/terminology/analytes.toml`).
@@ -115,6 +121,8 @@ impl Analyte {
             Analyte::Cd4 => "cd4",
             Analyte::Crp => "crp",
             Analyte::Temperature => "temperature",
+            Analyte::SystolicBp => "systolic-bp",
+            Analyte::Glucose => "glucose",
         }
     }
 

@@ -13,7 +13,8 @@ use crate::kb::{CtcaeVersion, KnowledgeBase};
 use crate::record::PatientRecord;
 use crate::text::{find_any, fold};
 use crate::{
-    AssessConfig, causes, episode, findings, labs, next_tests, patient, pattern, reference,
+    AssessConfig, causes, episode, findings, labs, management, next_tests, patient, pattern,
+    reference,
 };
 
 /// Assesses one patient at `as_of`. Records dated after `as_of` are left out, as if not yet known.
@@ -71,29 +72,25 @@ pub fn assess(
     let recent = episode
         .as_ref()
         .is_some_and(|e| ((as_of - e.last_low).num_days() as f64) <= kb.chronic_days().value);
+    let facts = findings::facts(
+        kb,
+        config,
+        record,
+        &patient,
+        &labs.results,
+        &counts,
+        pattern,
+        episode.as_ref(),
+        as_of,
+    );
     let mut causes = Vec::new();
     if pattern != crate::assessment::Pattern::None || recent {
-        let facts = findings::facts(
-            kb,
-            config,
-            record,
-            &patient,
-            &labs.results,
-            &counts,
-            pattern,
-            episode.as_ref(),
-            as_of,
-        );
         causes = causes::rank(kb, &facts, &counts, pattern, episode.as_ref(), patient.age_years);
-        for test in next_tests::next_tests(kb, record, &labs.results, &causes) {
-            let duplicate = recommendations
-                .iter()
-                .any(|r: &Recommendation| r.kind == test.kind && r.target == test.target);
-            if !duplicate {
-                recommendations.push(test);
-            }
-        }
+        recommendations.extend(next_tests::next_tests(kb, record, &labs.results, &causes));
     }
+    let managed = management::manage(kb, &patient, &counts, &labs.results, &facts, &causes, as_of);
+    recommendations.extend(managed.recommendations);
+    let recommendations = management::finish(recommendations);
 
     let input = InputSummary {
         observations: record.observations.len(),
@@ -122,7 +119,9 @@ pub fn assess(
         counts,
         grades,
         pattern,
-        urgent: false,
+        urgent: managed.urgent,
+        urgent_reasons: managed.urgent_reasons,
+        febrile: managed.febrile,
         causes,
         recommendations,
         warnings,
@@ -232,6 +231,7 @@ fn duffy_test_suggestion(
             "ANC {:.2} x10^9/L, below range for {days} days; recorded ancestry {ancestry:?} (a reason to test, not a proxy for the result)",
             anc.result.value
         ),
+        contraindications: Vec::new(),
         citation: defs.duffy_test_citation.clone(),
     })
 }

@@ -25,6 +25,10 @@ pub struct Assessment {
     pub pattern: Pattern,
     /// Whether the case needs action within the hour (febrile neutropenia, sepsis, …).
     pub urgent: bool,
+    /// Why the case is urgent (empty when it is not).
+    pub urgent_reasons: Vec<String>,
+    /// The febrile-neutropenia assessment (fever, neutropenia, MASCC, CISNE).
+    pub febrile: FebrileAssessment,
     /// Ranked causes.
     pub causes: Vec<CauseCandidate>,
     /// Recommendations, most urgent first.
@@ -359,6 +363,8 @@ pub struct Recommendation {
     pub text: String,
     /// Which facts of this patient triggered it.
     pub rationale: String,
+    /// Contraindications found in the record.
+    pub contraindications: Vec<String>,
     /// Source.
     pub citation: Citation,
 }
@@ -389,4 +395,47 @@ pub struct InputSummary {
     pub conditions: usize,
     /// Procedures read.
     pub procedures: usize,
+}
+
+/// Fever, neutropenia and the risk scores of the febrile-neutropenia pathway.
+#[derive(Debug, Clone, Default)]
+pub struct FebrileAssessment {
+    /// How fever was established, if it was.
+    pub fever: Option<String>,
+    /// How neutropenia (for the pathway) was established, if it was.
+    pub neutropenia: Option<String>,
+    /// Fever with neutropenia.
+    pub febrile_neutropenia: bool,
+    /// MASCC risk index (computed when febrile neutropenia).
+    pub mascc: Option<RiskScore>,
+    /// CISNE score (computed when febrile neutropenia).
+    pub cisne: Option<RiskScore>,
+}
+
+/// A risk score with every item and how it was scored.
+#[derive(Debug, Clone)]
+pub struct RiskScore {
+    /// Total points.
+    pub score: i64,
+    /// Risk class word (`low`, `intermediate`, `high`).
+    pub risk: String,
+    /// Items.
+    pub items: Vec<ScoreItem>,
+    /// A note on the class (e.g. an override to high risk).
+    pub note: Option<String>,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// One item of a risk score.
+#[derive(Debug, Clone)]
+pub struct ScoreItem {
+    /// The item.
+    pub item: String,
+    /// Points given.
+    pub points: i64,
+    /// Whether the record held the information (false: scored conservatively).
+    pub recorded: bool,
+    /// How it was scored.
+    pub note: String,
 }

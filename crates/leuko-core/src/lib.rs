@@ -21,6 +21,7 @@ mod findings;
 pub mod grading;
 pub mod kb;
 mod labs;
+mod management;
 mod next_tests;
 mod patient;
 pub mod pattern;

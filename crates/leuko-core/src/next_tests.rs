@@ -127,6 +127,7 @@ pub(crate) fn next_tests(
                 urgency: Urgency::Routine,
                 text: format!("Order {}{code}: of the tests not yet done, it best separates the leading causes", test.name),
                 rationale: format!("listed for {}; expected information gain {:.2} (engine estimate)", test.causes.join("; "), test.score),
+                contraindications: Vec::new(),
                 citation: test.citation,
             }
         })

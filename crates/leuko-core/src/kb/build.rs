@@ -10,6 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 
+use super::management::{
+    ActionDef, Cisne, Contraindication, Decision, DrugRule, FebrileNeutropenia, Guard, Management,
+    Mascc, Plan, PlanThresholds, Regimen, Supportive,
+};
 use super::raw::{self, SourceRef};
 use super::{
     AnalyteDef, CauseDef, Citation, CtcaeTerm, CtcaeVersion, Cutoff, Cytopenias, DrugDef,
@@ -274,6 +278,16 @@ struct Parts {
     causes: Vec<(usize, String, CauseDef)>,
     differential_max: Option<Cutoff>,
     ranking: Option<Ranking>,
+    febrile: Option<FebrileNeutropenia>,
+    supportive: Option<Supportive>,
+    thresholds: Option<(PlanThresholds, Vec<Guard>)>,
+    drug_rules: Vec<(String, usize, DrugRule)>,
+    plans: Vec<(String, usize, Plan)>,
+    regimens: Vec<(String, usize, Regimen)>,
+    risk_factors: Vec<String>,
+    contraindications: Vec<Contraindication>,
+    /// Finding references of management rules, checked once all findings are read.
+    finding_refs: Vec<(String, usize, String)>,
     pending_labs: Vec<(String, usize, String, raw::RawLabRule)>,
     seen_files: BTreeSet<&'static str>,
 }
@@ -310,6 +324,10 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
         "grading/severity.toml",
         "grading/cytopenias.toml",
         "ranking.toml",
+        "management/febrile-neutropenia.toml",
+        "management/supportive.toml",
+        "management/thresholds.toml",
+        "management/drug-rules.toml",
     ] {
         if !parts.seen_files.contains(required) {
             builder.errors.push(KbError {
@@ -370,6 +388,9 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
         parts.patient_status,
         parts.differential_max,
         parts.ranking,
+        parts.febrile,
+        parts.supportive,
+        parts.thresholds,
     ) {
         (
             true,
@@ -380,6 +401,9 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
             Some(patient_status),
             Some(differential_max),
             Some(ranking),
+            Some(febrile),
+            Some(supportive),
+            Some((thresholds, guards)),
         ) => {
             let mut severity = parts.severity;
             severity.sort_by(|a, b| a.below.total_cmp(&b.below));
@@ -404,6 +428,17 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
                 findings: parts.findings.into_iter().map(|(_, _, finding)| finding).collect(),
                 causes: parts.causes.into_iter().map(|(_, _, cause)| cause).collect(),
                 ranking,
+                management: Management {
+                    febrile,
+                    supportive,
+                    thresholds,
+                    guards,
+                    drug_rules: parts.drug_rules.into_iter().map(|(_, _, r)| r).collect(),
+                    plans: parts.plans.into_iter().map(|(_, _, p)| p).collect(),
+                    regimens: parts.regimens.into_iter().map(|(_, _, r)| r).collect(),
+                    risk_factors: parts.risk_factors,
+                    contraindications: parts.contraindications,
+                },
                 entries: builder.entries,
                 notes: builder.notes,
             })
@@ -434,6 +469,12 @@ fn read_file(builder: &mut Builder<'_>, parts: &mut Parts, path: &str) {
         "grading/severity.toml" => "grading/severity.toml",
         "grading/cytopenias.toml" => "grading/cytopenias.toml",
         "ranking.toml" => "ranking.toml",
+        "management/febrile-neutropenia.toml" => "management/febrile-neutropenia.toml",
+        "management/supportive.toml" => "management/supportive.toml",
+        "management/thresholds.toml" => "management/thresholds.toml",
+        "management/drug-rules.toml" => "management/drug-rules.toml",
+        "management/cause-specific.toml" => "management/cause-specific.toml",
+        "management/regimens.toml" => "management/regimens.toml",
         _ if path.ends_with(".md") => return,
         _ if path.starts_with("sources/") && path.ends_with(".toml") => "sources/",
         _ if path.starts_with("drugs/") && path.ends_with(".toml") => "drugs/",
@@ -457,6 +498,12 @@ fn read_file(builder: &mut Builder<'_>, parts: &mut Parts, path: &str) {
         "grading/severity.toml" => read_severity(builder, parts),
         "grading/cytopenias.toml" => read_cytopenias(builder, parts),
         "ranking.toml" => read_ranking(builder, parts),
+        "management/febrile-neutropenia.toml" => read_febrile(builder, parts),
+        "management/supportive.toml" => read_supportive(builder, parts),
+        "management/thresholds.toml" => read_thresholds(builder, parts),
+        "management/drug-rules.toml" => read_drug_rules(builder, parts),
+        "management/cause-specific.toml" => read_plans(builder, parts),
+        "management/regimens.toml" => read_regimens(builder, parts),
         "drugs/" => read_drugs(builder, parts),
         "findings/" => read_findings(builder, parts),
         _ => read_causes(builder, parts),
@@ -1048,6 +1095,392 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
     });
 }
 
+const KINDS: [&str; 19] = [
+    "empiric-antibiotics",
+    "blood-cultures",
+    "stop-drug",
+    "repeat-cbc",
+    "peripheral-smear",
+    "order-test",
+    "hematology-referral",
+    "bone-marrow-exam",
+    "rheumatology-referral",
+    "g-csf",
+    "neutropenic-precautions",
+    "antimicrobial-prophylaxis",
+    "supplement",
+    "immunosuppression",
+    "treat-infection",
+    "remove-exposure",
+    "transplant-evaluation",
+    "monitoring",
+    "reassurance",
+];
+
+fn action(
+    builder: &mut Builder<'_>,
+    parts: &mut Parts,
+    line: usize,
+    raw: &raw::RawAction,
+    fallback: &Citation,
+) -> ActionDef {
+    if !KINDS.contains(&raw.kind.as_str()) {
+        builder
+            .error(line, format!("action kind {:?} is not one of the contract's kinds", raw.kind));
+    }
+    if !["immediate", "urgent", "routine"].contains(&raw.urgency.as_str()) {
+        builder.error(
+            line,
+            format!("urgency must be immediate, urgent or routine, found {:?}", raw.urgency),
+        );
+    }
+    if let Some(target) = &raw.target
+        && target.to_lowercase() != *target
+    {
+        builder.error(line, format!("target {target:?} must be lower case"));
+    }
+    for finding in raw.when_finding.iter().chain(&raw.unless_finding) {
+        parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
+    }
+    let _ = &raw.note;
+    let citation = match &raw.source {
+        Some(source) => builder.citation(line, source),
+        None => fallback.clone(),
+    };
+    ActionDef {
+        kind: raw.kind.clone(),
+        target: raw.target.clone(),
+        urgency: raw.urgency.clone(),
+        text: raw.text.clone(),
+        when_finding: raw.when_finding.clone(),
+        unless_finding: raw.unless_finding.clone(),
+        citation,
+    }
+}
+
+fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::FebrileFile>() else { return };
+    let line = builder.line(&file.fever);
+    let fever = file.fever.into_inner();
+    if !(fever.sustained_at_least <= fever.single_at_least
+        && fever.sustained_minutes > 0
+        && fever.look_back_hours > 0)
+    {
+        builder.error(
+            line,
+            "fever: sustained threshold must not exceed the single one; durations positive",
+        );
+    }
+    let fever_citation = builder.citation(line, &fever.source);
+    let line = builder.line(&file.neutropenia);
+    let neutropenia = file.neutropenia.into_inner();
+    if !(neutropenia.anc_below < neutropenia.expected_anc_below) {
+        builder.error(line, "neutropenia: expected_anc_below must be above anc_below");
+    }
+    let neutropenia_citation = builder.citation(line, &neutropenia.source);
+    let line = builder.line(&file.urgent);
+    let urgent = file.urgent.into_inner();
+    builder.verification(line, urgent.status.as_deref(), "urgent flag");
+    let _ = &urgent.note;
+    let urgent_citation = builder.citation(line, &urgent.source);
+    for finding in urgent
+        .sepsis_findings
+        .iter()
+        .chain(&urgent.infection_findings)
+        .chain(&urgent.bleeding_findings)
+    {
+        parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
+    }
+    let mut actions = Vec::new();
+    for spanned in &file.action {
+        let line = builder.line(spanned);
+        let fallback = fever_citation.clone();
+        actions.push(action(builder, parts, line, spanned.get_ref(), &fallback));
+    }
+    let line = builder.line(&file.mascc);
+    let m = file.mascc.into_inner();
+    let mascc = Mascc {
+        low_risk_at_least: m.low_risk_at_least,
+        burden_none_or_mild: m.burden_none_or_mild,
+        burden_moderate: m.burden_moderate,
+        burden_severe: m.burden_severe,
+        no_hypotension: m.no_hypotension,
+        systolic_below_is_hypotension: m.systolic_below_is_hypotension,
+        no_copd: m.no_copd,
+        solid_tumour_or_haematological_without_fungal: m
+            .solid_tumour_or_haematological_without_fungal,
+        no_dehydration: m.no_dehydration,
+        outpatient: m.outpatient,
+        age_under: m.age_under,
+        age_points: m.age_points,
+        citation: builder.citation(line, &m.source),
+    };
+    let maximum = mascc.burden_none_or_mild
+        + mascc.no_hypotension
+        + mascc.no_copd
+        + mascc.solid_tumour_or_haematological_without_fungal
+        + mascc.no_dehydration
+        + mascc.outpatient
+        + mascc.age_points;
+    if maximum < mascc.low_risk_at_least {
+        builder.error(line, format!("MASCC maximum {maximum} is below its low-risk cut-off"));
+    }
+    let line = builder.line(&file.cisne);
+    let c = file.cisne.into_inner();
+    if !(0 < c.intermediate_from && c.intermediate_from < c.high_from) {
+        builder.error(line, "CISNE classes must satisfy 0 < intermediate_from < high_from");
+    }
+    let cisne = Cisne {
+        ecog_2_or_more: c.ecog_2_or_more,
+        stress_hyperglycaemia: c.stress_hyperglycaemia,
+        glucose_at_least_mg_dl: c.glucose_at_least_mg_dl,
+        glucose_at_least_mg_dl_if_diabetic_or_steroids: c
+            .glucose_at_least_mg_dl_if_diabetic_or_steroids,
+        copd: c.copd,
+        chronic_cardiovascular_disease: c.chronic_cardiovascular_disease,
+        mucositis_grade_2_or_more: c.mucositis_grade_2_or_more,
+        monocytes_below: c.monocytes_below,
+        monocytes_points: c.monocytes_points,
+        intermediate_from: c.intermediate_from,
+        high_from: c.high_from,
+        citation: builder.citation(line, &c.source),
+    };
+    parts.febrile = Some(FebrileNeutropenia {
+        single_at_least: fever.single_at_least,
+        sustained_at_least: fever.sustained_at_least,
+        sustained_minutes: fever.sustained_minutes,
+        look_back_hours: fever.look_back_hours,
+        fever_citation,
+        anc_below: neutropenia.anc_below,
+        expected_anc_below: neutropenia.expected_anc_below,
+        neutropenia_citation,
+        sepsis_findings: urgent.sepsis_findings,
+        infection_findings: urgent.infection_findings,
+        bleeding_findings: urgent.bleeding_findings,
+        severe_thrombocytopenia_below: urgent.severe_thrombocytopenia_below,
+        urgent_citation,
+        actions,
+        mascc,
+        cisne,
+    });
+}
+
+fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::SupportiveFile>() else { return };
+    let line = builder.line(&file.precautions);
+    let p = file.precautions.into_inner();
+    builder.verification(line, p.status.as_deref(), "neutropenic precautions");
+    let precautions_citation = builder.citation(line, &p.source);
+    let line = builder.line(&file.prophylaxis);
+    let x = file.prophylaxis.into_inner();
+    builder.verification(line, x.status.as_deref(), "prophylaxis");
+    let profound_citation = builder.citation(line, &x.profound_source);
+    let cd4_citation = builder.citation(line, &x.cd4_source);
+    let line = builder.line(&file.g_csf);
+    let g = file.g_csf.into_inner();
+    if !(g.consider_risk_at_least < g.primary_risk_at_least) {
+        builder.error(line, "g_csf: consider_risk_at_least must be below primary_risk_at_least");
+    }
+    parts.supportive = Some(Supportive {
+        precautions_anc_below: p.anc_below,
+        precautions_text: p.text,
+        precautions_citation,
+        profound_anc_below: x.profound_anc_below,
+        profound_text: x.profound_text,
+        profound_citation,
+        cd4_below: x.cd4_below,
+        cd4_text: x.cd4_text,
+        cd4_citation,
+        g_csf_primary_risk_at_least: g.primary_risk_at_least,
+        g_csf_consider_risk_at_least: g.consider_risk_at_least,
+        g_csf_primary_text: g.primary_text,
+        g_csf_consider_text: g.consider_text,
+        g_csf_secondary_text: g.secondary_text,
+        g_csf_fn_high_risk_text: g.fn_high_risk_text,
+        g_csf_fn_high_risk_age_over: g.fn_high_risk_age_over,
+        g_csf_citation: builder.citation(line, &g.source),
+    });
+}
+
+fn read_thresholds(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::ThresholdsFile>() else { return };
+    let line = builder.line(&file.plans);
+    let p = file.plans.into_inner();
+    if !(0.0..=1.0).contains(&p.act_probability)
+        || !(0.0..=1.0).contains(&p.stop_all_suspects_probability)
+    {
+        builder.error(line, "plan probabilities must lie in [0, 1]");
+    }
+    let _ = &p.note;
+    let thresholds = PlanThresholds {
+        act_probability: p.act_probability,
+        stop_all_suspects_probability: p.stop_all_suspects_probability,
+        citation: builder.citation(line, &p.source),
+    };
+    let mut guards = Vec::new();
+    for spanned in file.guard {
+        let line = builder.line(&spanned);
+        let g = spanned.into_inner();
+        for category in &g.leading_categories {
+            if !CATEGORIES.contains(&category.as_str()) {
+                builder.error(line, format!("unknown category {category:?}"));
+            }
+        }
+        for kind in &g.forbid_kinds {
+            if !KINDS.contains(&kind.as_str()) {
+                builder.error(line, format!("unknown kind {kind:?}"));
+            }
+        }
+        guards.push(Guard {
+            leading_categories: g.leading_categories,
+            forbid_kinds: g.forbid_kinds,
+            citation: builder.citation(line, &g.source),
+        });
+    }
+    for spanned in file.contraindication {
+        let line = builder.line(&spanned);
+        let c = spanned.into_inner();
+        parts.finding_refs.push((builder.file.to_owned(), line, c.when_finding.clone()));
+        let citation = builder.citation(line, &c.source);
+        parts.contraindications.push(Contraindication {
+            targets: c.targets.iter().map(|t| fold(t)).collect(),
+            when_finding: c.when_finding,
+            text: c.text,
+            citation,
+        });
+    }
+    parts.thresholds = Some((thresholds, guards));
+}
+
+fn read_drug_rules(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::DrugRulesFile>() else { return };
+    for spanned in file.drug_rule {
+        let line = builder.line(&spanned);
+        let r = spanned.into_inner();
+        let ben = match r.population.as_str() {
+            "general" => false,
+            "ben" => true,
+            other => {
+                builder.error(line, format!("population must be general or ben, found {other:?}"));
+                false
+            }
+        };
+        let decision = match r.decision.as_str() {
+            "continue" => Decision::Continue,
+            "interrupt" => Decision::Interrupt,
+            "discontinue" => Decision::Discontinue,
+            other => {
+                builder.error(
+                    line,
+                    format!("decision must be continue, interrupt or discontinue, found {other:?}"),
+                );
+                Decision::Continue
+            }
+        };
+        if let (Some(low), Some(high)) = (r.anc_at_least, r.anc_below)
+            && low >= high
+        {
+            builder.error(line, "anc_at_least must be below anc_below");
+        }
+        let citation = builder.citation(line, &r.source);
+        let actions =
+            r.actions.iter().map(|a| action(builder, parts, line, a, &citation)).collect();
+        let overlapping = parts.drug_rules.iter().any(|(_, _, other)| {
+            other.drug == r.drug
+                && other.ben == ben
+                && other.anc_at_least.unwrap_or(f64::NEG_INFINITY)
+                    < r.anc_below.unwrap_or(f64::INFINITY)
+                && r.anc_at_least.unwrap_or(f64::NEG_INFINITY)
+                    < other.anc_below.unwrap_or(f64::INFINITY)
+        });
+        if overlapping {
+            builder.error(line, format!("drug rule for {:?} overlaps another ANC band", r.drug));
+        }
+        parts.drug_rules.push((
+            builder.file.to_owned(),
+            line,
+            DrugRule {
+                drug: r.drug,
+                ben,
+                anc_at_least: r.anc_at_least,
+                anc_below: r.anc_below,
+                decision,
+                actions,
+                citation,
+            },
+        ));
+    }
+}
+
+fn read_plans(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::PlansFile>() else { return };
+    for spanned in file.plan {
+        let line = builder.line(&spanned);
+        let span = spanned.span();
+        let p = spanned.into_inner();
+        if parts.plans.iter().any(|(_, _, other)| other.id == p.id) {
+            builder.error(line, format!("plan id {:?} is defined twice", p.id));
+            continue;
+        }
+        builder.verification(line, p.status.as_deref(), &format!("plan {:?}", p.id));
+        let _ = &p.note;
+        let citation = match &p.source {
+            Some(source) => builder.citation(line, source),
+            None => Citation::new(vec!["uncited".to_owned()]),
+        };
+        let actions =
+            p.actions.iter().map(|a| action(builder, parts, line, a, &citation)).collect();
+        builder.register(&p.id, "plan", line, span);
+        parts.plans.push((
+            builder.file.to_owned(),
+            line,
+            Plan { id: p.id, causes: p.causes, actions },
+        ));
+    }
+}
+
+fn read_regimens(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::RegimensFile>() else { return };
+    for spanned in file.regimen {
+        let line = builder.line(&spanned);
+        let span = spanned.span();
+        let r = spanned.into_inner();
+        if !["high", "intermediate", "low"].contains(&r.band.as_str()) {
+            builder
+                .error(line, format!("band must be high, intermediate or low, found {:?}", r.band));
+        }
+        if let Some(range) = r.fn_risk_percent
+            && !(0.0 <= range.low && range.low <= range.high && range.high <= 100.0)
+        {
+            builder.error(line, "fn_risk_percent must satisfy 0 <= low <= high <= 100");
+        }
+        builder.verification(line, r.status.as_deref(), &format!("regimen {:?}", r.id));
+        let citation = builder.citation(line, &r.source);
+        let _ = (&r.locator, &r.note);
+        builder.register(&r.id, "regimen", line, span);
+        parts.regimens.push((
+            builder.file.to_owned(),
+            line,
+            Regimen {
+                id: r.id,
+                label: r.label,
+                names: r.names.iter().map(|n| fold(n)).collect(),
+                components: r.components,
+                fn_risk_percent: r.fn_risk_percent.map(|x| (x.low, x.high)),
+                band: r.band,
+                citation,
+            },
+        ));
+    }
+    if let Some(spanned) = file.risk_factors {
+        let line = builder.line(&spanned);
+        let f = spanned.into_inner();
+        builder.verification(line, f.status.as_deref(), "G-CSF risk factors");
+        builder.citation(line, &f.source);
+        parts.risk_factors = f.items;
+    }
+}
+
 fn read_drugs(builder: &mut Builder<'_>, parts: &mut Parts) {
     let Some(file) = builder.parse::<raw::DrugsFile>() else { return };
     for spanned in file.drug {
@@ -1393,7 +1826,58 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
     let finding_ids: BTreeSet<&str> =
         parts.findings.iter().map(|(_, _, f)| f.id.as_str()).chain(DERIVED_FINDINGS).collect();
     let cause_ids: BTreeSet<&str> = parts.causes.iter().map(|(_, _, c)| c.id.as_str()).collect();
+    let drug_ids: BTreeSet<&str> = parts.drugs.iter().map(|(_, _, d)| d.id.as_str()).collect();
     let mut errors = Vec::new();
+    for (file, line, finding) in &parts.finding_refs {
+        if !finding_ids.contains(finding.as_str()) {
+            errors.push(KbError {
+                file: file.clone(),
+                line: *line,
+                message: format!("unknown finding {finding:?}"),
+            });
+        }
+    }
+    let mut covered: BTreeMap<&str, &str> = BTreeMap::new();
+    for (file, line, plan) in &parts.plans {
+        for cause in &plan.causes {
+            if !cause_ids.contains(cause.as_str()) {
+                errors.push(KbError {
+                    file: file.clone(),
+                    line: *line,
+                    message: format!("plan {:?} names unknown cause {cause:?}", plan.id),
+                });
+            } else if let Some(other) = covered.insert(cause.as_str(), plan.id.as_str()) {
+                errors.push(KbError {
+                    file: file.clone(),
+                    line: *line,
+                    message: format!(
+                        "cause {cause:?} is covered by both plan {other:?} and plan {:?}",
+                        plan.id
+                    ),
+                });
+            }
+        }
+    }
+    for (file, line, rule) in &parts.drug_rules {
+        if !drug_ids.contains(rule.drug.as_str()) {
+            errors.push(KbError {
+                file: file.clone(),
+                line: *line,
+                message: format!("drug rule names unknown drug {:?}", rule.drug),
+            });
+        }
+    }
+    for (file, line, regimen) in &parts.regimens {
+        for component in &regimen.components {
+            if !drug_ids.contains(component.as_str()) {
+                errors.push(KbError {
+                    file: file.clone(),
+                    line: *line,
+                    message: format!("regimen {:?} names unknown drug {component:?}", regimen.id),
+                });
+            }
+        }
+    }
     for (line, file, cause) in &parts.causes {
         let referenced = cause
             .evidence_for

@@ -6,6 +6,7 @@
 //! reads nothing from disk.
 
 mod build;
+pub mod management;
 pub(crate) mod raw;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -560,6 +561,7 @@ pub struct KnowledgeBase {
     pub(crate) findings: Vec<FindingDef>,
     pub(crate) causes: Vec<CauseDef>,
     pub(crate) ranking: Ranking,
+    pub(crate) management: management::Management,
     pub(crate) entries: BTreeMap<String, Vec<EntrySnippet>>,
     pub(crate) notes: Vec<KbNote>,
 }
@@ -634,6 +636,11 @@ impl KnowledgeBase {
     /// Causes.
     pub fn causes(&self) -> &[CauseDef] {
         &self.causes
+    }
+
+    /// Management knowledge (pathways, supportive care, plans).
+    pub fn management(&self) -> &management::Management {
+        &self.management
     }
 
     /// The ranking calibration.

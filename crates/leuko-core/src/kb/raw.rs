@@ -539,3 +539,249 @@ pub(crate) struct RawFever {
     pub(crate) text: Vec<String>,
     pub(crate) source: SourceRef,
 }
+
+// --- management/*.toml --------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAction {
+    pub(crate) kind: String,
+    pub(crate) target: Option<String>,
+    pub(crate) urgency: String,
+    pub(crate) text: String,
+    pub(crate) source: Option<SourceRef>,
+    pub(crate) when_finding: Option<String>,
+    pub(crate) unless_finding: Option<String>,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FebrileFile {
+    pub(crate) fever: Spanned<RawFnFever>,
+    pub(crate) neutropenia: Spanned<RawFnNeutropenia>,
+    pub(crate) urgent: Spanned<RawUrgent>,
+    #[serde(default)]
+    pub(crate) action: Vec<Spanned<RawAction>>,
+    pub(crate) mascc: Spanned<RawMascc>,
+    pub(crate) cisne: Spanned<RawCisne>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFnFever {
+    pub(crate) single_at_least: f64,
+    pub(crate) sustained_at_least: f64,
+    pub(crate) sustained_minutes: i64,
+    pub(crate) look_back_hours: i64,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFnNeutropenia {
+    pub(crate) anc_below: f64,
+    pub(crate) expected_anc_below: f64,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawUrgent {
+    pub(crate) sepsis_findings: Vec<String>,
+    pub(crate) infection_findings: Vec<String>,
+    pub(crate) bleeding_findings: Vec<String>,
+    pub(crate) severe_thrombocytopenia_below: f64,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMascc {
+    pub(crate) low_risk_at_least: i64,
+    pub(crate) burden_none_or_mild: i64,
+    pub(crate) burden_moderate: i64,
+    pub(crate) burden_severe: i64,
+    pub(crate) no_hypotension: i64,
+    pub(crate) systolic_below_is_hypotension: f64,
+    pub(crate) no_copd: i64,
+    pub(crate) solid_tumour_or_haematological_without_fungal: i64,
+    pub(crate) no_dehydration: i64,
+    pub(crate) outpatient: i64,
+    pub(crate) age_under: f64,
+    pub(crate) age_points: i64,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCisne {
+    pub(crate) ecog_2_or_more: i64,
+    pub(crate) stress_hyperglycaemia: i64,
+    pub(crate) glucose_at_least_mg_dl: f64,
+    pub(crate) glucose_at_least_mg_dl_if_diabetic_or_steroids: f64,
+    pub(crate) copd: i64,
+    pub(crate) chronic_cardiovascular_disease: i64,
+    pub(crate) mucositis_grade_2_or_more: i64,
+    pub(crate) monocytes_below: f64,
+    pub(crate) monocytes_points: i64,
+    pub(crate) intermediate_from: i64,
+    pub(crate) high_from: i64,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SupportiveFile {
+    pub(crate) precautions: Spanned<RawPrecautions>,
+    pub(crate) prophylaxis: Spanned<RawProphylaxis>,
+    pub(crate) g_csf: Spanned<RawGcsf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPrecautions {
+    pub(crate) anc_below: f64,
+    pub(crate) text: String,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawProphylaxis {
+    pub(crate) profound_anc_below: f64,
+    pub(crate) profound_text: String,
+    pub(crate) profound_source: SourceRef,
+    pub(crate) cd4_below: f64,
+    pub(crate) cd4_text: String,
+    pub(crate) cd4_source: SourceRef,
+    pub(crate) status: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGcsf {
+    pub(crate) primary_risk_at_least: f64,
+    pub(crate) consider_risk_at_least: f64,
+    pub(crate) primary_text: String,
+    pub(crate) consider_text: String,
+    pub(crate) secondary_text: String,
+    pub(crate) fn_high_risk_text: String,
+    pub(crate) fn_high_risk_age_over: f64,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ThresholdsFile {
+    pub(crate) plans: Spanned<RawPlansThresholds>,
+    #[serde(default)]
+    pub(crate) guard: Vec<Spanned<RawGuard>>,
+    #[serde(default)]
+    pub(crate) contraindication: Vec<Spanned<RawContraindication>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawContraindication {
+    pub(crate) targets: Vec<String>,
+    pub(crate) when_finding: String,
+    pub(crate) text: String,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPlansThresholds {
+    pub(crate) act_probability: f64,
+    pub(crate) stop_all_suspects_probability: f64,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGuard {
+    pub(crate) leading_categories: Vec<String>,
+    pub(crate) forbid_kinds: Vec<String>,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DrugRulesFile {
+    #[serde(default)]
+    pub(crate) drug_rule: Vec<Spanned<RawDrugRule>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDrugRule {
+    pub(crate) drug: String,
+    pub(crate) population: String,
+    pub(crate) anc_at_least: Option<f64>,
+    pub(crate) anc_below: Option<f64>,
+    pub(crate) decision: String,
+    pub(crate) actions: Vec<RawAction>,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlansFile {
+    #[serde(default)]
+    pub(crate) plan: Vec<Spanned<RawPlan>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPlan {
+    pub(crate) id: String,
+    pub(crate) causes: Vec<String>,
+    pub(crate) actions: Vec<RawAction>,
+    pub(crate) source: Option<SourceRef>,
+    pub(crate) status: Option<String>,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RegimensFile {
+    #[serde(default)]
+    pub(crate) regimen: Vec<Spanned<RawRegimen>>,
+    pub(crate) risk_factors: Option<Spanned<RawRiskFactors>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRegimen {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    #[serde(default)]
+    pub(crate) names: Vec<String>,
+    pub(crate) components: Vec<String>,
+    pub(crate) fn_risk_percent: Option<RawRange>,
+    pub(crate) band: String,
+    pub(crate) source: SourceRef,
+    pub(crate) locator: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRange {
+    pub(crate) low: f64,
+    pub(crate) high: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRiskFactors {
+    pub(crate) items: Vec<String>,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
+}

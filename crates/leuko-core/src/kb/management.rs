@@ -1,0 +1,238 @@
+//! Validated management knowledge: the febrile-neutropenia pathway and its risk scores,
+//! supportive care, G-CSF rules and regimen risks, drug-label decisions and cause plans.
+
+use super::Citation;
+
+/// A recommended action from the knowledge base.
+#[derive(Debug, Clone)]
+pub struct ActionDef {
+    /// Contract kind.
+    pub kind: String,
+    /// Drug, nutrient or test (may hold `{drug}`).
+    pub target: Option<String>,
+    /// immediate | urgent | routine.
+    pub urgency: String,
+    /// Plain-language text (may hold `{drug}`).
+    pub text: String,
+    /// Only when this finding is present.
+    pub when_finding: Option<String>,
+    /// Not when this finding is present.
+    pub unless_finding: Option<String>,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// The febrile-neutropenia pathway.
+#[derive(Debug, Clone)]
+pub struct FebrileNeutropenia {
+    /// Single temperature at least (°C).
+    pub single_at_least: f64,
+    /// Sustained temperature at least (°C).
+    pub sustained_at_least: f64,
+    /// Sustained for at least (minutes).
+    pub sustained_minutes: i64,
+    /// Look-back window (hours).
+    pub look_back_hours: i64,
+    /// Fever source.
+    pub fever_citation: Citation,
+    /// ANC below (10^9/L).
+    pub anc_below: f64,
+    /// ANC below this and expected to fall.
+    pub expected_anc_below: f64,
+    /// Neutropenia source.
+    pub neutropenia_citation: Citation,
+    /// Findings meaning sepsis or shock.
+    pub sepsis_findings: Vec<String>,
+    /// Findings meaning symptoms or signs of infection.
+    pub infection_findings: Vec<String>,
+    /// Findings meaning bleeding.
+    pub bleeding_findings: Vec<String>,
+    /// Severe thrombocytopenia below (10^9/L).
+    pub severe_thrombocytopenia_below: f64,
+    /// Urgent-flag source.
+    pub urgent_citation: Citation,
+    /// Actions of the pathway (cultures, antibiotics).
+    pub actions: Vec<ActionDef>,
+    /// MASCC points.
+    pub mascc: Mascc,
+    /// CISNE points.
+    pub cisne: Cisne,
+}
+
+/// MASCC risk index points (Klastersky 2000).
+#[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "each field is the MASCC item of the same name")]
+pub struct Mascc {
+    pub low_risk_at_least: i64,
+    pub burden_none_or_mild: i64,
+    pub burden_moderate: i64,
+    pub burden_severe: i64,
+    pub no_hypotension: i64,
+    pub systolic_below_is_hypotension: f64,
+    pub no_copd: i64,
+    pub solid_tumour_or_haematological_without_fungal: i64,
+    pub no_dehydration: i64,
+    pub outpatient: i64,
+    pub age_under: f64,
+    pub age_points: i64,
+    pub citation: Citation,
+}
+
+/// CISNE points (Carmona-Bayonas 2015).
+#[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "each field is the CISNE item of the same name")]
+pub struct Cisne {
+    pub ecog_2_or_more: i64,
+    pub stress_hyperglycaemia: i64,
+    pub glucose_at_least_mg_dl: f64,
+    pub glucose_at_least_mg_dl_if_diabetic_or_steroids: f64,
+    pub copd: i64,
+    pub chronic_cardiovascular_disease: i64,
+    pub mucositis_grade_2_or_more: i64,
+    pub monocytes_below: f64,
+    pub monocytes_points: i64,
+    pub intermediate_from: i64,
+    pub high_from: i64,
+    pub citation: Citation,
+}
+
+/// Supportive care.
+#[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "fields mirror kb/management/supportive.toml")]
+pub struct Supportive {
+    pub precautions_anc_below: f64,
+    pub precautions_text: String,
+    pub precautions_citation: Citation,
+    pub profound_anc_below: f64,
+    pub profound_text: String,
+    pub profound_citation: Citation,
+    pub cd4_below: f64,
+    pub cd4_text: String,
+    pub cd4_citation: Citation,
+    pub g_csf_primary_risk_at_least: f64,
+    pub g_csf_consider_risk_at_least: f64,
+    pub g_csf_primary_text: String,
+    pub g_csf_consider_text: String,
+    pub g_csf_secondary_text: String,
+    pub g_csf_fn_high_risk_text: String,
+    pub g_csf_fn_high_risk_age_over: f64,
+    pub g_csf_citation: Citation,
+}
+
+/// A do-no-harm guard.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    /// Leading-cause categories that trigger it.
+    pub leading_categories: Vec<String>,
+    /// Kinds not recommended then.
+    pub forbid_kinds: Vec<String>,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// When plans apply.
+#[derive(Debug, Clone)]
+pub struct PlanThresholds {
+    /// Plans of causes at or above this probability apply (the leading cause's always does).
+    pub act_probability: f64,
+    /// In the agranulocytosis range, every drug candidate at or above this is stopped.
+    pub stop_all_suspects_probability: f64,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// Decision of a drug rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// The drug is continued at this count.
+    Continue,
+    /// The drug is interrupted.
+    Interrupt,
+    /// The drug is discontinued.
+    Discontinue,
+}
+
+/// A drug-label decision by ANC band.
+#[derive(Debug, Clone)]
+pub struct DrugRule {
+    /// Drug id.
+    pub drug: String,
+    /// `general` or `ben` (benign ethnic neutropenia / documented Duffy-null).
+    pub ben: bool,
+    /// ANC at least.
+    pub anc_at_least: Option<f64>,
+    /// ANC below.
+    pub anc_below: Option<f64>,
+    /// Decision.
+    pub decision: Decision,
+    /// Actions.
+    pub actions: Vec<ActionDef>,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// A cause plan.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Id.
+    pub id: String,
+    /// Causes (and drug templates) it covers.
+    pub causes: Vec<String>,
+    /// Actions.
+    pub actions: Vec<ActionDef>,
+}
+
+/// A chemotherapy regimen and its febrile-neutropenia risk.
+#[derive(Debug, Clone)]
+pub struct Regimen {
+    /// Id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Names as written in records (folded).
+    pub names: Vec<String>,
+    /// Component drug ids.
+    pub components: Vec<String>,
+    /// FN risk range (%).
+    pub fn_risk_percent: Option<(f64, f64)>,
+    /// high | intermediate | low.
+    pub band: String,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// A contraindication checked against the record.
+#[derive(Debug, Clone)]
+pub struct Contraindication {
+    /// Targets (folded) it concerns.
+    pub targets: Vec<String>,
+    /// The finding that makes it apply.
+    pub when_finding: String,
+    /// What to say.
+    pub text: String,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// All management knowledge.
+#[derive(Debug, Clone)]
+pub struct Management {
+    /// Febrile neutropenia.
+    pub febrile: FebrileNeutropenia,
+    /// Supportive care.
+    pub supportive: Supportive,
+    /// Plan thresholds.
+    pub thresholds: PlanThresholds,
+    /// Guards.
+    pub guards: Vec<Guard>,
+    /// Drug rules.
+    pub drug_rules: Vec<DrugRule>,
+    /// Cause plans.
+    pub plans: Vec<Plan>,
+    /// Regimens.
+    pub regimens: Vec<Regimen>,
+    /// Contraindications.
+    pub contraindications: Vec<Contraindication>,
+    /// ASCO patient risk factors (finding ids) for the intermediate band.
+    pub risk_factors: Vec<String>,
+}

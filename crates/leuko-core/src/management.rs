@@ -1,0 +1,794 @@
+//! What to do: the febrile-neutropenia emergency pathway (fever, neutropenia, MASCC, CISNE),
+//! supportive care (precautions, prophylaxis, G-CSF), drug-label decisions (clozapine,
+//! deferiprone), the plans of the leading causes, and the do-no-harm guards — every action from
+//! `kb/management/`, with the facts of this patient that triggered it.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::analyte::Analyte;
+use crate::assess::latest;
+use crate::assessment::{
+    CauseCandidate, Counts, FebrileAssessment, LabResult, PatientSummary, Recommendation,
+    RiskScore, ScoreItem, Urgency,
+};
+use crate::findings::Facts;
+use crate::kb::management::{ActionDef, Decision};
+use crate::kb::{Citation, KnowledgeBase};
+use crate::record::MedicationStatus;
+use crate::text::{find_phrase, fold};
+
+/// The management part of an assessment.
+pub(crate) struct Management {
+    pub(crate) urgent: bool,
+    pub(crate) urgent_reasons: Vec<String>,
+    pub(crate) febrile: FebrileAssessment,
+    pub(crate) recommendations: Vec<Recommendation>,
+}
+
+/// Where a recommendation came from, for the guards: drug-label rules and the emergency actions
+/// are never removed by a guard.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Emergency,
+    DrugLabel,
+    Other,
+}
+
+fn urgency(word: &str) -> Urgency {
+    match word {
+        "immediate" => Urgency::Immediate,
+        "urgent" => Urgency::Urgent,
+        _ => Urgency::Routine,
+    }
+}
+
+fn from_action(action: &ActionDef, drug: Option<&str>, rationale: String) -> Recommendation {
+    let fill = |text: &str| drug.map_or(text.to_owned(), |d| text.replace("{drug}", d));
+    Recommendation {
+        kind: action.kind.clone(),
+        target: action.target.as_deref().map(fill),
+        urgency: urgency(&action.urgency),
+        text: fill(&action.text),
+        rationale,
+        contraindications: Vec::new(),
+        citation: action.citation.clone(),
+    }
+}
+
+fn applies(action: &ActionDef, facts: &Facts<'_>) -> bool {
+    action.when_finding.as_ref().is_none_or(|f| facts.has(f))
+        && action.unless_finding.as_ref().is_none_or(|f| !facts.has(f))
+}
+
+/// Fever per the pathway's definition, from temperatures in the look-back window or text.
+fn fever(
+    kb: &KnowledgeBase,
+    results: &[LabResult],
+    facts: &Facts<'_>,
+    as_of: DateTime<Utc>,
+) -> Option<String> {
+    let def = &kb.management().febrile;
+    let since = as_of - Duration::hours(def.look_back_hours);
+    let temperatures: Vec<&LabResult> = results
+        .iter()
+        .filter(|r| r.analyte == Analyte::Temperature && r.time >= since && r.time <= as_of)
+        .collect();
+    if let Some(single) = temperatures
+        .iter()
+        .filter(|t| t.value >= def.single_at_least)
+        .max_by(|a, b| a.value.total_cmp(&b.value))
+    {
+        return Some(format!(
+            "temperature {:.1} °C at {} (single >= {} °C)",
+            single.value,
+            single.time.to_rfc3339(),
+            def.single_at_least
+        ));
+    }
+    // Sustained: readings >= the threshold spanning at least the stated minutes, none lower between.
+    for (index, first) in temperatures.iter().enumerate() {
+        if first.value < def.sustained_at_least {
+            continue;
+        }
+        let mut last = first;
+        for next in &temperatures[index + 1..] {
+            if next.value < def.sustained_at_least {
+                break;
+            }
+            last = next;
+        }
+        if (last.time - first.time).num_minutes() >= def.sustained_minutes {
+            return Some(format!(
+                ">= {} °C sustained from {} to {} (over {} minutes)",
+                def.sustained_at_least,
+                first.time.to_rfc3339(),
+                last.time.to_rfc3339(),
+                def.sustained_minutes
+            ));
+        }
+    }
+    facts
+        .hits
+        .get("fever")
+        .filter(|_| {
+            temperatures.iter().all(|t| t.value >= def.sustained_at_least)
+                || temperatures.is_empty()
+        })
+        .map(|hit| format!("fever documented ({})", hit.detail))
+}
+
+/// Neutropenia for the pathway: ANC below the threshold, or below the higher one and expected to
+/// fall (nadir window of recent chemotherapy, or a drug that causes agranulocytosis still taken).
+fn pathway_neutropenia(kb: &KnowledgeBase, counts: &Counts, facts: &Facts<'_>) -> Option<String> {
+    let def = &kb.management().febrile;
+    let anc = counts.anc.as_ref()?.result.value;
+    if anc < def.anc_below {
+        return Some(format!("ANC {anc:.2} x10^9/L < {}", def.anc_below));
+    }
+    if anc >= def.expected_anc_below {
+        return None;
+    }
+    if let Some(hit) = facts.hits.get("on-chemotherapy") {
+        return Some(format!(
+            "ANC {anc:.2} x10^9/L < {} and expected to fall: within the nadir window of chemotherapy ({})",
+            def.expected_anc_below, hit.detail
+        ));
+    }
+    let still_taking = facts.drugs.iter().find(|m| {
+        m.drug.cause == "drug-idiosyncratic"
+            && matches!(m.exposure.status, MedicationStatus::Active | MedicationStatus::Unknown)
+            && m.exposure.end.is_none()
+    });
+    still_taking.map(|m| {
+        format!("ANC {anc:.2} x10^9/L < {} and expected to fall: {} (a cause of agranulocytosis) is still taken", def.expected_anc_below, m.drug.id)
+    })
+}
+
+fn mascc(
+    kb: &KnowledgeBase,
+    patient: &PatientSummary,
+    results: &[LabResult],
+    facts: &Facts<'_>,
+) -> RiskScore {
+    let m = &kb.management().febrile.mascc;
+    let mut items = Vec::new();
+    let mut item = |item: &str, points: i64, recorded: bool, note: String| {
+        items.push(ScoreItem { item: item.to_owned(), points, recorded, note })
+    };
+    // Burden of illness (mutually exclusive).
+    if facts.has("symptoms-severe") || facts.has("sepsis") || facts.has("hypotension-shock") {
+        item("burden of illness", m.burden_severe, true, "severe symptoms recorded".to_owned());
+    } else if facts.has("symptoms-moderate") {
+        item("burden of illness", m.burden_moderate, true, "moderate symptoms recorded".to_owned());
+    } else if facts.has("symptoms-mild") {
+        item(
+            "burden of illness",
+            m.burden_none_or_mild,
+            true,
+            "no or mild symptoms recorded".to_owned(),
+        );
+    } else {
+        item(
+            "burden of illness",
+            m.burden_severe,
+            false,
+            "not recorded: scored 0 (conservative)".to_owned(),
+        );
+    }
+    let systolic = latest(results, Analyte::SystolicBp);
+    match (facts.has("hypotension-shock"), systolic) {
+        (true, _) => item("no hypotension", 0, true, "hypotension or shock recorded".to_owned()),
+        (false, Some(sbp)) if sbp.value < m.systolic_below_is_hypotension => {
+            item(
+                "no hypotension",
+                0,
+                true,
+                format!("systolic {:.0} mmHg < {}", sbp.value, m.systolic_below_is_hypotension),
+            );
+        }
+        (false, Some(sbp)) => item(
+            "no hypotension",
+            m.no_hypotension,
+            true,
+            format!("systolic {:.0} mmHg", sbp.value),
+        ),
+        (false, None) => item(
+            "no hypotension",
+            0,
+            false,
+            "blood pressure not recorded: scored 0 (conservative)".to_owned(),
+        ),
+    }
+    if facts.has("copd") {
+        item("no COPD", 0, true, "COPD recorded".to_owned());
+    } else {
+        item("no COPD", m.no_copd, false, "no COPD in the record: scored as absent".to_owned());
+    }
+    let solid = facts.has("solid-tumour");
+    let haem = facts.has("haematological-malignancy");
+    let fungal = facts.has("previous-fungal-infection");
+    if solid || (haem && !fungal) {
+        let which = if solid {
+            "solid tumour"
+        } else {
+            "haematological malignancy without previous fungal infection"
+        };
+        item(
+            "solid tumour or haematological malignancy without previous fungal infection",
+            m.solid_tumour_or_haematological_without_fungal,
+            true,
+            which.to_owned(),
+        );
+    } else if haem {
+        item(
+            "solid tumour or haematological malignancy without previous fungal infection",
+            0,
+            true,
+            "haematological malignancy with previous fungal infection".to_owned(),
+        );
+    } else {
+        item(
+            "solid tumour or haematological malignancy without previous fungal infection",
+            0,
+            false,
+            "no malignancy recorded: scored 0 (conservative)".to_owned(),
+        );
+    }
+    if facts.has("dehydration") {
+        item("no dehydration requiring IV fluids", 0, true, "dehydration recorded".to_owned());
+    } else {
+        item(
+            "no dehydration requiring IV fluids",
+            m.no_dehydration,
+            false,
+            "no dehydration in the record: scored as absent".to_owned(),
+        );
+    }
+    if facts.has("inpatient-at-onset") {
+        item("outpatient status at onset of fever", 0, true, "inpatient recorded".to_owned());
+    } else if facts.has("outpatient-at-onset") {
+        item(
+            "outpatient status at onset of fever",
+            m.outpatient,
+            true,
+            "outpatient recorded".to_owned(),
+        );
+    } else {
+        item(
+            "outpatient status at onset of fever",
+            0,
+            false,
+            "not recorded: scored 0 (conservative)".to_owned(),
+        );
+    }
+    match patient.age_years {
+        Some(age) if age < m.age_under => {
+            item("age < 60 years", m.age_points, true, format!("age {age:.0}"))
+        }
+        Some(age) => item("age < 60 years", 0, true, format!("age {age:.0}")),
+        None => item("age < 60 years", 0, false, "age unknown: scored 0 (conservative)".to_owned()),
+    }
+    let score: i64 = items.iter().map(|i| i.points).sum();
+    let mut risk = if score >= m.low_risk_at_least { "low" } else { "high" }.to_owned();
+    let mut note = None;
+    // Profound neutropenia or haemodynamic instability is never low risk.
+    let profound = facts.has("anc-below-0.1");
+    let unstable = facts.has("hypotension-shock") || facts.has("sepsis");
+    if risk == "low" && (profound || unstable) {
+        risk = "high".to_owned();
+        note = Some(format!(
+            "score {score} >= {} but graded high risk: {}",
+            m.low_risk_at_least,
+            if profound { "profound neutropenia" } else { "haemodynamic instability or sepsis" }
+        ));
+    }
+    RiskScore { score, risk, items, note, citation: m.citation.clone() }
+}
+
+fn cisne(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>) -> RiskScore {
+    let c = &kb.management().febrile.cisne;
+    let mut items = Vec::new();
+    let mut item = |item: &str, points: i64, recorded: bool, note: String| {
+        items.push(ScoreItem { item: item.to_owned(), points, recorded, note })
+    };
+    if facts.has("ecog-2-or-more") {
+        item("ECOG performance status >= 2", c.ecog_2_or_more, true, "recorded".to_owned());
+    } else if facts.has("ecog-0-1") {
+        item("ECOG performance status >= 2", 0, true, "ECOG 0-1 recorded".to_owned());
+    } else {
+        item(
+            "ECOG performance status >= 2",
+            c.ecog_2_or_more,
+            false,
+            "not recorded: scored as present (conservative)".to_owned(),
+        );
+    }
+    let threshold = if facts.has("diabetes") || facts.has("on-corticosteroids") {
+        c.glucose_at_least_mg_dl_if_diabetic_or_steroids
+    } else {
+        c.glucose_at_least_mg_dl
+    };
+    match latest(results, Analyte::Glucose) {
+        Some(glucose) if glucose.value >= threshold => item(
+            "stress-induced hyperglycaemia",
+            c.stress_hyperglycaemia,
+            true,
+            format!("glucose {:.0} mg/dL >= {threshold}", glucose.value),
+        ),
+        Some(glucose) => item(
+            "stress-induced hyperglycaemia",
+            0,
+            true,
+            format!("glucose {:.0} mg/dL < {threshold}", glucose.value),
+        ),
+        None => item(
+            "stress-induced hyperglycaemia",
+            c.stress_hyperglycaemia,
+            false,
+            "glucose not recorded: scored as present (conservative)".to_owned(),
+        ),
+    }
+    item(
+        "COPD",
+        if facts.has("copd") { c.copd } else { 0 },
+        facts.has("copd"),
+        if facts.has("copd") { "recorded" } else { "not in the record: scored as absent" }
+            .to_owned(),
+    );
+    let cvd = facts.has("chronic-cardiovascular-disease");
+    item(
+        "chronic cardiovascular disease",
+        if cvd { c.chronic_cardiovascular_disease } else { 0 },
+        cvd,
+        if cvd { "recorded" } else { "not in the record: scored as absent" }.to_owned(),
+    );
+    let mucositis = facts.has("mucositis-grade-2-or-more");
+    item(
+        "NCI mucositis grade >= 2",
+        if mucositis { c.mucositis_grade_2_or_more } else { 0 },
+        mucositis,
+        if mucositis { "recorded" } else { "not in the record: scored as absent" }.to_owned(),
+    );
+    match latest(results, Analyte::Monocytes) {
+        Some(m) if m.value < c.monocytes_below => item(
+            "monocytes < 200/uL",
+            c.monocytes_points,
+            true,
+            format!("monocytes {:.0}/uL", m.value * 1000.0),
+        ),
+        Some(m) => {
+            item("monocytes < 200/uL", 0, true, format!("monocytes {:.0}/uL", m.value * 1000.0))
+        }
+        None => item(
+            "monocytes < 200/uL",
+            c.monocytes_points,
+            false,
+            "not recorded: scored as present (conservative)".to_owned(),
+        ),
+    }
+    let score: i64 = items.iter().map(|i| i.points).sum();
+    let risk = if score >= c.high_from {
+        "high"
+    } else if score >= c.intermediate_from {
+        "intermediate"
+    } else {
+        "low"
+    };
+    let note = (!facts.has("solid-tumour")).then(|| "CISNE is validated for stable adults with solid tumours on mild/moderate chemotherapy; no solid tumour is recorded".to_owned());
+    RiskScore { score, risk: risk.to_owned(), items, note, citation: c.citation.clone() }
+}
+
+fn leading_or_likely<'c>(
+    kb: &KnowledgeBase,
+    causes: &'c [CauseCandidate],
+) -> impl Iterator<Item = &'c CauseCandidate> {
+    let act = kb.management().thresholds.act_probability;
+    causes
+        .iter()
+        .enumerate()
+        .filter(move |(rank, c)| *rank == 0 || c.probability >= act)
+        .map(|(_, c)| c)
+}
+
+/// Works out urgency, the febrile-neutropenia assessment and every recommendation.
+#[allow(clippy::too_many_arguments, reason = "management reads every part of the assessment")]
+pub(crate) fn manage(
+    kb: &KnowledgeBase,
+    patient: &PatientSummary,
+    counts: &Counts,
+    results: &[LabResult],
+    facts: &Facts<'_>,
+    causes: &[CauseCandidate],
+    as_of: DateTime<Utc>,
+) -> Management {
+    let mgmt = kb.management();
+    let def = &mgmt.febrile;
+    let mut recs: Vec<(Recommendation, Origin)> = Vec::new();
+    let mut urgent_reasons = Vec::new();
+    let anc = counts.anc.as_ref().map(|c| c.result.value);
+
+    // 1. Emergencies.
+    let fever = fever(kb, results, facts, as_of);
+    let neutropenia = pathway_neutropenia(kb, counts, facts);
+    let febrile_neutropenia = fever.is_some() && neutropenia.is_some();
+    let mut febrile = FebrileAssessment {
+        fever: fever.clone(),
+        neutropenia: neutropenia.clone(),
+        febrile_neutropenia,
+        mascc: None,
+        cisne: None,
+    };
+    if febrile_neutropenia {
+        urgent_reasons.push(format!(
+            "febrile neutropenia: {}; {}",
+            fever.clone().unwrap_or_default(),
+            neutropenia.clone().unwrap_or_default()
+        ));
+    }
+    let sepsis = def.sepsis_findings.iter().find_map(|f| facts.hits.get(f).map(|h| (f, h)));
+    if let Some((finding, hit)) = sepsis {
+        urgent_reasons.push(format!("{finding}: {}", hit.detail));
+    }
+    let severe = anc.is_some_and(|a| a < def.anc_below);
+    let infection = def
+        .infection_findings
+        .iter()
+        .find_map(|f| facts.hits.get(f).map(|h| (f, h)))
+        .filter(|_| severe);
+    if let Some((finding, hit)) = infection {
+        urgent_reasons.push(format!("ANC < {} with {finding}: {}", def.anc_below, hit.detail));
+    }
+    let platelets_low = counts
+        .platelets
+        .as_ref()
+        .is_some_and(|p| p.result.value < def.severe_thrombocytopenia_below);
+    let bleeding = def
+        .bleeding_findings
+        .iter()
+        .find_map(|f| facts.hits.get(f).map(|h| (f, h)))
+        .filter(|_| severe && platelets_low);
+    if let Some((finding, hit)) = bleeding {
+        urgent_reasons.push(format!(
+            "ANC < {} with {finding} and platelets < {}: {}",
+            def.anc_below, def.severe_thrombocytopenia_below, hit.detail
+        ));
+    }
+    if febrile_neutropenia || sepsis.is_some() || infection.is_some() {
+        let why = urgent_reasons.join("; ");
+        for action in &def.actions {
+            recs.push((from_action(action, None, why.clone()), Origin::Emergency));
+        }
+    }
+    if febrile_neutropenia {
+        let score = mascc(kb, patient, results, facts);
+        let high_risk_features: Vec<String> = [
+            (score.risk == "high").then(|| format!("MASCC {} ({} risk)", score.score, score.risk)),
+            facts.has("anc-below-0.1").then(|| "profound neutropenia".to_owned()),
+            patient
+                .age_years
+                .filter(|a| *a > mgmt.supportive.g_csf_fn_high_risk_age_over)
+                .map(|a| format!("age {a:.0}")),
+            sepsis.map(|(f, _)| f.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !high_risk_features.is_empty() {
+            recs.push((
+                Recommendation {
+                    kind: "g-csf".to_owned(),
+                    target: Some("filgrastim".to_owned()),
+                    urgency: Urgency::Urgent,
+                    text: mgmt.supportive.g_csf_fn_high_risk_text.clone(),
+                    rationale: format!(
+                        "febrile neutropenia with {}",
+                        high_risk_features.join(", ")
+                    ),
+                    contraindications: Vec::new(),
+                    citation: mgmt.supportive.g_csf_citation.clone(),
+                },
+                Origin::Other,
+            ));
+        }
+        febrile.mascc = Some(score);
+        febrile.cisne = Some(cisne(kb, results, facts));
+    }
+
+    // 2. Supportive care.
+    let supportive = &mgmt.supportive;
+    if let Some(value) = anc.filter(|a| *a < supportive.precautions_anc_below) {
+        recs.push((
+            Recommendation {
+                kind: "neutropenic-precautions".to_owned(),
+                target: None,
+                urgency: if value < def.anc_below { Urgency::Urgent } else { Urgency::Routine },
+                text: supportive.precautions_text.clone(),
+                rationale: format!("ANC {value:.2} x10^9/L < {}", supportive.precautions_anc_below),
+                contraindications: Vec::new(),
+                citation: supportive.precautions_citation.clone(),
+            },
+            Origin::Other,
+        ));
+    }
+    if let Some(value) = anc.filter(|a| *a < supportive.profound_anc_below)
+        && let Some(chemo) = facts.hits.get("on-chemotherapy")
+    {
+        recs.push((
+            Recommendation {
+                kind: "antimicrobial-prophylaxis".to_owned(),
+                target: Some("fluoroquinolone".to_owned()),
+                urgency: Urgency::Urgent,
+                text: supportive.profound_text.clone(),
+                rationale: format!("ANC {value:.2} x10^9/L on chemotherapy ({})", chemo.detail),
+                contraindications: Vec::new(),
+                citation: supportive.profound_citation.clone(),
+            },
+            Origin::Other,
+        ));
+    }
+    if let Some(cd4) = latest(results, Analyte::Cd4).filter(|c| c.value < supportive.cd4_below) {
+        recs.push((
+            Recommendation {
+                kind: "antimicrobial-prophylaxis".to_owned(),
+                target: Some("pneumocystis".to_owned()),
+                urgency: Urgency::Routine,
+                text: supportive.cd4_text.clone(),
+                rationale: format!("CD4 {:.0} cells/uL < {}", cd4.value, supportive.cd4_below),
+                contraindications: Vec::new(),
+                citation: supportive.cd4_citation.clone(),
+            },
+            Origin::Other,
+        ));
+    }
+    recs.extend(g_csf_prophylaxis(kb, facts, as_of).into_iter().map(|r| (r, Origin::Other)));
+
+    // 3. Drug-label decisions (clozapine, deferiprone) for drugs the patient takes.
+    let ben = patient.duffy_null || facts.has("dx-danc") || facts.has("benign-ethnic-neutropenia");
+    let mut decided: Vec<(&str, Decision)> = Vec::new();
+    if let Some(value) = anc {
+        for matched in facts.drugs.iter().filter(|m| {
+            m.exposure.end.is_none_or(|end| end >= as_of)
+                && m.exposure.status != MedicationStatus::Completed
+        }) {
+            let rules: Vec<_> =
+                mgmt.drug_rules.iter().filter(|r| r.drug == matched.drug.id).collect();
+            let has_ben = rules.iter().any(|r| r.ben);
+            let rule = rules.into_iter().find(|r| {
+                r.ben == (ben && has_ben)
+                    && r.anc_at_least.is_none_or(|low| value >= low)
+                    && r.anc_below.is_none_or(|high| value < high)
+            });
+            let Some(rule) = rule else { continue };
+            if decided.iter().any(|(d, _)| *d == rule.drug) {
+                continue;
+            }
+            decided.push((&rule.drug, rule.decision));
+            let population = if rule.ben { "BEN table" } else { "general table" };
+            for action in &rule.actions {
+                let why = format!(
+                    "{} taken ({}); ANC {value:.2} x10^9/L; {population}",
+                    matched.drug.id, matched.exposure.id
+                );
+                recs.push((from_action(action, Some(&matched.drug.id), why), Origin::DrugLabel));
+            }
+        }
+    }
+
+    // 4. Plans of the leading causes.
+    let agranulocytosis = anc.is_some_and(|a| a < kb.agranulocytosis.value);
+    for cause in leading_or_likely(kb, causes) {
+        recs.extend(plan_for(kb, cause, facts, &decided).into_iter().map(|r| (r, Origin::Other)));
+    }
+    if agranulocytosis {
+        // Stop every suspect drug in the agranulocytosis range (S45), not only the leading one.
+        let floor = mgmt.thresholds.stop_all_suspects_probability;
+        for cause in causes.iter().filter(|c| c.id.starts_with("drug:") && c.probability >= floor) {
+            let mut from_plan = plan_for(kb, cause, facts, &decided);
+            from_plan.retain(|r| r.kind == "stop-drug");
+            for mut rec in from_plan {
+                rec.rationale = format!(
+                    "agranulocytosis range: every suspect drug is stopped ({}, p={:.2})",
+                    cause.label, cause.probability
+                );
+                rec.citation = Citation::new(mgmt.thresholds.citation.ids().to_vec());
+                recs.push((rec, Origin::Other));
+            }
+        }
+    }
+
+    // 5. Do-no-harm guards on the leading cause.
+    if let Some(leading) = causes.first() {
+        for guard in mgmt.guards.iter().filter(|g| g.leading_categories.contains(&leading.category))
+        {
+            recs.retain(|(rec, origin)| {
+                *origin != Origin::Other || !guard.forbid_kinds.contains(&rec.kind)
+            });
+        }
+    }
+
+    // 6. Contraindications against the record.
+    let mut recommendations: Vec<Recommendation> = recs.into_iter().map(|(rec, _)| rec).collect();
+    for rec in &mut recommendations {
+        let haystack = fold(&format!("{} {}", rec.target.clone().unwrap_or_default(), rec.text));
+        for contraindication in &mgmt.contraindications {
+            if facts.has(&contraindication.when_finding)
+                && contraindication.targets.iter().any(|t| !find_phrase(&haystack, t).is_empty())
+            {
+                rec.contraindications.push(format!(
+                    "{} [{}]",
+                    contraindication.text,
+                    contraindication.citation.joined()
+                ));
+            }
+        }
+    }
+    Management { urgent: !urgent_reasons.is_empty(), urgent_reasons, febrile, recommendations }
+}
+
+/// The actions of a cause's plan (drug templates with the drug filled in), except a stop-drug that
+/// a drug-label rule says not to do at this count.
+fn plan_for(
+    kb: &KnowledgeBase,
+    cause: &CauseCandidate,
+    facts: &Facts<'_>,
+    decided: &[(&str, Decision)],
+) -> Vec<Recommendation> {
+    let (plan_key, drug) = match cause.id.strip_prefix("drug:") {
+        Some(drug) => (
+            kb.drugs().iter().find(|d| d.id == drug).map(|d| d.cause.clone()).unwrap_or_default(),
+            Some(drug),
+        ),
+        None => (cause.id.clone(), None),
+    };
+    let Some(plan) = kb.management().plans.iter().find(|p| p.causes.contains(&plan_key)) else {
+        return Vec::new();
+    };
+    plan.actions
+        .iter()
+        .filter(|a| applies(a, facts))
+        .filter(|a| {
+            !(a.kind == "stop-drug"
+                && drug.is_some_and(|d| {
+                    decided
+                        .iter()
+                        .any(|(name, decision)| *name == d && *decision == Decision::Continue)
+                }))
+        })
+        .map(|a| {
+            from_action(
+                a,
+                drug,
+                format!(
+                    "{} is a leading explanation (p={:.2}, plan {})",
+                    cause.label, cause.probability, plan.id
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Primary and secondary G-CSF prophylaxis for current chemotherapy (ASCO 2015).
+fn g_csf_prophylaxis(
+    kb: &KnowledgeBase,
+    facts: &Facts<'_>,
+    _as_of: DateTime<Utc>,
+) -> Vec<Recommendation> {
+    let mgmt = kb.management();
+    let s = &mgmt.supportive;
+    if facts.has("on-g-csf") || !facts.has("on-chemotherapy") {
+        return Vec::new();
+    }
+    let chemo: Vec<&str> = facts
+        .drugs
+        .iter()
+        .filter(|m| m.drug.cause == "drug-cytotoxic")
+        .map(|m| m.drug.id.as_str())
+        .collect();
+    let text: Vec<String> =
+        facts.drugs.iter().filter_map(|m| m.exposure.text.as_deref().map(fold)).collect();
+    let regimen = mgmt.regimens.iter().find(|r| {
+        (!r.components.is_empty() && r.components.iter().all(|c| chemo.contains(&c.as_str())))
+            || r.names.iter().any(|n| text.iter().any(|t| !find_phrase(t, n).is_empty()))
+    });
+    let mut out = Vec::new();
+    if let Some(regimen) = regimen {
+        let risk = regimen.fn_risk_percent.map_or(String::new(), |(low, high)| {
+            if low == high { format!(" ({low} %)") } else { format!(" ({low}-{high} %)") }
+        });
+        let high =
+            regimen.fn_risk_percent.is_some_and(|(low, _)| low >= s.g_csf_primary_risk_at_least)
+                || regimen.band == "high";
+        let intermediate = !high
+            && (regimen
+                .fn_risk_percent
+                .is_some_and(|(_, hi)| hi >= s.g_csf_consider_risk_at_least)
+                || regimen.band == "intermediate");
+        let factors: Vec<&str> =
+            mgmt.risk_factors.iter().filter(|f| facts.has(f)).map(String::as_str).collect();
+        if high {
+            out.push(Recommendation {
+                kind: "g-csf".to_owned(),
+                target: Some("pegfilgrastim".to_owned()),
+                urgency: Urgency::Routine,
+                text: s.g_csf_primary_text.clone(),
+                rationale: format!(
+                    "regimen {}{risk}: high febrile-neutropenia risk [{}]",
+                    regimen.label,
+                    regimen.citation.joined()
+                ),
+                contraindications: Vec::new(),
+                citation: s.g_csf_citation.clone(),
+            });
+        } else if intermediate && !factors.is_empty() {
+            out.push(Recommendation {
+                kind: "g-csf".to_owned(),
+                target: Some("pegfilgrastim".to_owned()),
+                urgency: Urgency::Routine,
+                text: s.g_csf_consider_text.clone(),
+                rationale: format!(
+                    "regimen {}{risk}: intermediate risk, with {}",
+                    regimen.label,
+                    factors.join(", ")
+                ),
+                contraindications: Vec::new(),
+                citation: s.g_csf_citation.clone(),
+            });
+        }
+    }
+    if out.is_empty() && facts.has("history-febrile-neutropenia") {
+        out.push(Recommendation {
+            kind: "g-csf".to_owned(),
+            target: Some("pegfilgrastim".to_owned()),
+            urgency: Urgency::Routine,
+            text: s.g_csf_secondary_text.clone(),
+            rationale: format!(
+                "on chemotherapy with a previous neutropenic complication ({})",
+                facts.hits["history-febrile-neutropenia"].detail
+            ),
+            contraindications: Vec::new(),
+            citation: s.g_csf_citation.clone(),
+        });
+    }
+    out
+}
+
+/// Deduplicates (same kind and target: the most urgent stays) and orders by urgency, then kind
+/// in the contract's order, then target; stable between runs.
+pub(crate) fn finish(mut recommendations: Vec<Recommendation>) -> Vec<Recommendation> {
+    const ORDER: [&str; 19] = [
+        "blood-cultures",
+        "empiric-antibiotics",
+        "stop-drug",
+        "treat-infection",
+        "g-csf",
+        "hematology-referral",
+        "repeat-cbc",
+        "peripheral-smear",
+        "bone-marrow-exam",
+        "order-test",
+        "rheumatology-referral",
+        "immunosuppression",
+        "supplement",
+        "remove-exposure",
+        "transplant-evaluation",
+        "antimicrobial-prophylaxis",
+        "neutropenic-precautions",
+        "monitoring",
+        "reassurance",
+    ];
+    let rank = |kind: &str| ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len());
+    recommendations.sort_by(|a, b| {
+        a.urgency
+            .cmp(&b.urgency)
+            .then(rank(&a.kind).cmp(&rank(&b.kind)))
+            .then(a.target.cmp(&b.target))
+    });
+    let mut out: Vec<Recommendation> = Vec::new();
+    for rec in recommendations {
+        let duplicate = out.iter().any(|kept| kept.kind == rec.kind && kept.target == rec.target);
+        if !duplicate {
+            out.push(rec);
+        }
+    }
+    out
+}
