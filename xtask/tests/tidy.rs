@@ -21,17 +21,7 @@ const FORBIDDEN_IN_CORE: [&str; 10] = [
 #[test]
 fn core_depends_on_nothing_that_does_io() {
     let output = Command::new(env!("CARGO"))
-        .args([
-            "tree",
-            "-p",
-            "leuko-core",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-            "--locked",
-            "--offline",
-        ])
+        .args(["tree", "-p", "leuko-core", "-e", "normal", "--prefix", "none", "--locked", "--offline"])
         .current_dir(workspace_root())
         .output()
         .expect("cargo runs");
@@ -43,10 +33,7 @@ fn core_depends_on_nothing_that_does_io() {
         assert!(!names.contains(&forbidden), "leuko-core depends on {forbidden}");
     }
     for internal in ["leuko-kb", "leuko-fhir", "leuko-api", "leuko-cli"] {
-        assert!(
-            !names.contains(&internal),
-            "leuko-core depends on {internal}: dependencies must point inward"
-        );
+        assert!(!names.contains(&internal), "leuko-core depends on {internal}: dependencies must point inward");
     }
 }
 
@@ -88,9 +75,7 @@ fn core_reads_no_clock_or_environment() {
     let root = workspace_root();
     for file in rust_files(&root.join("crates/leuko-core/src")) {
         let text = std::fs::read_to_string(&file).unwrap();
-        for needle in
-            ["Utc::now", "SystemTime::now", "Instant::now", "std::env::", "std::fs::", "std::net::"]
-        {
+        for needle in ["Utc::now", "SystemTime::now", "Instant::now", "std::env::", "std::fs::", "std::net::"] {
             assert!(!text.contains(needle), "{} uses {needle}", file.display());
         }
     }

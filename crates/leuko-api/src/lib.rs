@@ -280,12 +280,7 @@ fn score(score: &Option<core::RiskScore>) -> Option<Score> {
         items: score
             .items
             .iter()
-            .map(|i| ScoreItem {
-                item: i.item.clone(),
-                points: i.points,
-                recorded: i.recorded,
-                note: i.note.clone(),
-            })
+            .map(|i| ScoreItem { item: i.item.clone(), points: i.points, recorded: i.recorded, note: i.note.clone() })
             .collect(),
         source: score.citation.joined(),
     })
@@ -354,13 +349,7 @@ fn count(count: &Option<core::Count>) -> Option<Count> {
                     Some(citation.joined()),
                 ),
             };
-            Reference {
-                low: interval.low,
-                high: interval.high,
-                origin: origin.to_owned(),
-                population,
-                source,
-            }
+            Reference { low: interval.low, high: interval.high, origin: origin.to_owned(), population, source }
         }),
     })
 }
@@ -376,10 +365,7 @@ impl From<&core::Assessment> for Assessment {
             knowledge_base: KnowledgeBaseInfo { version: assessment.kb_version.clone() },
             patient: Patient {
                 id: assessment.patient.id.clone(),
-                age_years: assessment
-                    .patient
-                    .age_years
-                    .map(|age| round(age, if age < 2.0 { 3 } else { 1 })),
+                age_years: assessment.patient.age_years.map(|age| round(age, if age < 2.0 { 3 } else { 1 })),
                 age_band: assessment.patient.age_band.id().to_owned(),
                 sex: assessment.patient.sex.id().to_owned(),
                 pregnant: assessment.patient.pregnant,
@@ -407,14 +393,11 @@ impl From<&core::Assessment> for Assessment {
                     agranulocytosis: grades.agranulocytosis.unwrap_or(false),
                     below_reference: counts.anc.as_ref().and_then(core::Count::below_reference),
                     lln: grade.lln,
-                    source: [
-                        Some(grade.citation.joined()),
-                        grades.anc_v6.as_ref().map(|g| g.citation.joined()),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                    source: [Some(grade.citation.joined()), grades.anc_v6.as_ref().map(|g| g.citation.joined())]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 }),
                 alc: grades.alc.as_ref().map(|grade| AlcGrade {
                     ctcae: grade.grade,

@@ -20,9 +20,7 @@ fn bench(c: &mut Criterion) {
             serde_json::to_string(&leuko_api::Assessment::from(&assessment)).unwrap()
         })
     });
-    c.bench_function("parse 1000 observations", |b| {
-        b.iter(|| leuko_fhir::read(std::hint::black_box(BUNDLE)).unwrap())
-    });
+    c.bench_function("parse 1000 observations", |b| b.iter(|| leuko_fhir::read(std::hint::black_box(BUNDLE)).unwrap()));
     c.bench_function("assess 1000 observations", |b| {
         b.iter(|| leuko_core::assess(kb, std::hint::black_box(&input.patients[0]), as_of, &config))
     });

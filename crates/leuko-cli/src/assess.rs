@@ -24,9 +24,7 @@ pub(crate) fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
 pub(crate) fn as_of(text: Option<&str>) -> anyhow::Result<DateTime<Utc>> {
     match text {
         Some(text) => Ok(DateTime::parse_from_rfc3339(text)
-            .with_context(|| {
-                format!("--as-of {text:?} is not an RFC 3339 time (e.g. 2026-01-15T08:00:00Z)")
-            })?
+            .with_context(|| format!("--as-of {text:?} is not an RFC 3339 time (e.g. 2026-01-15T08:00:00Z)"))?
             .with_timezone(&Utc)),
         None => Ok(Utc::now()),
     }
@@ -42,11 +40,8 @@ pub(crate) fn assess_fhir(
     only: Option<&str>,
 ) -> anyhow::Result<Vec<leuko_api::Assessment>> {
     let input = leuko_fhir::read(text)?;
-    let patients: Vec<&PatientRecord> = input
-        .patients
-        .iter()
-        .filter(|p| only.is_none_or(|id| p.id.as_deref() == Some(id)))
-        .collect();
+    let patients: Vec<&PatientRecord> =
+        input.patients.iter().filter(|p| only.is_none_or(|id| p.id.as_deref() == Some(id))).collect();
     if patients.is_empty() {
         match only {
             Some(id) => bail!("no Patient with id {id:?} in the input"),
@@ -55,14 +50,10 @@ pub(crate) fn assess_fhir(
     }
     let mut shared = Vec::new();
     if !input.skipped.is_empty() {
-        let list: Vec<String> =
-            input.skipped.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+        let list: Vec<String> = input.skipped.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
         shared.push(leuko_api::Warning {
             code: "fhir-skipped".to_owned(),
-            message: format!(
-                "resource types leuko does not read were skipped: {}",
-                list.join(", ")
-            ),
+            message: format!("resource types leuko does not read were skipped: {}", list.join(", ")),
             subject: None,
         });
     }
@@ -74,11 +65,7 @@ pub(crate) fn assess_fhir(
         });
     }
     for warning in &input.warnings {
-        shared.push(leuko_api::Warning {
-            code: "fhir-warning".to_owned(),
-            message: warning.clone(),
-            subject: None,
-        });
+        shared.push(leuko_api::Warning { code: "fhir-warning".to_owned(), message: warning.clone(), subject: None });
     }
     Ok(patients
         .into_iter()

@@ -79,22 +79,20 @@ pub(crate) fn score(
     site_intervals: Vec<SiteInterval>,
     report: &mut String,
 ) -> anyhow::Result<Totals> {
-    let text = std::fs::read_to_string(vignettes_path)
-        .with_context(|| format!("cannot read {}", vignettes_path.display()))?;
-    let vignettes: Vec<Vignette> = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a vignette list", vignettes_path.display()))?;
+    let text =
+        std::fs::read_to_string(vignettes_path).with_context(|| format!("cannot read {}", vignettes_path.display()))?;
+    let vignettes: Vec<Vignette> =
+        serde_json::from_str(&text).with_context(|| format!("{} is not a vignette list", vignettes_path.display()))?;
     if vignettes.is_empty() {
         bail!("{} holds no vignette", vignettes_path.display());
     }
     let config = AssessConfig { site_intervals };
     let as_of = as_of(Some(DAY_ZERO))?;
     let mut sums = Totals { vignettes: vignettes.len(), ..Totals::default() };
-    let (mut grades_total, mut grades_agree, mut must_total, mut must_met) =
-        (0usize, 0usize, 0usize, 0usize);
+    let (mut grades_total, mut grades_agree, mut must_total, mut must_met) = (0usize, 0usize, 0usize, 0usize);
     for vignette in &vignettes {
         let path = bundles.join(format!("{}.json", vignette.id));
-        let bundle = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let bundle = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let assessment = assess_fhir(kb, &bundle, as_of, &config, None)
             .with_context(|| format!("{}: cannot assess", vignette.id))?
             .into_iter()
@@ -105,10 +103,7 @@ pub(crate) fn score(
         let category_rank = categories.iter().position(|c| *c == expected.cause_category);
         let cause_rank = assessment.causes.iter().position(|c| {
             let (label, id) = (c.label.to_lowercase(), c.id.to_lowercase());
-            expected
-                .cause_id_keywords
-                .iter()
-                .any(|k| label.contains(k.as_str()) || id.contains(k.as_str()))
+            expected.cause_id_keywords.iter().any(|k| label.contains(k.as_str()) || id.contains(k.as_str()))
         });
         sums.category_top1 += f64::from(u8::from(category_rank == Some(0)));
         sums.category_top3 += f64::from(u8::from(category_rank.is_some_and(|r| r < 3)));
@@ -116,29 +111,15 @@ pub(crate) fn score(
         sums.cause_top3 += f64::from(u8::from(cause_rank.is_some_and(|r| r < 3)));
         sums.mrr += cause_rank.map_or(0.0, |r| 1.0 / (r as f64 + 1.0));
         // Grades are compared on day-0 counts, as the set defines them.
-        let day0 = |count: &Option<leuko_api::Count>| {
-            count.as_ref().is_some_and(|c| c.time.starts_with(&DAY_ZERO[..10]))
-        };
-        let wbc = if day0(&assessment.counts.wbc) {
-            assessment.grades.wbc.as_ref().map(|g| g.ctcae)
-        } else {
-            None
-        };
-        let anc = if day0(&assessment.counts.anc) {
-            assessment.grades.anc.as_ref().map(|g| g.ctcae)
-        } else {
-            None
-        };
+        let day0 =
+            |count: &Option<leuko_api::Count>| count.as_ref().is_some_and(|c| c.time.starts_with(&DAY_ZERO[..10]));
+        let wbc = if day0(&assessment.counts.wbc) { assessment.grades.wbc.as_ref().map(|g| g.ctcae) } else { None };
+        let anc = if day0(&assessment.counts.anc) { assessment.grades.anc.as_ref().map(|g| g.ctcae) } else { None };
         grades_total += 2;
-        grades_agree += usize::from(wbc == expected.ctcae_wbc_grade)
-            + usize::from(anc == expected.ctcae_anc_grade);
+        grades_agree += usize::from(wbc == expected.ctcae_wbc_grade) + usize::from(anc == expected.ctcae_anc_grade);
         sums.urgent_agreement += f64::from(u8::from(assessment.urgent == expected.urgent));
-        let missed: Vec<&str> = expected
-            .must
-            .iter()
-            .filter(|a| !met(a, &assessment.recommendations))
-            .map(|a| a.phrase.as_str())
-            .collect();
+        let missed: Vec<&str> =
+            expected.must.iter().filter(|a| !met(a, &assessment.recommendations)).map(|a| a.phrase.as_str()).collect();
         must_total += expected.must.len();
         must_met += expected.must.len() - missed.len();
         let violated: Vec<&str> = expected
@@ -155,8 +136,7 @@ pub(crate) fn score(
             vignette.id,
             category_rank.map_or("-".to_owned(), |r| (r + 1).to_string()),
             cause_rank.map_or("-".to_owned(), |r| (r + 1).to_string()),
-            usize::from(wbc == expected.ctcae_wbc_grade)
-                + usize::from(anc == expected.ctcae_anc_grade),
+            usize::from(wbc == expected.ctcae_wbc_grade) + usize::from(anc == expected.ctcae_anc_grade),
             2,
             if assessment.urgent == expected.urgent { "ok" } else { "MISS" },
             expected.must.len() - missed.len(),
@@ -165,11 +145,7 @@ pub(crate) fn score(
             top.join(", "),
             expected.cause_category,
             expected.cause_id_keywords,
-            if missed.is_empty() {
-                String::new()
-            } else {
-                format!("\n           missed: {}", missed.join(" | "))
-            },
+            if missed.is_empty() { String::new() } else { format!("\n           missed: {}", missed.join(" | ")) },
             if violated.is_empty() {
                 String::new()
             } else {
@@ -225,27 +201,12 @@ pub(crate) fn run(
     let pct = |x: f64| format!("{:.1} %", 100.0 * x);
     println!("\nvignettes: {}", totals.vignettes);
     println!("category top-1 {}  top-3 {}", pct(totals.category_top1), pct(totals.category_top3));
-    println!(
-        "cause    top-1 {}  top-3 {}  MRR {:.3}",
-        pct(totals.cause_top1),
-        pct(totals.cause_top3),
-        totals.mrr
-    );
-    println!(
-        "grade agreement {}  urgent agreement {}",
-        pct(totals.grade_agreement),
-        pct(totals.urgent_agreement)
-    );
-    println!(
-        "must recall {}  must-not violations {}",
-        pct(totals.must_recall),
-        totals.must_not_violations
-    );
+    println!("cause    top-1 {}  top-3 {}  MRR {:.3}", pct(totals.cause_top1), pct(totals.cause_top3), totals.mrr);
+    println!("grade agreement {}  urgent agreement {}", pct(totals.grade_agreement), pct(totals.urgent_agreement));
+    println!("must recall {}  must-not violations {}", pct(totals.must_recall), totals.must_not_violations);
     let Some(path) = ratchet else { return Ok(ExitCode::SUCCESS) };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read ratchet {}", path.display()))?;
-    let floor: Ratchet =
-        toml::from_str(&text).with_context(|| format!("ratchet {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read ratchet {}", path.display()))?;
+    let floor: Ratchet = toml::from_str(&text).with_context(|| format!("ratchet {}", path.display()))?;
     let mut failures = Vec::new();
     for (name, value, minimum) in [
         ("category_top1", totals.category_top1, floor.category_top1),

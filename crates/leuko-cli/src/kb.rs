@@ -10,16 +10,13 @@ fn files_in(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     let mut stack: Vec<PathBuf> = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        for entry in std::fs::read_dir(&current)
-            .with_context(|| format!("cannot read {}", current.display()))?
-        {
+        for entry in std::fs::read_dir(&current).with_context(|| format!("cannot read {}", current.display()))? {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
             } else {
                 let relative = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
                 out.push((relative, text));
             }
         }
@@ -69,8 +66,7 @@ pub(crate) fn load(dir: Option<&Path>) -> anyhow::Result<KnowledgeBase> {
         None => leuko_kb::build(),
         Some(dir) => {
             let owned = files_in(dir)?;
-            let files: Vec<KbFile<'_>> =
-                owned.iter().map(|(path, text)| KbFile { path, text }).collect();
+            let files: Vec<KbFile<'_>> = owned.iter().map(|(path, text)| KbFile { path, text }).collect();
             KnowledgeBase::from_files(&files)
         }
     };

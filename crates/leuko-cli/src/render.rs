@@ -52,8 +52,7 @@ pub(crate) fn text(a: &Assessment) -> String {
         if extras.is_empty() { String::new() } else { format!(", {}", extras.join(", ")) }
     );
     let _ = writeln!(out, "\nLatest counts");
-    let wbc_grade =
-        a.grades.wbc.as_ref().map_or(String::new(), |g| format!("  → CTCAE v5 grade {}", g.ctcae));
+    let wbc_grade = a.grades.wbc.as_ref().map_or(String::new(), |g| format!("  → CTCAE v5 grade {}", g.ctcae));
     count_line(&mut out, "WBC", a.counts.wbc.as_ref(), &wbc_grade);
     let anc_grade = a.grades.anc.as_ref().map_or(String::new(), |g| {
         format!(
@@ -65,8 +64,7 @@ pub(crate) fn text(a: &Assessment) -> String {
         )
     });
     count_line(&mut out, "ANC", a.counts.anc.as_ref(), &anc_grade);
-    let alc_grade =
-        a.grades.alc.as_ref().map_or(String::new(), |g| format!("  → CTCAE v5 grade {}", g.ctcae));
+    let alc_grade = a.grades.alc.as_ref().map_or(String::new(), |g| format!("  → CTCAE v5 grade {}", g.ctcae));
     count_line(&mut out, "ALC", a.counts.alc.as_ref(), &alc_grade);
     count_line(&mut out, "Hb", a.counts.hemoglobin.as_ref(), "");
     count_line(&mut out, "PLT", a.counts.platelets.as_ref(), "");
@@ -75,24 +73,13 @@ pub(crate) fn text(a: &Assessment) -> String {
     if !a.causes.is_empty() {
         let _ = writeln!(out, "\nPossible causes (ranked)");
         for (rank, cause) in a.causes.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "  {}. {} [{}] p={:.2}",
-                rank + 1,
-                cause.label,
-                cause.category,
-                cause.probability
-            );
+            let _ = writeln!(out, "  {}. {} [{}] p={:.2}", rank + 1, cause.label, cause.category, cause.probability);
         }
     }
     if !a.recommendations.is_empty() {
         let _ = writeln!(out, "\nRecommendations");
         for recommendation in &a.recommendations {
-            let _ = writeln!(
-                out,
-                "  [{}] {}: {}",
-                recommendation.urgency, recommendation.kind, recommendation.text
-            );
+            let _ = writeln!(out, "  [{}] {}: {}", recommendation.urgency, recommendation.kind, recommendation.text);
             let _ = writeln!(out, "      why: {}", recommendation.rationale);
             let _ = writeln!(out, "      source: {}", recommendation.source);
         }

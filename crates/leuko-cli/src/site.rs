@@ -30,8 +30,8 @@ struct RawInterval {
 
 /// Reads a site interval file.
 pub(crate) fn read(path: &Path) -> anyhow::Result<Vec<SiteInterval>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read site intervals {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read site intervals {}", path.display()))?;
     parse(&text).with_context(|| format!("site intervals {}", path.display()))
 }
 
@@ -39,9 +39,7 @@ pub(crate) fn parse(text: &str) -> anyhow::Result<Vec<SiteInterval>> {
     let file: SiteFile = toml::from_str(text)?;
     let mut intervals = Vec::new();
     for raw in file.interval {
-        let Some(analyte) = Analyte::from_id(&raw.analyte) else {
-            bail!("unknown analyte {:?}", raw.analyte)
-        };
+        let Some(analyte) = Analyte::from_id(&raw.analyte) else { bail!("unknown analyte {:?}", raw.analyte) };
         if let (Some(low), Some(high)) = (raw.low, raw.high)
             && low.partial_cmp(&high) != Some(std::cmp::Ordering::Less)
         {

@@ -61,11 +61,15 @@ pub enum Analyte {
     SystolicBp,
     /// Glucose.
     Glucose,
+    /// Heart rate.
+    HeartRate,
+    /// Respiratory rate.
+    RespiratoryRate,
 }
 
 impl Analyte {
     /// Every analyte, in a fixed order.
-    pub const ALL: [Analyte; 26] = [
+    pub const ALL: [Analyte; 28] = [
         Analyte::Wbc,
         Analyte::Anc,
         Analyte::SegmentedNeutrophils,
@@ -92,6 +96,8 @@ impl Analyte {
         Analyte::Temperature,
         Analyte::SystolicBp,
         Analyte::Glucose,
+        Analyte::HeartRate,
+        Analyte::RespiratoryRate,
     ];
 
     /// The knowledge-base id (`kb/terminology/analytes.toml`).
@@ -123,6 +129,8 @@ impl Analyte {
             Analyte::Temperature => "temperature",
             Analyte::SystolicBp => "systolic-bp",
             Analyte::Glucose => "glucose",
+            Analyte::HeartRate => "heart-rate",
+            Analyte::RespiratoryRate => "respiratory-rate",
         }
     }
 

@@ -5,27 +5,25 @@ use chrono::{DateTime, Utc};
 
 use crate::analyte::Analyte;
 use crate::assessment::{
-    Assessment, Count, Counts, DataQualityFlag, Grades, InputSummary, LabResult, PatientSummary,
-    Recommendation, Urgency,
+    Assessment, Count, Counts, DataQualityFlag, Grades, InputSummary, LabResult, PatientSummary, Recommendation,
+    Urgency,
 };
 use crate::grading::{grade_count, is_agranulocytosis, severity};
 use crate::kb::{CtcaeVersion, KnowledgeBase};
 use crate::record::PatientRecord;
 use crate::text::{find_any, fold};
 use crate::{
-    AssessConfig, causes, episode, findings, labs, management, next_tests, patient, pattern,
-    reference,
+    AssessConfig, causes, episode, findings, labs, management, next_tests, patient, pattern, reference, vitals_text,
 };
 
 /// Assesses one patient at `as_of`. Records dated after `as_of` are left out, as if not yet known.
-pub fn assess(
-    kb: &KnowledgeBase,
-    record: &PatientRecord,
-    as_of: DateTime<Utc>,
-    config: &AssessConfig,
-) -> Assessment {
+pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, config: &AssessConfig) -> Assessment {
     let mut warnings = Vec::new();
-    let labs = labs::normalise(kb, &record.observations, as_of);
+    let mut labs = labs::normalise(kb, &record.observations, as_of);
+    let (text_vitals, vital_flags) = vitals_text::read(kb, record, as_of, record.observations.len());
+    labs.results.extend(text_vitals);
+    labs.results.sort_by(|a, b| a.time.cmp(&b.time).then(a.order.cmp(&b.order)).then(a.analyte.cmp(&b.analyte)));
+    labs.flags.extend(vital_flags);
     let patient = patient::summarise(kb, record, &labs.texts, as_of, &mut warnings);
     if patient.pregnant {
         warnings.push(DataQualityFlag {
@@ -61,28 +59,14 @@ pub fn assess(
     let pattern = pattern::pattern(kb, &counts);
 
     let mut recommendations = Vec::new();
-    if let Some(recommendation) =
-        duffy_test_suggestion(kb, &patient, &counts, &labs.results, config)
-    {
+    if let Some(recommendation) = duffy_test_suggestion(kb, &patient, &counts, &labs.results, config) {
         recommendations.push(recommendation);
     }
 
     // Causes are ranked while a count is low, or was low within the chronic duration.
     let episode = episode::episode(kb, config, &patient, &labs.results);
-    let recent = episode
-        .as_ref()
-        .is_some_and(|e| ((as_of - e.last_low).num_days() as f64) <= kb.chronic_days().value);
-    let facts = findings::facts(
-        kb,
-        config,
-        record,
-        &patient,
-        &labs.results,
-        &counts,
-        pattern,
-        episode.as_ref(),
-        as_of,
-    );
+    let recent = episode.as_ref().is_some_and(|e| ((as_of - e.last_low).num_days() as f64) <= kb.chronic_days().value);
+    let facts = findings::facts(kb, config, record, &patient, &labs.results, &counts, pattern, episode.as_ref(), as_of);
     let mut causes = Vec::new();
     if pattern != crate::assessment::Pattern::None || recent {
         causes = causes::rank(kb, &facts, &counts, pattern, episode.as_ref(), patient.age_years);
@@ -103,11 +87,7 @@ pub fn assess(
     if labs.after_as_of > 0 {
         warnings.push(DataQualityFlag {
             code: "after-as-of",
-            message: format!(
-                "{} result(s) dated after {} were left out",
-                labs.after_as_of,
-                as_of.to_rfc3339()
-            ),
+            message: format!("{} result(s) dated after {} were left out", labs.after_as_of, as_of.to_rfc3339()),
             subject: None,
         });
     }
@@ -145,12 +125,7 @@ pub(crate) fn latest(results: &[LabResult], analyte: Analyte) -> Option<&LabResu
     })
 }
 
-fn latest_counts(
-    kb: &KnowledgeBase,
-    config: &AssessConfig,
-    patient: &PatientSummary,
-    results: &[LabResult],
-) -> Counts {
+fn latest_counts(kb: &KnowledgeBase, config: &AssessConfig, patient: &PatientSummary, results: &[LabResult]) -> Counts {
     let count = |analyte: Analyte| {
         latest(results, analyte).map(|result| Count {
             interval: reference::interval_for(kb, config, patient, result),
@@ -209,9 +184,10 @@ fn duffy_test_suggestion(
     if patient.duffy_null {
         return None;
     }
-    let ancestry = patient.ancestry.iter().find_map(|text| {
-        find_any(&fold(text), &defs.duffy_test_ancestry, true).map(|_| text.clone())
-    })?;
+    let ancestry = patient
+        .ancestry
+        .iter()
+        .find_map(|text| find_any(&fold(text), &defs.duffy_test_ancestry, true).map(|_| text.clone()))?;
     let anc = counts.anc.as_ref()?;
     if anc.below_reference() != Some(true) || anc.result.value < defs.duffy_test_anc_at_least {
         return None;

@@ -16,15 +16,13 @@ use crate::record::MedicationStatus;
 const SHOWN: usize = 10;
 
 /// The lineages that are low in this patient.
-pub(crate) fn low_lineages(
-    kb: &KnowledgeBase,
-    counts: &Counts,
-    pattern: Pattern,
-) -> Vec<&'static str> {
+pub(crate) fn low_lineages(kb: &KnowledgeBase, counts: &Counts, pattern: Pattern) -> Vec<&'static str> {
     let mut lineages = Vec::new();
-    if counts.anc.as_ref().is_some_and(|c| {
-        c.below_reference().unwrap_or(c.result.value < kb.cytopenias.neutropenia.value)
-    }) {
+    if counts
+        .anc
+        .as_ref()
+        .is_some_and(|c| c.below_reference().unwrap_or(c.result.value < kb.cytopenias.neutropenia.value))
+    {
         lineages.push("neutrophils");
     }
     if counts.alc.as_ref().is_some_and(|c| c.below_reference() == Some(true)) {
@@ -34,11 +32,7 @@ pub(crate) fn low_lineages(
         if counts.hemoglobin.as_ref().is_some_and(|c| c.result.value < kb.cytopenias.anemia.value) {
             lineages.push("red-cells");
         }
-        if counts
-            .platelets
-            .as_ref()
-            .is_some_and(|c| c.result.value < kb.cytopenias.thrombocytopenia.value)
-        {
+        if counts.platelets.as_ref().is_some_and(|c| c.result.value < kb.cytopenias.thrombocytopenia.value) {
             lineages.push("platelets");
         }
     }
@@ -65,11 +59,7 @@ fn evidence(
     let ranking = kb.ranking();
     let mut out = Vec::new();
     let label = |finding: &str| {
-        let base = kb
-            .findings()
-            .iter()
-            .find(|f| f.id == finding)
-            .map_or(finding.to_owned(), |f| f.label.clone());
+        let base = kb.findings().iter().find(|f| f.id == finding).map_or(finding.to_owned(), |f| f.label.clone());
         let detail = facts.hits.get(finding).map(|h| h.detail.clone()).unwrap_or_default();
         let base = drug_name.map_or(base.clone(), |name| base.replace("{drug}", name));
         format!("{base}: {detail}")
@@ -101,10 +91,7 @@ fn evidence(
             lineages.iter().copied().filter(|l| !cause.affects.iter().any(|a| a == l)).collect();
         if !unexplained.is_empty() {
             out.push(Evidence {
-                finding: format!(
-                    "low {} not typically lowered by this cause",
-                    unexplained.join(", ")
-                ),
+                finding: format!("low {} not typically lowered by this cause", unexplained.join(", ")),
                 supports: false,
                 weight: ranking.unexplained_lineage.0,
                 citation: ranking.calibration.clone(),
@@ -157,12 +144,7 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
     let Some(start) = exposure.start else { return Vec::new() };
     let mut out = Vec::new();
     let push = |out: &mut Vec<Evidence>, finding: String, lr: Lr| {
-        out.push(Evidence {
-            finding,
-            supports: lr.0 > 1.0,
-            weight: lr.0,
-            citation: temporal.citation.clone(),
-        });
+        out.push(Evidence { finding, supports: lr.0 > 1.0, weight: lr.0, citation: temporal.citation.clone() });
     };
     let stopped = exposure.end.filter(|_| !matches!(exposure.status, MedicationStatus::Active));
     // Cyclic treatment is timed from its most recent dose.
@@ -179,11 +161,7 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
         return out;
     }
     if days < 0 {
-        push(
-            &mut out,
-            format!("started {} days after the count was already low", -days),
-            temporal.started_after_onset,
-        );
+        push(&mut out, format!("started {} days after the count was already low", -days), temporal.started_after_onset);
         return out;
     }
     if let (Some(end), Some(max)) = (stopped, max)
@@ -191,10 +169,7 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
     {
         push(
             &mut out,
-            format!(
-                "stopped {} days before the onset, beyond its {max}-day window",
-                (episode.onset - end).num_days()
-            ),
+            format!("stopped {} days before the onset, beyond its {max}-day window", (episode.onset - end).num_days()),
             temporal.stopped_long_before_onset,
         );
         return out;
@@ -225,11 +200,7 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
     {
         push(
             &mut out,
-            format!(
-                "count recovered on {} after the drug was stopped on {}",
-                recovered.date_naive(),
-                end.date_naive()
-            ),
+            format!("count recovered on {} after the drug was stopped on {}", recovered.date_naive(), end.date_naive()),
             temporal.dechallenge_recovery,
         );
     }
@@ -255,10 +226,7 @@ fn hallmark_penalty(kb: &KnowledgeBase, cause: &CauseDef, facts: &Facts<'_>) -> 
         return None;
     }
     Some(Evidence {
-        finding: format!(
-            "none of its characteristic findings is recorded ({})",
-            hallmarks.join(", ")
-        ),
+        finding: format!("none of its characteristic findings is recorded ({})", hallmarks.join(", ")),
         supports: false,
         weight: kb.ranking().hallmark_absent.0,
         citation: kb.ranking().calibration.clone(),
@@ -315,12 +283,8 @@ pub(crate) fn rank(
             },
         );
         lines.extend(timing(kb, matched, episode));
-        let prior_word = kb
-            .ranking()
-            .drug_priors
-            .get(&matched.drug.association)
-            .cloned()
-            .unwrap_or_else(|| "rare".to_owned());
+        let prior_word =
+            kb.ranking().drug_priors.get(&matched.drug.association).cloned().unwrap_or_else(|| "rare".to_owned());
         let (odds, evidence) = score(&prior_word, &kb.ranking().calibration, kb, lines);
         let candidate = CauseCandidate {
             id: format!("drug:{}", matched.drug.id),
@@ -336,8 +300,6 @@ pub(crate) fn rank(
         }
     }
     scored.extend(best.into_iter().map(|(_, s)| s));
-    scored.sort_by(|a, b| {
-        b.odds.total_cmp(&a.odds).then_with(|| a.candidate.id.cmp(&b.candidate.id))
-    });
+    scored.sort_by(|a, b| b.odds.total_cmp(&a.odds).then_with(|| a.candidate.id.cmp(&b.candidate.id)));
     scored.into_iter().take(SHOWN).map(|s| s.candidate).collect()
 }

@@ -47,9 +47,8 @@ pub(crate) fn low_series<'a>(
     series
         .into_iter()
         .map(|result| {
-            let low = interval_for(kb, config, patient, result)
-                .and_then(|i| i.low)
-                .is_some_and(|low| result.value < low);
+            let low =
+                interval_for(kb, config, patient, result).and_then(|i| i.low).is_some_and(|low| result.value < low);
             (result, low)
         })
         .collect()
@@ -62,8 +61,7 @@ pub(crate) fn episode(
     patient: &PatientSummary,
     results: &[LabResult],
 ) -> Option<Episode> {
-    let analyte =
-        if results.iter().any(|r| r.analyte == Analyte::Anc) { Analyte::Anc } else { Analyte::Wbc };
+    let analyte = if results.iter().any(|r| r.analyte == Analyte::Anc) { Analyte::Anc } else { Analyte::Wbc };
     let series = low_series(kb, config, patient, results, analyte);
     let last_low_index = series.iter().rposition(|&(_, low)| low)?;
     let mut first = last_low_index;
@@ -76,15 +74,6 @@ pub(crate) fn episode(
     let recovered_at = series.get(last_low_index + 1).map(|(r, _)| r.time);
     let chronic_days = kb.chronic_days().value;
     let chronic = (last_low - onset).num_days() as f64 >= chronic_days;
-    let acute_drop = last_normal_before
-        .is_some_and(|normal| ((onset - normal).num_days() as f64) <= chronic_days);
-    Some(Episode {
-        analyte,
-        onset,
-        last_low,
-        last_normal_before,
-        recovered_at,
-        chronic,
-        acute_drop,
-    })
+    let acute_drop = last_normal_before.is_some_and(|normal| ((onset - normal).num_days() as f64) <= chronic_days);
+    Some(Episode { analyte, onset, last_low, last_normal_before, recovered_at, chronic, acute_drop })
 }

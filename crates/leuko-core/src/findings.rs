@@ -12,9 +12,7 @@ use crate::assess::latest;
 use crate::assessment::{Counts, LabResult, PatientSummary, Pattern};
 use crate::episode::Episode;
 use crate::kb::{DrugDef, KnowledgeBase, LabRule};
-use crate::record::{
-    CodeSystem, Coding, MedicationExposure, MedicationStatus, ObservationValue, PatientRecord,
-};
+use crate::record::{CodeSystem, Coding, MedicationExposure, MedicationStatus, ObservationValue, PatientRecord};
 use crate::reference::interval_for;
 use crate::text::{find_any, find_any_loose, find_phrase, fold};
 
@@ -58,15 +56,10 @@ impl Facts<'_> {
 /// Free text of the record, each piece with the resource it came from.
 fn texts(record: &PatientRecord, as_of: DateTime<Utc>) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let displays =
-        |codes: &[Coding]| codes.iter().filter_map(|c| c.display.clone()).collect::<Vec<_>>();
+    let displays = |codes: &[Coding]| codes.iter().filter_map(|c| c.display.clone()).collect::<Vec<_>>();
     for condition in record.conditions.iter().filter(|c| c.onset.is_none_or(|t| t <= as_of)) {
-        for text in condition
-            .text
-            .iter()
-            .cloned()
-            .chain(displays(&condition.codes))
-            .chain(condition.notes.iter().cloned())
+        for text in
+            condition.text.iter().cloned().chain(displays(&condition.codes)).chain(condition.notes.iter().cloned())
         {
             out.push((condition.id.clone(), fold(&text)));
         }
@@ -102,9 +95,7 @@ pub(crate) fn match_drugs<'a>(
 ) -> Vec<DrugMatch<'a>> {
     let mut matches = Vec::new();
     for exposure in &record.medications {
-        if exposure.status == MedicationStatus::Proposed
-            || exposure.start.is_some_and(|t| t > as_of)
-        {
+        if exposure.status == MedicationStatus::Proposed || exposure.start.is_some_and(|t| t > as_of) {
             continue;
         }
         let mut found: Vec<(&DrugDef, String)> = Vec::new();
@@ -116,9 +107,7 @@ pub(crate) fn match_drugs<'a>(
                     let prefix = coding.code.get(..len)?;
                     kb.drugs().iter().find(|drug| drug.atc.iter().any(|atc| atc == prefix))
                 }),
-                CodeSystem::RxNorm => {
-                    kb.drugs().iter().find(|drug| drug.rxnorm.iter().any(|rx| rx == &coding.code))
-                }
+                CodeSystem::RxNorm => kb.drugs().iter().find(|drug| drug.rxnorm.iter().any(|rx| rx == &coding.code)),
                 _ => None,
             };
             if let Some(drug) = by_code {
@@ -143,9 +132,9 @@ pub(crate) fn match_drugs<'a>(
             }
         }
         for &(start, end, drug, name) in &spans {
-            let inside_longer = spans.iter().any(|&(s, e, other, _)| {
-                other.id != drug.id && s <= start && end <= e && (e - s) > (end - start)
-            });
+            let inside_longer = spans
+                .iter()
+                .any(|&(s, e, other, _)| other.id != drug.id && s <= start && end <= e && (e - s) > (end - start));
             if !inside_longer {
                 found.push((drug, format!("name \"{name}\"")));
             }
@@ -180,8 +169,7 @@ pub(crate) fn facts<'a>(
     for finding in kb.findings() {
         if !finding.text.is_empty()
             && let Some((source, phrase)) = texts.iter().find_map(|(source, text)| {
-                find_any_loose(text, &finding.text, finding.negation_sensitive, LOOSE_GAP)
-                    .map(|p| (source, p))
+                find_any_loose(text, &finding.text, finding.negation_sensitive, LOOSE_GAP).map(|p| (source, p))
             })
         {
             facts.add(&finding.id, format!("\"{phrase}\" in {source}"));
@@ -193,11 +181,7 @@ pub(crate) fn facts<'a>(
             .filter(|c| c.onset.is_none_or(|t| t <= as_of))
             .map(|c| (&c.id, &c.codes))
             .chain(
-                record
-                    .procedures
-                    .iter()
-                    .filter(|p| p.performed.is_none_or(|t| t <= as_of))
-                    .map(|p| (&p.id, &p.codes)),
+                record.procedures.iter().filter(|p| p.performed.is_none_or(|t| t <= as_of)).map(|p| (&p.id, &p.codes)),
             )
             .find_map(|(id, codes)| {
                 codes.iter().find_map(|coding| {
@@ -235,27 +219,24 @@ fn lab_hit(
     rule: &LabRule,
 ) -> Option<String> {
     let analyte = match rule {
-        LabRule::Below(a, _)
-        | LabRule::Above(a, _)
-        | LabRule::BelowReference(a)
-        | LabRule::AboveReference(a) => *a,
+        LabRule::Below(a, _) | LabRule::Above(a, _) | LabRule::BelowReference(a) | LabRule::AboveReference(a) => *a,
     };
     let result = latest(results, analyte)?;
     let unit = &result.unit;
     let hit = match rule {
-        LabRule::Below(_, threshold) => (result.value < *threshold)
-            .then(|| format!("{analyte} {:.3} {unit} < {threshold}", result.value)),
-        LabRule::Above(_, threshold) => (result.value > *threshold)
-            .then(|| format!("{analyte} {:.3} {unit} > {threshold}", result.value)),
+        LabRule::Below(_, threshold) => {
+            (result.value < *threshold).then(|| format!("{analyte} {:.3} {unit} < {threshold}", result.value))
+        }
+        LabRule::Above(_, threshold) => {
+            (result.value > *threshold).then(|| format!("{analyte} {:.3} {unit} > {threshold}", result.value))
+        }
         LabRule::BelowReference(_) => {
             let low = interval_for(kb, config, patient, result)?.low?;
-            (result.value < low)
-                .then(|| format!("{analyte} {:.3} {unit} below the reference {low}", result.value))
+            (result.value < low).then(|| format!("{analyte} {:.3} {unit} below the reference {low}", result.value))
         }
         LabRule::AboveReference(_) => {
             let high = interval_for(kb, config, patient, result)?.high?;
-            (result.value > high)
-                .then(|| format!("{analyte} {:.3} {unit} above the reference {high}", result.value))
+            (result.value > high).then(|| format!("{analyte} {:.3} {unit} above the reference {high}", result.value))
         }
     };
     hit.map(|detail| format!("{detail} ({})", result.origin.observations().join(", ")))
@@ -289,8 +270,7 @@ fn derived(
         if value < kb.agranulocytosis.value {
             facts.add("anc-below-0.5", format!("ANC {value:.3} x10^9/L"));
         }
-        let profound =
-            kb.severity.iter().find(|band| band.word == "profound").map(|band| band.below);
+        let profound = kb.severity.iter().find(|band| band.word == "profound").map(|band| band.below);
         if profound.is_some_and(|below| value < below) {
             facts.add("anc-below-0.1", format!("ANC {value:.3} x10^9/L"));
         }
@@ -300,30 +280,19 @@ fn derived(
         if episode.chronic {
             facts.add(
                 "chronic-over-3-months",
-                format!(
-                    "{} low for {days} days since {}",
-                    episode.analyte,
-                    episode.onset.date_naive()
-                ),
+                format!("{} low for {days} days since {}", episode.analyte, episode.onset.date_naive()),
             );
         }
         if episode.acute_drop {
-            let normal =
-                episode.last_normal_before.map(|t| t.date_naive().to_string()).unwrap_or_default();
+            let normal = episode.last_normal_before.map(|t| t.date_naive().to_string()).unwrap_or_default();
             facts.add(
                 "acute-drop",
-                format!(
-                    "{} in range on {normal}, low from {}",
-                    episode.analyte,
-                    episode.onset.date_naive()
-                ),
+                format!("{} in range on {normal}, low from {}", episode.analyte, episode.onset.date_naive()),
             );
         }
     }
     if let Some(age) = patient.age_years {
-        for (id, holds) in
-            [("age-under-1", age < 1.0), ("age-under-18", age < 18.0), ("age-over-65", age > 65.0)]
-        {
+        for (id, holds) in [("age-under-1", age < 1.0), ("age-under-18", age < 18.0), ("age-over-65", age > 65.0)] {
             if holds {
                 facts.add(id, format!("age {age:.2} years"));
             }
@@ -344,20 +313,12 @@ fn derived(
     let recent = as_of - Duration::hours(fever.within_hours);
     let febrile = results
         .iter()
-        .filter(|r| {
-            r.analyte == Analyte::Temperature
-                && r.time >= recent
-                && r.value >= fever.temperature_at_least
-        })
+        .filter(|r| r.analyte == Analyte::Temperature && r.time >= recent && r.value >= fever.temperature_at_least)
         .max_by(|a, b| a.value.total_cmp(&b.value));
     if let Some(temperature) = febrile {
-        facts.add(
-            "fever",
-            format!("temperature {:.1} °C on {}", temperature.value, temperature.time.date_naive()),
-        );
-    } else if let Some((source, phrase)) = texts
-        .iter()
-        .find_map(|(source, text)| find_any(text, &fever.text, true).map(|p| (source, p)))
+        facts.add("fever", format!("temperature {:.1} °C on {}", temperature.value, temperature.time.date_naive()));
+    } else if let Some((source, phrase)) =
+        texts.iter().find_map(|(source, text)| find_any(text, &fever.text, true).map(|p| (source, p)))
     {
         facts.add("fever", format!("\"{phrase}\" in {source}"));
     }
@@ -369,13 +330,8 @@ fn derived(
                 None => {
                     matches!(
                         m.exposure.status,
-                        MedicationStatus::Active
-                            | MedicationStatus::OnHold
-                            | MedicationStatus::Unknown
-                    ) || m
-                        .exposure
-                        .start
-                        .is_some_and(|start| start + Duration::days(window) >= as_of)
+                        MedicationStatus::Active | MedicationStatus::OnHold | MedicationStatus::Unknown
+                    ) || m.exposure.start.is_some_and(|start| start + Duration::days(window) >= as_of)
                 }
             }
         }

@@ -14,8 +14,7 @@ pub fn ctcae_grade(
     lln: Option<f64>,
 ) -> Option<CtcaeGrade> {
     let term = kb.ctcae().iter().find(|term| term.version == version && term.analyte == analyte)?;
-    let by_threshold =
-        term.thresholds.iter().rev().find(|&&(_, below)| value < below).map(|&(grade, _)| grade);
+    let by_threshold = term.thresholds.iter().rev().find(|&&(_, below)| value < below).map(|&(grade, _)| grade);
     let grade = match by_threshold {
         Some(grade) => grade,
         None if term.grade_1_below_lln => match lln {
@@ -34,11 +33,7 @@ pub fn ctcae_grade(
 }
 
 /// Grades a count, taking the LLN from its applicable interval.
-pub(crate) fn grade_count(
-    kb: &KnowledgeBase,
-    version: CtcaeVersion,
-    count: &Count,
-) -> Option<CtcaeGrade> {
+pub(crate) fn grade_count(kb: &KnowledgeBase, version: CtcaeVersion, count: &Count) -> Option<CtcaeGrade> {
     let lln = count.interval.as_ref().and_then(|interval| interval.low);
     ctcae_grade(kb, version, count.result.analyte, count.result.value, lln)
 }

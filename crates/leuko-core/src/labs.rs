@@ -53,20 +53,14 @@ fn flag(code: &'static str, subject: &str, message: String) -> DataQualityFlag {
 }
 
 /// Normalises every observation dated at or before `as_of`.
-pub(crate) fn normalise(
-    kb: &KnowledgeBase,
-    observations: &[Observation],
-    as_of: DateTime<Utc>,
-) -> Labs {
+pub(crate) fn normalise(kb: &KnowledgeBase, observations: &[Observation], as_of: DateTime<Utc>) -> Labs {
     let mut labs = Labs::default();
     for (order, observation) in observations.iter().enumerate() {
         read_observation(kb, observation, order, as_of, &mut labs);
     }
     derive_from_fractions(kb, &mut labs);
     check_consistency(&mut labs);
-    labs.results.sort_by(|a, b| {
-        a.time.cmp(&b.time).then(a.order.cmp(&b.order)).then(a.analyte.cmp(&b.analyte))
-    });
+    labs.results.sort_by(|a, b| a.time.cmp(&b.time).then(a.order.cmp(&b.order)).then(a.analyte.cmp(&b.analyte)));
     labs
 }
 
@@ -113,8 +107,7 @@ fn read_observation(
     as_of: DateTime<Utc>,
     labs: &mut Labs,
 ) {
-    let Identified::Analyte { analyte, property, preferred, by_code } = identify(kb, observation)
-    else {
+    let Identified::Analyte { analyte, property, preferred, by_code } = identify(kb, observation) else {
         if let Identified::Panel = identify(kb, observation) {
             labs.recognised += 1;
         } else if let ObservationValue::Text(value) = &observation.value {
@@ -134,9 +127,7 @@ fn read_observation(
         labs.flags.push(flag(
             "no-time",
             &observation.id,
-            format!(
-                "{who} has no collection time and cannot be placed in the series; it was not used"
-            ),
+            format!("{who} has no collection time and cannot be placed in the series; it was not used"),
         ));
         return;
     };
@@ -184,11 +175,7 @@ fn read_observation(
             }
         },
         ObservationValue::Absent => {
-            labs.flags.push(flag(
-                "no-value",
-                &observation.id,
-                format!("{who} has no value; it was not used"),
-            ));
+            labs.flags.push(flag("no-value", &observation.id, format!("{who} has no value; it was not used")));
             return;
         }
     };
@@ -196,10 +183,7 @@ fn read_observation(
         labs.flags.push(flag(
             "implausible-value",
             &observation.id,
-            format!(
-                "{who} has the value {}, which cannot be a measurement; it was not used",
-                quantity.value
-            ),
+            format!("{who} has the value {}, which cannot be a measurement; it was not used", quantity.value),
         ));
         return;
     }
@@ -207,18 +191,13 @@ fn read_observation(
         labs.flags.push(flag(
             "censored-value",
             &observation.id,
-            format!(
-                "{who} is reported as {comparator} {}; the bound was used as the value",
-                quantity.value
-            ),
+            format!("{who} is reported as {comparator} {}; the bound was used as the value", quantity.value),
         ));
     }
 
     let def = kb.analyte(analyte);
-    let unit_text = [quantity.code.as_deref(), quantity.unit.as_deref()]
-        .into_iter()
-        .flatten()
-        .find(|u| !u.trim().is_empty());
+    let unit_text =
+        [quantity.code.as_deref(), quantity.unit.as_deref()].into_iter().flatten().find(|u| !u.trim().is_empty());
     let is_fraction_unit = unit_text.is_some_and(|u| kb.unit("fraction", u).is_some());
     let is_count_unit = unit_text.is_some_and(|u| kb.unit(&def.unit_table, u).is_some());
 
@@ -284,11 +263,25 @@ fn read_observation(
     }
 
     let Some(unit_spelling) = unit_text else {
-        labs.flags.push(flag("missing-unit", &observation.id, format!("{who} has the value {} with no unit; a count cannot be read without its unit, so it was not used", quantity.value)));
+        labs.flags.push(flag(
+            "missing-unit",
+            &observation.id,
+            format!(
+                "{who} has the value {} with no unit; a count cannot be read without its unit, so it was not used",
+                quantity.value
+            ),
+        ));
         return;
     };
     let Some(unit) = kb.unit(&def.unit_table, unit_spelling) else {
-        labs.flags.push(flag("unknown-unit", &observation.id, format!("{who}: unit {unit_spelling:?} is not a known unit for {}; the value {} was not used", def.label, quantity.value)));
+        labs.flags.push(flag(
+            "unknown-unit",
+            &observation.id,
+            format!(
+                "{who}: unit {unit_spelling:?} is not a known unit for {}; the value {} was not used",
+                def.label, quantity.value
+            ),
+        ));
         return;
     };
     let mut value = quantity.value * unit.factor + unit.offset;
@@ -296,10 +289,7 @@ fn read_observation(
         labs.flags.push(flag(
             "implausible-value",
             &observation.id,
-            format!(
-                "{who}: {} {unit_spelling} is out of any measurable range; it was not used",
-                quantity.value
-            ),
+            format!("{who}: {} {unit_spelling} is out of any measurable range; it was not used", quantity.value),
         ));
         return;
     }
@@ -336,24 +326,16 @@ fn parse_numeric_text(text: &str) -> Option<Quantity> {
     let trimmed = text.trim();
     let (comparator, rest) = ["<=", ">=", "<", ">"]
         .iter()
-        .find_map(|c| {
-            trimmed.strip_prefix(c).map(|rest| (Some((*c).to_owned()), rest.trim_start()))
-        })
+        .find_map(|c| trimmed.strip_prefix(c).map(|rest| (Some((*c).to_owned()), rest.trim_start())))
         .unwrap_or((None, trimmed));
-    let end =
-        rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(rest.len());
+    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(rest.len());
     let number = rest[..end].replace(',', ".");
     if number.is_empty() {
         return None;
     }
     let value: f64 = number.parse().ok()?;
     let unit = rest[end..].trim();
-    Some(Quantity {
-        value,
-        comparator,
-        unit: (!unit.is_empty()).then(|| unit.to_owned()),
-        code: None,
-    })
+    Some(Quantity { value, comparator, unit: (!unit.is_empty()).then(|| unit.to_owned()), code: None })
 }
 
 fn reference_range(
@@ -410,19 +392,14 @@ fn derive_from_fractions(kb: &KnowledgeBase, labs: &mut Labs) {
     // Group fractions by specimen (or time).
     let mut groups: BTreeMap<(DateTime<Utc>, Option<String>), Vec<Fraction>> = BTreeMap::new();
     for fraction in &labs.fractions {
-        groups
-            .entry((fraction.time, fraction.specimen.clone()))
-            .or_default()
-            .push(fraction.clone());
+        groups.entry((fraction.time, fraction.specimen.clone())).or_default().push(fraction.clone());
     }
     let max_sum = kb.differential_max.value;
     for ((time, specimen), fractions) in groups {
         let wbc = labs
             .results
             .iter()
-            .filter(|r| {
-                r.analyte == Analyte::Wbc && same_specimen(time, specimen.as_deref(), r, None)
-            })
+            .filter(|r| r.analyte == Analyte::Wbc && same_specimen(time, specimen.as_deref(), r, None))
             .min_by_key(|r| (!r.preferred, r.order))
             .cloned();
         let sum: f64 = fractions
@@ -470,11 +447,9 @@ fn derive_from_fractions(kb: &KnowledgeBase, labs: &mut Labs) {
             continue;
         };
         let reported = |analyte: Analyte, results: &[LabResult]| {
-            results.iter().any(|r| {
-                r.analyte == analyte
-                    && r.time == time
-                    && matches!(r.origin, Origin::Reported { .. })
-            })
+            results
+                .iter()
+                .any(|r| r.analyte == analyte && r.time == time && matches!(r.origin, Origin::Reported { .. }))
         };
         let wbc_id = match &wbc.origin {
             Origin::Reported { observation } => observation.clone(),
@@ -501,11 +476,7 @@ fn derive_from_fractions(kb: &KnowledgeBase, labs: &mut Labs) {
                         derived.push((
                             Analyte::Anc,
                             total.percent + bands.percent,
-                            vec![
-                                wbc_id.clone(),
-                                total.observation.clone(),
-                                bands.observation.clone(),
-                            ],
+                            vec![wbc_id.clone(), total.observation.clone(), bands.observation.clone()],
                             "WBC x (neutrophil % + band %) / 100".to_owned(),
                             total.order,
                             total.status,
@@ -536,14 +507,19 @@ fn derive_from_fractions(kb: &KnowledgeBase, labs: &mut Labs) {
                 };
                 derived.push((Analyte::Anc, percent, from, formula, segs.order, segs.status));
             } else if let Some(bands) = find(Analyte::Bands) {
-                labs.flags.push(flag("segmented-not-reported", &bands.observation, format!("{}: band neutrophils are reported without segmented or total neutrophils; no ANC was derived", bands.observation)));
+                labs.flags.push(flag(
+                    "segmented-not-reported",
+                    &bands.observation,
+                    format!(
+                        "{}: band neutrophils are reported without segmented or total neutrophils; no ANC was derived",
+                        bands.observation
+                    ),
+                ));
             }
         }
         for fraction in &fractions {
             let analyte = fraction.analyte;
-            if matches!(analyte, Analyte::Anc | Analyte::Reticulocytes)
-                || reported(analyte, &labs.results)
-            {
+            if matches!(analyte, Analyte::Anc | Analyte::Reticulocytes) || reported(analyte, &labs.results) {
                 continue;
             }
             derived.push((
@@ -578,8 +554,7 @@ fn check_consistency(labs: &mut Labs) {
         if let Some(wbc) = wbc
             && anc.value > wbc.value * 1.0001
         {
-            let subject =
-                anc.origin.observations().first().map(|s| (*s).to_owned()).unwrap_or_default();
+            let subject = anc.origin.observations().first().map(|s| (*s).to_owned()).unwrap_or_default();
             flags.push(flag(
                 "anc-exceeds-wbc",
                 &subject,

@@ -6,10 +6,7 @@
 //! `Default`). Assessment never fails: bad or implausible data yields an [`Assessment`] carrying
 //! [`DataQualityFlag`]s. Only knowledge-base construction returns `Result`.
 
-#![warn(
-    clippy::disallowed_methods,
-    reason = "leuko-core is pure: no clock, no environment, no file system"
-)]
+#![warn(clippy::disallowed_methods, reason = "leuko-core is pure: no clock, no environment, no file system")]
 #![deny(missing_docs)]
 
 pub mod analyte;
@@ -28,6 +25,7 @@ pub mod pattern;
 pub mod record;
 mod reference;
 pub mod text;
+mod vitals_text;
 
 pub use analyte::{Analyte, Property};
 pub use assess::assess;

@@ -8,8 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::analyte::Analyte;
 use crate::assess::latest;
 use crate::assessment::{
-    CauseCandidate, Counts, FebrileAssessment, LabResult, PatientSummary, Recommendation,
-    RiskScore, ScoreItem, Urgency,
+    CauseCandidate, Counts, FebrileAssessment, LabResult, PatientSummary, Recommendation, RiskScore, ScoreItem, Urgency,
 };
 use crate::findings::Facts;
 use crate::kb::management::{ActionDef, Decision};
@@ -61,22 +60,13 @@ fn applies(action: &ActionDef, facts: &Facts<'_>) -> bool {
 }
 
 /// Fever per the pathway's definition, from temperatures in the look-back window or text.
-fn fever(
-    kb: &KnowledgeBase,
-    results: &[LabResult],
-    facts: &Facts<'_>,
-    as_of: DateTime<Utc>,
-) -> Option<String> {
+fn fever(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>, as_of: DateTime<Utc>) -> Option<String> {
     let def = &kb.management().febrile;
     let since = as_of - Duration::hours(def.look_back_hours);
-    let temperatures: Vec<&LabResult> = results
-        .iter()
-        .filter(|r| r.analyte == Analyte::Temperature && r.time >= since && r.time <= as_of)
-        .collect();
-    if let Some(single) = temperatures
-        .iter()
-        .filter(|t| t.value >= def.single_at_least)
-        .max_by(|a, b| a.value.total_cmp(&b.value))
+    let temperatures: Vec<&LabResult> =
+        results.iter().filter(|r| r.analyte == Analyte::Temperature && r.time >= since && r.time <= as_of).collect();
+    if let Some(single) =
+        temperatures.iter().filter(|t| t.value >= def.single_at_least).max_by(|a, b| a.value.total_cmp(&b.value))
     {
         return Some(format!(
             "temperature {:.1} °C at {} (single >= {} °C)",
@@ -110,10 +100,7 @@ fn fever(
     facts
         .hits
         .get("fever")
-        .filter(|_| {
-            temperatures.iter().all(|t| t.value >= def.sustained_at_least)
-                || temperatures.is_empty()
-        })
+        .filter(|_| temperatures.iter().all(|t| t.value >= def.sustained_at_least) || temperatures.is_empty())
         .map(|hit| format!("fever documented ({})", hit.detail))
 }
 
@@ -140,16 +127,46 @@ fn pathway_neutropenia(kb: &KnowledgeBase, counts: &Counts, facts: &Facts<'_>) -
             && m.exposure.end.is_none()
     });
     still_taking.map(|m| {
-        format!("ANC {anc:.2} x10^9/L < {} and expected to fall: {} (a cause of agranulocytosis) is still taken", def.expected_anc_below, m.drug.id)
+        format!(
+            "ANC {anc:.2} x10^9/L < {} and expected to fall: {} (a cause of agranulocytosis) is still taken",
+            def.expected_anc_below, m.drug.id
+        )
     })
 }
 
-fn mascc(
-    kb: &KnowledgeBase,
-    patient: &PatientSummary,
-    results: &[LabResult],
-    facts: &Facts<'_>,
-) -> RiskScore {
+/// Sepsis by qSOFA (>= 2 of: respiratory rate, systolic pressure, altered mentation) in a patient
+/// with suspected infection (fever, signs of infection, or ANC below the pathway threshold).
+fn qsofa(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>, anc: Option<f64>) -> Option<String> {
+    let def = &kb.management().febrile;
+    let suspected = facts.has("fever")
+        || def.infection_findings.iter().any(|f| facts.has(f))
+        || anc.is_some_and(|a| a < def.anc_below);
+    if !suspected {
+        return None;
+    }
+    let mut points = Vec::new();
+    if let Some(rr) =
+        latest(results, Analyte::RespiratoryRate).filter(|r| r.value >= def.qsofa_respiratory_rate_at_least)
+    {
+        points.push(format!("respiratory rate {:.0}/min", rr.value));
+    }
+    if let Some(sbp) = latest(results, Analyte::SystolicBp).filter(|r| r.value <= def.qsofa_systolic_at_most) {
+        points.push(format!("systolic {:.0} mmHg", sbp.value));
+    }
+    if let Some(finding) = def.qsofa_altered_mentation_findings.iter().find(|f| facts.has(f)) {
+        points.push(finding.clone());
+    }
+    (points.len() as i64 >= def.qsofa_at_least).then(|| {
+        format!(
+            "qSOFA {} ({}) with suspected infection [{}]",
+            points.len(),
+            points.join(", "),
+            def.qsofa_citation.joined()
+        )
+    })
+}
+
+fn mascc(kb: &KnowledgeBase, patient: &PatientSummary, results: &[LabResult], facts: &Facts<'_>) -> RiskScore {
     let m = &kb.management().febrile.mascc;
     let mut items = Vec::new();
     let mut item = |item: &str, points: i64, recorded: bool, note: String| {
@@ -161,19 +178,9 @@ fn mascc(
     } else if facts.has("symptoms-moderate") {
         item("burden of illness", m.burden_moderate, true, "moderate symptoms recorded".to_owned());
     } else if facts.has("symptoms-mild") {
-        item(
-            "burden of illness",
-            m.burden_none_or_mild,
-            true,
-            "no or mild symptoms recorded".to_owned(),
-        );
+        item("burden of illness", m.burden_none_or_mild, true, "no or mild symptoms recorded".to_owned());
     } else {
-        item(
-            "burden of illness",
-            m.burden_severe,
-            false,
-            "not recorded: scored 0 (conservative)".to_owned(),
-        );
+        item("burden of illness", m.burden_severe, false, "not recorded: scored 0 (conservative)".to_owned());
     }
     let systolic = latest(results, Analyte::SystolicBp);
     match (facts.has("hypotension-shock"), systolic) {
@@ -186,18 +193,10 @@ fn mascc(
                 format!("systolic {:.0} mmHg < {}", sbp.value, m.systolic_below_is_hypotension),
             );
         }
-        (false, Some(sbp)) => item(
-            "no hypotension",
-            m.no_hypotension,
-            true,
-            format!("systolic {:.0} mmHg", sbp.value),
-        ),
-        (false, None) => item(
-            "no hypotension",
-            0,
-            false,
-            "blood pressure not recorded: scored 0 (conservative)".to_owned(),
-        ),
+        (false, Some(sbp)) => item("no hypotension", m.no_hypotension, true, format!("systolic {:.0} mmHg", sbp.value)),
+        (false, None) => {
+            item("no hypotension", 0, false, "blood pressure not recorded: scored 0 (conservative)".to_owned())
+        }
     }
     if facts.has("copd") {
         item("no COPD", 0, true, "COPD recorded".to_owned());
@@ -208,11 +207,7 @@ fn mascc(
     let haem = facts.has("haematological-malignancy");
     let fungal = facts.has("previous-fungal-infection");
     if solid || (haem && !fungal) {
-        let which = if solid {
-            "solid tumour"
-        } else {
-            "haematological malignancy without previous fungal infection"
-        };
+        let which = if solid { "solid tumour" } else { "haematological malignancy without previous fungal infection" };
         item(
             "solid tumour or haematological malignancy without previous fungal infection",
             m.solid_tumour_or_haematological_without_fungal,
@@ -247,24 +242,12 @@ fn mascc(
     if facts.has("inpatient-at-onset") {
         item("outpatient status at onset of fever", 0, true, "inpatient recorded".to_owned());
     } else if facts.has("outpatient-at-onset") {
-        item(
-            "outpatient status at onset of fever",
-            m.outpatient,
-            true,
-            "outpatient recorded".to_owned(),
-        );
+        item("outpatient status at onset of fever", m.outpatient, true, "outpatient recorded".to_owned());
     } else {
-        item(
-            "outpatient status at onset of fever",
-            0,
-            false,
-            "not recorded: scored 0 (conservative)".to_owned(),
-        );
+        item("outpatient status at onset of fever", 0, false, "not recorded: scored 0 (conservative)".to_owned());
     }
     match patient.age_years {
-        Some(age) if age < m.age_under => {
-            item("age < 60 years", m.age_points, true, format!("age {age:.0}"))
-        }
+        Some(age) if age < m.age_under => item("age < 60 years", m.age_points, true, format!("age {age:.0}")),
         Some(age) => item("age < 60 years", 0, true, format!("age {age:.0}")),
         None => item("age < 60 years", 0, false, "age unknown: scored 0 (conservative)".to_owned()),
     }
@@ -315,12 +298,9 @@ fn cisne(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>) -> RiskSc
             true,
             format!("glucose {:.0} mg/dL >= {threshold}", glucose.value),
         ),
-        Some(glucose) => item(
-            "stress-induced hyperglycaemia",
-            0,
-            true,
-            format!("glucose {:.0} mg/dL < {threshold}", glucose.value),
-        ),
+        Some(glucose) => {
+            item("stress-induced hyperglycaemia", 0, true, format!("glucose {:.0} mg/dL < {threshold}", glucose.value))
+        }
         None => item(
             "stress-induced hyperglycaemia",
             c.stress_hyperglycaemia,
@@ -332,8 +312,7 @@ fn cisne(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>) -> RiskSc
         "COPD",
         if facts.has("copd") { c.copd } else { 0 },
         facts.has("copd"),
-        if facts.has("copd") { "recorded" } else { "not in the record: scored as absent" }
-            .to_owned(),
+        if facts.has("copd") { "recorded" } else { "not in the record: scored as absent" }.to_owned(),
     );
     let cvd = facts.has("chronic-cardiovascular-disease");
     item(
@@ -350,15 +329,10 @@ fn cisne(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>) -> RiskSc
         if mucositis { "recorded" } else { "not in the record: scored as absent" }.to_owned(),
     );
     match latest(results, Analyte::Monocytes) {
-        Some(m) if m.value < c.monocytes_below => item(
-            "monocytes < 200/uL",
-            c.monocytes_points,
-            true,
-            format!("monocytes {:.0}/uL", m.value * 1000.0),
-        ),
-        Some(m) => {
-            item("monocytes < 200/uL", 0, true, format!("monocytes {:.0}/uL", m.value * 1000.0))
+        Some(m) if m.value < c.monocytes_below => {
+            item("monocytes < 200/uL", c.monocytes_points, true, format!("monocytes {:.0}/uL", m.value * 1000.0))
         }
+        Some(m) => item("monocytes < 200/uL", 0, true, format!("monocytes {:.0}/uL", m.value * 1000.0)),
         None => item(
             "monocytes < 200/uL",
             c.monocytes_points,
@@ -378,16 +352,9 @@ fn cisne(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>) -> RiskSc
     RiskScore { score, risk: risk.to_owned(), items, note, citation: c.citation.clone() }
 }
 
-fn leading_or_likely<'c>(
-    kb: &KnowledgeBase,
-    causes: &'c [CauseCandidate],
-) -> impl Iterator<Item = &'c CauseCandidate> {
+fn leading_or_likely<'c>(kb: &KnowledgeBase, causes: &'c [CauseCandidate]) -> impl Iterator<Item = &'c CauseCandidate> {
     let act = kb.management().thresholds.act_probability;
-    causes
-        .iter()
-        .enumerate()
-        .filter(move |(rank, c)| *rank == 0 || c.probability >= act)
-        .map(|(_, c)| c)
+    causes.iter().enumerate().filter(move |(rank, c)| *rank == 0 || c.probability >= act).map(|(_, c)| c)
 }
 
 /// Works out urgency, the febrile-neutropenia assessment and every recommendation.
@@ -425,23 +392,21 @@ pub(crate) fn manage(
             neutropenia.clone().unwrap_or_default()
         ));
     }
-    let sepsis = def.sepsis_findings.iter().find_map(|f| facts.hits.get(f).map(|h| (f, h)));
-    if let Some((finding, hit)) = sepsis {
-        urgent_reasons.push(format!("{finding}: {}", hit.detail));
+    let mut sepsis = def.sepsis_findings.iter().find_map(|f| facts.hits.get(f).map(|h| (f.clone(), h.detail.clone())));
+    if sepsis.is_none()
+        && let Some(detail) = qsofa(kb, results, facts, anc)
+    {
+        sepsis = Some(("sepsis (qSOFA)".to_owned(), detail));
+    }
+    if let Some((finding, detail)) = &sepsis {
+        urgent_reasons.push(format!("{finding}: {detail}"));
     }
     let severe = anc.is_some_and(|a| a < def.anc_below);
-    let infection = def
-        .infection_findings
-        .iter()
-        .find_map(|f| facts.hits.get(f).map(|h| (f, h)))
-        .filter(|_| severe);
+    let infection = def.infection_findings.iter().find_map(|f| facts.hits.get(f).map(|h| (f, h))).filter(|_| severe);
     if let Some((finding, hit)) = infection {
         urgent_reasons.push(format!("ANC < {} with {finding}: {}", def.anc_below, hit.detail));
     }
-    let platelets_low = counts
-        .platelets
-        .as_ref()
-        .is_some_and(|p| p.result.value < def.severe_thrombocytopenia_below);
+    let platelets_low = counts.platelets.as_ref().is_some_and(|p| p.result.value < def.severe_thrombocytopenia_below);
     let bleeding = def
         .bleeding_findings
         .iter()
@@ -468,7 +433,7 @@ pub(crate) fn manage(
                 .age_years
                 .filter(|a| *a > mgmt.supportive.g_csf_fn_high_risk_age_over)
                 .map(|a| format!("age {a:.0}")),
-            sepsis.map(|(f, _)| f.clone()),
+            sepsis.as_ref().map(|(f, _)| f.clone()),
         ]
         .into_iter()
         .flatten()
@@ -480,10 +445,7 @@ pub(crate) fn manage(
                     target: Some("filgrastim".to_owned()),
                     urgency: Urgency::Urgent,
                     text: mgmt.supportive.g_csf_fn_high_risk_text.clone(),
-                    rationale: format!(
-                        "febrile neutropenia with {}",
-                        high_risk_features.join(", ")
-                    ),
+                    rationale: format!("febrile neutropenia with {}", high_risk_features.join(", ")),
                     contraindications: Vec::new(),
                     citation: mgmt.supportive.g_csf_citation.clone(),
                 },
@@ -547,11 +509,9 @@ pub(crate) fn manage(
     let mut decided: Vec<(&str, Decision)> = Vec::new();
     if let Some(value) = anc {
         for matched in facts.drugs.iter().filter(|m| {
-            m.exposure.end.is_none_or(|end| end >= as_of)
-                && m.exposure.status != MedicationStatus::Completed
+            m.exposure.end.is_none_or(|end| end >= as_of) && m.exposure.status != MedicationStatus::Completed
         }) {
-            let rules: Vec<_> =
-                mgmt.drug_rules.iter().filter(|r| r.drug == matched.drug.id).collect();
+            let rules: Vec<_> = mgmt.drug_rules.iter().filter(|r| r.drug == matched.drug.id).collect();
             let has_ben = rules.iter().any(|r| r.ben);
             let rule = rules.into_iter().find(|r| {
                 r.ben == (ben && has_ben)
@@ -598,11 +558,8 @@ pub(crate) fn manage(
 
     // 5. Do-no-harm guards on the leading cause.
     if let Some(leading) = causes.first() {
-        for guard in mgmt.guards.iter().filter(|g| g.leading_categories.contains(&leading.category))
-        {
-            recs.retain(|(rec, origin)| {
-                *origin != Origin::Other || !guard.forbid_kinds.contains(&rec.kind)
-            });
+        for guard in mgmt.guards.iter().filter(|g| g.leading_categories.contains(&leading.category)) {
+            recs.retain(|(rec, origin)| *origin != Origin::Other || !guard.forbid_kinds.contains(&rec.kind));
         }
     }
 
@@ -634,10 +591,9 @@ fn plan_for(
     decided: &[(&str, Decision)],
 ) -> Vec<Recommendation> {
     let (plan_key, drug) = match cause.id.strip_prefix("drug:") {
-        Some(drug) => (
-            kb.drugs().iter().find(|d| d.id == drug).map(|d| d.cause.clone()).unwrap_or_default(),
-            Some(drug),
-        ),
+        Some(drug) => {
+            (kb.drugs().iter().find(|d| d.id == drug).map(|d| d.cause.clone()).unwrap_or_default(), Some(drug))
+        }
         None => (cause.id.clone(), None),
     };
     let Some(plan) = kb.management().plans.iter().find(|p| p.causes.contains(&plan_key)) else {
@@ -649,43 +605,29 @@ fn plan_for(
         .filter(|a| {
             !(a.kind == "stop-drug"
                 && drug.is_some_and(|d| {
-                    decided
-                        .iter()
-                        .any(|(name, decision)| *name == d && *decision == Decision::Continue)
+                    decided.iter().any(|(name, decision)| *name == d && *decision == Decision::Continue)
                 }))
         })
         .map(|a| {
             from_action(
                 a,
                 drug,
-                format!(
-                    "{} is a leading explanation (p={:.2}, plan {})",
-                    cause.label, cause.probability, plan.id
-                ),
+                format!("{} is a leading explanation (p={:.2}, plan {})", cause.label, cause.probability, plan.id),
             )
         })
         .collect()
 }
 
 /// Primary and secondary G-CSF prophylaxis for current chemotherapy (ASCO 2015).
-fn g_csf_prophylaxis(
-    kb: &KnowledgeBase,
-    facts: &Facts<'_>,
-    _as_of: DateTime<Utc>,
-) -> Vec<Recommendation> {
+fn g_csf_prophylaxis(kb: &KnowledgeBase, facts: &Facts<'_>, _as_of: DateTime<Utc>) -> Vec<Recommendation> {
     let mgmt = kb.management();
     let s = &mgmt.supportive;
     if facts.has("on-g-csf") || !facts.has("on-chemotherapy") {
         return Vec::new();
     }
-    let chemo: Vec<&str> = facts
-        .drugs
-        .iter()
-        .filter(|m| m.drug.cause == "drug-cytotoxic")
-        .map(|m| m.drug.id.as_str())
-        .collect();
-    let text: Vec<String> =
-        facts.drugs.iter().filter_map(|m| m.exposure.text.as_deref().map(fold)).collect();
+    let chemo: Vec<&str> =
+        facts.drugs.iter().filter(|m| m.drug.cause == "drug-cytotoxic").map(|m| m.drug.id.as_str()).collect();
+    let text: Vec<String> = facts.drugs.iter().filter_map(|m| m.exposure.text.as_deref().map(fold)).collect();
     let regimen = mgmt.regimens.iter().find(|r| {
         (!r.components.is_empty() && r.components.iter().all(|c| chemo.contains(&c.as_str())))
             || r.names.iter().any(|n| text.iter().any(|t| !find_phrase(t, n).is_empty()))
@@ -695,16 +637,12 @@ fn g_csf_prophylaxis(
         let risk = regimen.fn_risk_percent.map_or(String::new(), |(low, high)| {
             if low == high { format!(" ({low} %)") } else { format!(" ({low}-{high} %)") }
         });
-        let high =
-            regimen.fn_risk_percent.is_some_and(|(low, _)| low >= s.g_csf_primary_risk_at_least)
-                || regimen.band == "high";
+        let high = regimen.fn_risk_percent.is_some_and(|(low, _)| low >= s.g_csf_primary_risk_at_least)
+            || regimen.band == "high";
         let intermediate = !high
-            && (regimen
-                .fn_risk_percent
-                .is_some_and(|(_, hi)| hi >= s.g_csf_consider_risk_at_least)
+            && (regimen.fn_risk_percent.is_some_and(|(_, hi)| hi >= s.g_csf_consider_risk_at_least)
                 || regimen.band == "intermediate");
-        let factors: Vec<&str> =
-            mgmt.risk_factors.iter().filter(|f| facts.has(f)).map(String::as_str).collect();
+        let factors: Vec<&str> = mgmt.risk_factors.iter().filter(|f| facts.has(f)).map(String::as_str).collect();
         if high {
             out.push(Recommendation {
                 kind: "g-csf".to_owned(),
@@ -725,11 +663,7 @@ fn g_csf_prophylaxis(
                 target: Some("pegfilgrastim".to_owned()),
                 urgency: Urgency::Routine,
                 text: s.g_csf_consider_text.clone(),
-                rationale: format!(
-                    "regimen {}{risk}: intermediate risk, with {}",
-                    regimen.label,
-                    factors.join(", ")
-                ),
+                rationale: format!("regimen {}{risk}: intermediate risk, with {}", regimen.label, factors.join(", ")),
                 contraindications: Vec::new(),
                 citation: s.g_csf_citation.clone(),
             });
@@ -778,10 +712,7 @@ pub(crate) fn finish(mut recommendations: Vec<Recommendation>) -> Vec<Recommenda
     ];
     let rank = |kind: &str| ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len());
     recommendations.sort_by(|a, b| {
-        a.urgency
-            .cmp(&b.urgency)
-            .then(rank(&a.kind).cmp(&rank(&b.kind)))
-            .then(a.target.cmp(&b.target))
+        a.urgency.cmp(&b.urgency).then(rank(&a.kind).cmp(&rank(&b.kind))).then(a.target.cmp(&b.target))
     });
     let mut out: Vec<Recommendation> = Vec::new();
     for rec in recommendations {

@@ -88,9 +88,7 @@ pub(crate) fn next_tests(
 ) -> Vec<Recommendation> {
     let ranking = kb.ranking();
     let mut scores: BTreeMap<String, TestScore> = BTreeMap::new();
-    for candidate in
-        candidates.iter().filter(|c| c.probability >= ranking.next_tests_min_probability)
-    {
+    for candidate in candidates.iter().filter(|c| c.probability >= ranking.next_tests_min_probability) {
         let Some(cause) = cause_def(kb, candidate) else { continue };
         let p = candidate.probability;
         for test in &cause.next_tests {
@@ -100,8 +98,7 @@ pub(crate) fn next_tests(
             if already_done(kb, record, results, test.loinc.as_deref(), &test.name) {
                 continue;
             }
-            let ln_lr = telling(kb, cause, test.loinc.as_deref())
-                .unwrap_or_else(|| ranking.next_tests_default_lr.ln());
+            let ln_lr = telling(kb, cause, test.loinc.as_deref()).unwrap_or_else(|| ranking.next_tests_default_lr.ln());
             let key = test.loinc.clone().unwrap_or_else(|| fold(&test.name));
             let entry = scores.entry(key).or_insert_with(|| TestScore {
                 name: test.name.clone(),
@@ -125,8 +122,15 @@ pub(crate) fn next_tests(
                 kind: "order-test".to_owned(),
                 target: Some(test.loinc.clone().unwrap_or_else(|| fold(&test.name))),
                 urgency: Urgency::Routine,
-                text: format!("Order {}{code}: of the tests not yet done, it best separates the leading causes", test.name),
-                rationale: format!("listed for {}; expected information gain {:.2} (engine estimate)", test.causes.join("; "), test.score),
+                text: format!(
+                    "Order {}{code}: of the tests not yet done, it best separates the leading causes",
+                    test.name
+                ),
+                rationale: format!(
+                    "listed for {}; expected information gain {:.2} (engine estimate)",
+                    test.causes.join("; "),
+                    test.score
+                ),
                 contraindications: Vec::new(),
                 citation: test.citation,
             }

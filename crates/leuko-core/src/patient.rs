@@ -64,14 +64,18 @@ pub(crate) fn summarise(
     {
         warnings.push(DataQualityFlag {
             code: "birth-after-as-of",
-            message: format!("the birth date {} is after the assessment time; age-specific intervals cannot be chosen", record.birth_date.map(|d| d.to_string()).unwrap_or_default()),
+            message: format!(
+                "the birth date {} is after the assessment time; age-specific intervals cannot be chosen",
+                record.birth_date.map(|d| d.to_string()).unwrap_or_default()
+            ),
             subject: record.id.clone(),
         });
     }
     if record.birth_date.is_none() {
         warnings.push(DataQualityFlag {
             code: "age-unknown",
-            message: "no birth date: adult reference intervals were assumed; they are wrong for children and neonates".to_owned(),
+            message: "no birth date: adult reference intervals were assumed; they are wrong for children and neonates"
+                .to_owned(),
             subject: record.id.clone(),
         });
     }
@@ -93,18 +97,13 @@ pub(crate) fn summarise(
             _ => false,
         });
         coded
-            || condition
-                .text
-                .as_deref()
-                .is_some_and(|text| find_any(&fold(text), &defs.pregnancy_text, true).is_some())
+            || condition.text.as_deref().is_some_and(|text| find_any(&fold(text), &defs.pregnancy_text, true).is_some())
     });
     for observation in &record.observations {
         if observation.time.is_some_and(|t| t > as_of) {
             continue;
         }
-        if observation
-            .loinc_codes()
-            .any(|code| defs.pregnancy_observation_loinc.iter().any(|c| c == code))
+        if observation.loinc_codes().any(|code| defs.pregnancy_observation_loinc.iter().any(|c| c == code))
             && let ObservationValue::Text(value) = &observation.value
             && defs.pregnancy_observation_true.contains(&fold(value))
         {
@@ -127,10 +126,7 @@ pub(crate) fn summarise(
         let value = fold(&text.value);
         let phenotype = defs.duffy_phenotype_values.iter().any(|v| value.contains(v.as_str()));
         let genotype = name.contains("rs2814778")
-            && defs
-                .duffy_genotype_values
-                .iter()
-                .any(|v| value == *v || value.contains(&format!("{v} ")));
+            && defs.duffy_genotype_values.iter().any(|v| value == *v || value.contains(&format!("{v} ")));
         if phenotype || genotype {
             duffy_null_evidence = Some(text.observation.clone());
             break;
@@ -138,19 +134,11 @@ pub(crate) fn summarise(
     }
     if duffy_null_evidence.is_none() {
         for condition in &record.conditions {
-            if condition.status == ConditionStatus::Resolved
-                || condition.onset.is_some_and(|t| t > as_of)
-            {
+            if condition.status == ConditionStatus::Resolved || condition.onset.is_some_and(|t| t > as_of) {
                 continue;
             }
-            let texts = condition
-                .text
-                .iter()
-                .chain(condition.codes.iter().filter_map(|c| c.display.as_ref()));
-            if texts
-                .into_iter()
-                .any(|t| find_any(&fold(t), &defs.duffy_condition_text, true).is_some())
-            {
+            let texts = condition.text.iter().chain(condition.codes.iter().filter_map(|c| c.display.as_ref()));
+            if texts.into_iter().any(|t| find_any(&fold(t), &defs.duffy_condition_text, true).is_some()) {
                 duffy_null_evidence = Some(condition.id.clone());
                 break;
             }
@@ -160,11 +148,7 @@ pub(crate) fn summarise(
     PatientSummary {
         id: record.id.clone(),
         age_years: age.filter(|a| *a >= 0.0),
-        age_band: if age.is_some_and(|a| a < 0.0) {
-            AgeBand::Unknown
-        } else {
-            age_band(record.birth_date, as_of)
-        },
+        age_band: if age.is_some_and(|a| a < 0.0) { AgeBand::Unknown } else { age_band(record.birth_date, as_of) },
         sex: record.sex.unwrap_or(Sex::Unknown),
         pregnant,
         duffy_null: duffy_null_evidence.is_some(),

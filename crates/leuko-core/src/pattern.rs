@@ -6,13 +6,13 @@ use crate::kb::KnowledgeBase;
 
 /// The pattern for the latest counts.
 pub fn pattern(kb: &KnowledgeBase, counts: &Counts) -> Pattern {
-    let below = |count: &Option<crate::assessment::Count>| {
-        count.as_ref().and_then(|c| c.below_reference()).unwrap_or(false)
-    };
+    let below =
+        |count: &Option<crate::assessment::Count>| count.as_ref().and_then(|c| c.below_reference()).unwrap_or(false);
     // Neutropenia: below the applicable interval; without one, below the cytopenia cut-off.
-    let neutropenia = counts.anc.as_ref().is_some_and(|c| {
-        c.below_reference().unwrap_or(c.result.value < kb.cytopenias.neutropenia.value)
-    });
+    let neutropenia = counts
+        .anc
+        .as_ref()
+        .is_some_and(|c| c.below_reference().unwrap_or(c.result.value < kb.cytopenias.neutropenia.value));
     let lymphopenia = below(&counts.alc);
     let wbc_low = below(&counts.wbc);
     let differential_known = counts.anc.is_some() || counts.alc.is_some();
@@ -20,12 +20,9 @@ pub fn pattern(kb: &KnowledgeBase, counts: &Counts) -> Pattern {
     if !white_low {
         return Pattern::None;
     }
-    let anemia =
-        counts.hemoglobin.as_ref().is_some_and(|c| c.result.value < kb.cytopenias.anemia.value);
-    let thrombocytopenia = counts
-        .platelets
-        .as_ref()
-        .is_some_and(|c| c.result.value < kb.cytopenias.thrombocytopenia.value);
+    let anemia = counts.hemoglobin.as_ref().is_some_and(|c| c.result.value < kb.cytopenias.anemia.value);
+    let thrombocytopenia =
+        counts.platelets.as_ref().is_some_and(|c| c.result.value < kb.cytopenias.thrombocytopenia.value);
     match (anemia, thrombocytopenia) {
         (true, true) => return Pattern::Pancytopenia,
         (true, false) | (false, true) => return Pattern::Bicytopenia,

@@ -222,9 +222,6 @@ impl Observation {
 
     /// All text naming the observation: `code.text` and every coding's display.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.text
-            .as_deref()
-            .into_iter()
-            .chain(self.codes.iter().filter_map(|c| c.display.as_deref()))
+        self.text.as_deref().into_iter().chain(self.codes.iter().filter_map(|c| c.display.as_deref()))
     }
 }

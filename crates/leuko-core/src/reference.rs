@@ -18,11 +18,7 @@ pub(crate) fn interval_for(
         return Some(AppliedInterval { low, high, origin: IntervalOrigin::Laboratory });
     }
     if let Some(site) = config.site_intervals.iter().find(|site| site.analyte == result.analyte) {
-        return Some(AppliedInterval {
-            low: site.low,
-            high: site.high,
-            origin: IntervalOrigin::Site,
-        });
+        return Some(AppliedInterval { low: site.low, high: site.high, origin: IntervalOrigin::Site });
     }
     knowledge_base_interval(kb, patient, result.analyte)
 }

@@ -49,9 +49,10 @@ pub fn find_phrase(haystack: &str, phrase: &str) -> Vec<usize> {
             .chars()
             .next_back()
             .is_none_or(|c| !is_word_char(c) || !phrase.chars().next().is_some_and(is_word_char));
-        let after_ok = haystack[end..].chars().next().is_none_or(|c| {
-            !is_word_char(c) || !phrase.chars().next_back().is_some_and(is_word_char)
-        });
+        let after_ok = haystack[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !is_word_char(c) || !phrase.chars().next_back().is_some_and(is_word_char));
         if before_ok && after_ok {
             hits.push(at);
         }
@@ -91,11 +92,7 @@ pub fn is_negated(haystack: &str, at: usize) -> bool {
 
 /// Whether any of `phrases` (folded) occurs in `haystack` (folded), optionally ignoring negated
 /// mentions. Returns the first phrase that matched.
-pub fn find_any<'p>(
-    haystack: &str,
-    phrases: &'p [String],
-    negation_sensitive: bool,
-) -> Option<&'p str> {
+pub fn find_any<'p>(haystack: &str, phrases: &'p [String], negation_sensitive: bool) -> Option<&'p str> {
     phrases.iter().find_map(|phrase| {
         find_phrase(haystack, phrase)
             .into_iter()
@@ -166,9 +163,9 @@ pub fn find_phrase_loose(haystack: &str, phrase: &str, gap: usize) -> Vec<usize>
         }
         // A negation inside the span ("spleen not palpable") breaks the match.
         let negated_inside = || {
-            found[first + 1..at].iter().any(|(_, word, _)| {
-                NEGATION_CUES.iter().any(|cue| !cue.contains(' ') && cue == word)
-            })
+            found[first + 1..at]
+                .iter()
+                .any(|(_, word, _)| NEGATION_CUES.iter().any(|cue| !cue.contains(' ') && cue == word))
         };
         if ok && !negated_inside() {
             hits.push(found[first].0);
@@ -213,9 +210,7 @@ mod tests {
         // Not across clauses, not out of order, not too far apart.
         assert!(find_phrase_loose(&text, "supplement jejunal", 5).is_empty());
         assert!(find_phrase_loose(&fold("feeding jejunal"), "jejunal feeding", 2).is_empty());
-        assert!(
-            find_phrase_loose(&fold("zinc a b c d supplement"), "zinc supplement", 2).is_empty()
-        );
+        assert!(find_phrase_loose(&fold("zinc a b c d supplement"), "zinc supplement", 2).is_empty());
         let text = fold("no recent zinc supplement");
         let at = find_phrase_loose(&text, "zinc supplement", 2)[0];
         assert!(is_negated(&text, at));

@@ -35,16 +35,12 @@ pub fn parse_date_time(text: &str) -> Option<ParsedTime> {
 pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     let parts: Vec<&str> = text.split('-').collect();
     let number = |s: &str, len: usize| {
-        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse::<u32>().ok())
-            .flatten()
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok()).flatten()
     };
     match parts.as_slice() {
         [year] => NaiveDate::from_ymd_opt(number(year, 4)? as i32, 1, 1),
         [year, month] => NaiveDate::from_ymd_opt(number(year, 4)? as i32, number(month, 2)?, 1),
-        [year, month, day] => {
-            NaiveDate::from_ymd_opt(number(year, 4)? as i32, number(month, 2)?, number(day, 2)?)
-        }
+        [year, month, day] => NaiveDate::from_ymd_opt(number(year, 4)? as i32, number(month, 2)?, number(day, 2)?),
         _ => None,
     }
 }
@@ -60,10 +56,7 @@ mod tests {
         assert!(!full.zone_assumed);
         let offset = parse_date_time("2026-01-15T10:00:00+02:00").unwrap();
         assert_eq!(offset.time, full.time);
-        assert_eq!(
-            parse_date_time("2026-01").unwrap().time.to_rfc3339(),
-            "2026-01-01T00:00:00+00:00"
-        );
+        assert_eq!(parse_date_time("2026-01").unwrap().time.to_rfc3339(), "2026-01-01T00:00:00+00:00");
         assert_eq!(parse_date_time("2026").unwrap().time.to_rfc3339(), "2026-01-01T00:00:00+00:00");
         assert!(parse_date_time("2026-01-15T08:00:00").unwrap().zone_assumed);
         for bad in ["", "15/01/2026", "2026-13-01", "2026-02-30", "20260115", "2026-1-5"] {

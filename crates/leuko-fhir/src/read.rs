@@ -6,9 +6,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use leuko_core::record::{
-    CodeSystem, Coding, ConditionEntry, ConditionStatus, MedicationExposure, MedicationSource,
-    MedicationStatus, Observation, ObservationValue, PatientRecord, ProcedureEntry, Quantity,
-    ResultStatus, Sex,
+    CodeSystem, Coding, ConditionEntry, ConditionStatus, MedicationExposure, MedicationSource, MedicationStatus,
+    Observation, ObservationValue, PatientRecord, ProcedureEntry, Quantity, ResultStatus, Sex,
 };
 
 use crate::date::{parse_date, parse_date_time};
@@ -110,8 +109,7 @@ fn is_ndjson(text: &str) -> bool {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let first = lines.next();
     let second = lines.next();
-    first.is_some_and(|l| l.trim_start().starts_with('{'))
-        && second.is_some_and(|l| l.trim_start().starts_with('{'))
+    first.is_some_and(|l| l.trim_start().starts_with('{')) && second.is_some_and(|l| l.trim_start().starts_with('{'))
 }
 
 fn resource_type(value: &Value) -> Option<&str> {
@@ -141,8 +139,7 @@ fn collect<'a>(
         out.push(Located { location, value, full_url });
         return Ok(());
     }
-    let bundle_path =
-        if prefix.is_empty() { "Bundle".to_owned() } else { format!("{prefix}.Bundle") };
+    let bundle_path = if prefix.is_empty() { "Bundle".to_owned() } else { format!("{prefix}.Bundle") };
     let Some(entries) = value.get("entry") else { return Ok(()) };
     let Some(entries) = entries.as_array() else {
         return Err(FhirError::Resource {
@@ -204,13 +201,13 @@ fn system(uri: Option<&str>) -> CodeSystem {
     match uri.unwrap_or_default() {
         "http://loinc.org" => CodeSystem::Loinc,
         "http://snomed.info/sct" => CodeSystem::Snomed,
-        "http://hl7.org/fhir/sid/icd-10"
-        | "http://hl7.org/fhir/sid/icd-10-cm"
-        | "http://id.who.int/icd/release/10" => CodeSystem::Icd10,
+        "http://hl7.org/fhir/sid/icd-10" | "http://hl7.org/fhir/sid/icd-10-cm" | "http://id.who.int/icd/release/10" => {
+            CodeSystem::Icd10
+        }
         "http://www.nlm.nih.gov/research/umls/rxnorm" => CodeSystem::RxNorm,
-        "http://www.whocc.no/atc"
-        | "http://www.whocc.no/atc/"
-        | "https://www.whocc.no/atc_ddd_index/" => CodeSystem::Atc,
+        "http://www.whocc.no/atc" | "http://www.whocc.no/atc/" | "https://www.whocc.no/atc_ddd_index/" => {
+            CodeSystem::Atc
+        }
         other => CodeSystem::Other(other.to_owned()),
     }
 }
@@ -290,12 +287,8 @@ impl Reader {
                 "Patient" | "Medication" => {}
                 "Observation" => self.observation(located)?,
                 "MedicationRequest" => self.medication(located, kind, MedicationSource::Order)?,
-                "MedicationStatement" => {
-                    self.medication(located, kind, MedicationSource::Statement)?
-                }
-                "MedicationAdministration" => {
-                    self.medication(located, kind, MedicationSource::Administration)?
-                }
+                "MedicationStatement" => self.medication(located, kind, MedicationSource::Statement)?,
+                "MedicationAdministration" => self.medication(located, kind, MedicationSource::Administration)?,
                 "Condition" => self.condition(located)?,
                 "Procedure" => self.procedure(located)?,
                 other => *self.input.skipped.entry(other.to_owned()).or_default() += 1,
@@ -323,9 +316,10 @@ impl Reader {
         };
         let birth_date = match patient.birth_date.as_deref() {
             None => None,
-            Some(text) => Some(parse_date(text).ok_or_else(|| {
-                rule(located, "Patient", "birthDate", format!("{text:?} is not a FHIR date"))
-            })?),
+            Some(text) => Some(
+                parse_date(text)
+                    .ok_or_else(|| rule(located, "Patient", "birthDate", format!("{text:?} is not a FHIR date")))?,
+            ),
         };
         let mut ancestry = Vec::new();
         for extension in &patient.extension {
@@ -336,11 +330,8 @@ impl Reader {
                 for inner in &extension.extension {
                     if let Some(text) = inner.extra.get("valueString").and_then(Value::as_str) {
                         ancestry.push(text.to_owned());
-                    } else if let Some(display) = inner
-                        .extra
-                        .get("valueCoding")
-                        .and_then(|c| c.get("display"))
-                        .and_then(Value::as_str)
+                    } else if let Some(display) =
+                        inner.extra.get("valueCoding").and_then(|c| c.get("display")).and_then(Value::as_str)
                     {
                         ancestry.push(display.to_owned());
                     }
@@ -390,10 +381,9 @@ impl Reader {
         }
         match self.input.patients.len() {
             0 => {
-                self.input.patients.push(PatientRecord {
-                    id: reference.map(str::to_owned),
-                    ..PatientRecord::default()
-                });
+                self.input
+                    .patients
+                    .push(PatientRecord { id: reference.map(str::to_owned), ..PatientRecord::default() });
                 self.patient_keys.insert(reference.unwrap_or("").to_owned(), 0);
                 Ok(0)
             }
@@ -424,9 +414,7 @@ impl Reader {
         let status = match observation.status.as_deref() {
             None => return Err(rule(located, KIND, "status", "is required (1..1)")),
             Some("entered-in-error") => {
-                self.input
-                    .excluded
-                    .push(format!("{}: entered-in-error", label(KIND, located.value)));
+                self.input.excluded.push(format!("{}: entered-in-error", label(KIND, located.value)));
                 return Ok(());
             }
             Some("final") => ResultStatus::Final,
@@ -434,12 +422,7 @@ impl Reader {
             Some("preliminary") => ResultStatus::Preliminary,
             Some("registered" | "cancelled" | "unknown") => ResultStatus::NotUsable,
             Some(other) => {
-                return Err(rule(
-                    located,
-                    KIND,
-                    "status",
-                    format!("{other:?} is not an Observation status"),
-                ));
+                return Err(rule(located, KIND, "status", format!("{other:?} is not an Observation status")));
             }
         };
         let Some(code) = observation.code.as_ref() else {
@@ -453,12 +436,7 @@ impl Reader {
             observation.value_boolean.is_some(),
         ];
         if values.iter().filter(|&&v| v).count() > 1 {
-            return Err(rule(
-                located,
-                KIND,
-                "value[x]",
-                "has more than one value[x]; FHIR allows one",
-            ));
+            return Err(rule(located, KIND, "value[x]", "has more than one value[x]; FHIR allows one"));
         }
         let value = if let Some(quantity) = &observation.value_quantity {
             match quantity.value {
@@ -475,50 +453,32 @@ impl Reader {
         } else if let Some(concept) = &observation.value_codeable_concept {
             concept_text(Some(concept)).map_or(ObservationValue::Absent, ObservationValue::Text)
         } else if let Some(value) = observation.value_integer {
-            ObservationValue::Quantity(Quantity {
-                value: value as f64,
-                comparator: None,
-                unit: None,
-                code: None,
-            })
+            ObservationValue::Quantity(Quantity { value: value as f64, comparator: None, unit: None, code: None })
         } else if let Some(value) = observation.value_boolean {
             ObservationValue::Text(value.to_string())
         } else {
             ObservationValue::Absent
         };
-        let time = match (
-            &observation.effective_date_time,
-            &observation.effective_period,
-            &observation.effective_instant,
-        ) {
-            (Some(t), _, _) => self.time(located, KIND, "effectiveDateTime", Some(t))?,
-            (None, Some(period), _) => self.time(
-                located,
-                KIND,
-                "effectivePeriod.start",
-                period.start.as_deref().or(period.end.as_deref()),
-            )?,
-            (None, None, Some(t)) => self.time(located, KIND, "effectiveInstant", Some(t))?,
-            (None, None, None) => {
-                self.time(located, KIND, "issued", observation.issued.as_deref())?
-            }
-        };
+        let time =
+            match (&observation.effective_date_time, &observation.effective_period, &observation.effective_instant) {
+                (Some(t), _, _) => self.time(located, KIND, "effectiveDateTime", Some(t))?,
+                (None, Some(period), _) => self.time(
+                    located,
+                    KIND,
+                    "effectivePeriod.start",
+                    period.start.as_deref().or(period.end.as_deref()),
+                )?,
+                (None, None, Some(t)) => self.time(located, KIND, "effectiveInstant", Some(t))?,
+                (None, None, None) => self.time(located, KIND, "issued", observation.issued.as_deref())?,
+            };
         let range = observation.reference_range.first();
         let quantity = |q: Option<&model::Quantity>| {
             q.and_then(|q| {
-                q.value.map(|value| Quantity {
-                    value,
-                    comparator: None,
-                    unit: q.unit.clone(),
-                    code: q.code.clone(),
-                })
+                q.value.map(|value| Quantity { value, comparator: None, unit: q.unit.clone(), code: q.code.clone() })
             })
         };
         let owner = self.owner(located, KIND, observation.subject.as_ref())?;
-        let id = observation
-            .id
-            .clone()
-            .map_or_else(|| located.location.clone(), |id| format!("Observation/{id}"));
+        let id = observation.id.clone().map_or_else(|| located.location.clone(), |id| format!("Observation/{id}"));
         self.input.patients[owner].observations.push(Observation {
             id,
             codes: codings(Some(code)),
@@ -533,23 +493,13 @@ impl Reader {
                 .iter()
                 .flat_map(|c| c.coding.iter().filter_map(|c| c.code.clone()).chain(c.text.clone()))
                 .collect(),
-            notes: observation
-                .note
-                .iter()
-                .map(|n| n.text.clone())
-                .filter(|t| !t.is_empty())
-                .collect(),
+            notes: observation.note.iter().map(|n| n.text.clone()).filter(|t| !t.is_empty()).collect(),
             specimen: observation.specimen.as_ref().and_then(|s| s.reference.clone()),
         });
         Ok(())
     }
 
-    fn medication(
-        &mut self,
-        located: &Located<'_>,
-        kind: &str,
-        source: MedicationSource,
-    ) -> Result<(), FhirError> {
+    fn medication(&mut self, located: &Located<'_>, kind: &str, source: MedicationSource) -> Result<(), FhirError> {
         let resource: model::MedicationResource = typed(located, kind)?;
         let Some(status_text) = resource.status.as_deref() else {
             return Err(rule(located, kind, "status", "is required (1..1)"));
@@ -575,12 +525,7 @@ impl Reader {
             (_, "on-hold") => MedicationStatus::OnHold,
             (_, "unknown") => MedicationStatus::Unknown,
             (_, other) => {
-                return Err(rule(
-                    located,
-                    kind,
-                    "status",
-                    format!("{other:?} is not a {kind} status"),
-                ));
+                return Err(rule(located, kind, "status", format!("{other:?} is not a {kind} status")));
             }
         };
         let (codes, text) = if let Some(concept) = &resource.medication_codeable_concept {
@@ -615,12 +560,8 @@ impl Reader {
             .iter()
             .chain(&resource.dosage)
             .find_map(|d| d.pointer("/timing/repeat/boundsPeriod").cloned())
-            .or_else(|| {
-                resource.dispense_request.as_ref().and_then(|d| d.get("validityPeriod").cloned())
-            });
-        let bound = |name: &str| {
-            bounds.as_ref().and_then(|b| b.get(name)).and_then(Value::as_str).map(str::to_owned)
-        };
+            .or_else(|| resource.dispense_request.as_ref().and_then(|d| d.get("validityPeriod").cloned()));
+        let bound = |name: &str| bounds.as_ref().and_then(|b| b.get(name)).and_then(Value::as_str).map(str::to_owned);
         let start_text = resource
             .effective_period
             .as_ref()
@@ -628,8 +569,7 @@ impl Reader {
             .or_else(|| resource.effective_date_time.clone())
             .or_else(|| bound("start"))
             .or_else(|| resource.authored_on.clone());
-        let end_text =
-            resource.effective_period.as_ref().and_then(|p| p.end.clone()).or_else(|| bound("end"));
+        let end_text = resource.effective_period.as_ref().and_then(|p| p.end.clone()).or_else(|| bound("end"));
         let start = self.time(located, kind, "start", start_text.as_deref())?;
         let end = self.time(located, kind, "end", end_text.as_deref())?;
         let dosage = resource
@@ -639,10 +579,7 @@ impl Reader {
             .find_map(|d| d.get("text").and_then(Value::as_str))
             .map(str::to_owned);
         let owner = self.owner(located, kind, resource.subject.as_ref())?;
-        let id = resource
-            .id
-            .clone()
-            .map_or_else(|| located.location.clone(), |id| format!("{kind}/{id}"));
+        let id = resource.id.clone().map_or_else(|| located.location.clone(), |id| format!("{kind}/{id}"));
         self.input.patients[owner].medications.push(MedicationExposure {
             id,
             codes,
@@ -659,10 +596,8 @@ impl Reader {
     fn condition(&mut self, located: &Located<'_>) -> Result<(), FhirError> {
         const KIND: &str = "Condition";
         let condition: model::Condition = typed(located, KIND)?;
-        let verification = condition
-            .verification_status
-            .as_ref()
-            .and_then(|c| c.coding.iter().find_map(|c| c.code.clone()));
+        let verification =
+            condition.verification_status.as_ref().and_then(|c| c.coding.iter().find_map(|c| c.code.clone()));
         if matches!(verification.as_deref(), Some("refuted" | "entered-in-error")) {
             self.input.excluded.push(format!(
                 "{}: verification {}",
@@ -689,30 +624,19 @@ impl Reader {
                 ));
             }
         };
-        let onset_text = condition
-            .onset_date_time
-            .clone()
-            .or_else(|| condition.onset_period.as_ref().and_then(|p| p.start.clone()));
+        let onset_text =
+            condition.onset_date_time.clone().or_else(|| condition.onset_period.as_ref().and_then(|p| p.start.clone()));
         let onset = match self.time(located, KIND, "onset[x]", onset_text.as_deref())? {
             Some(time) => Some(time),
             None => self.time(located, KIND, "recordedDate", condition.recorded_date.as_deref())?,
         };
-        let abatement = self.time(
-            located,
-            KIND,
-            "abatementDateTime",
-            condition.abatement_date_time.as_deref(),
-        )?;
-        let mut notes: Vec<String> =
-            condition.note.iter().map(|n| n.text.clone()).filter(|t| !t.is_empty()).collect();
+        let abatement = self.time(located, KIND, "abatementDateTime", condition.abatement_date_time.as_deref())?;
+        let mut notes: Vec<String> = condition.note.iter().map(|n| n.text.clone()).filter(|t| !t.is_empty()).collect();
         if let Some(onset) = &condition.onset_string {
             notes.push(onset.clone());
         }
         let owner = self.owner(located, KIND, condition.subject.as_ref())?;
-        let id = condition
-            .id
-            .clone()
-            .map_or_else(|| located.location.clone(), |id| format!("Condition/{id}"));
+        let id = condition.id.clone().map_or_else(|| located.location.clone(), |id| format!("Condition/{id}"));
         self.input.patients[owner].conditions.push(ConditionEntry {
             id,
             codes: codings(condition.code.as_ref()),
@@ -746,10 +670,7 @@ impl Reader {
             .or_else(|| procedure.performed_period.as_ref().and_then(|p| p.start.clone()));
         let performed = self.time(located, KIND, "performed[x]", performed_text.as_deref())?;
         let owner = self.owner(located, KIND, procedure.subject.as_ref())?;
-        let id = procedure
-            .id
-            .clone()
-            .map_or_else(|| located.location.clone(), |id| format!("Procedure/{id}"));
+        let id = procedure.id.clone().map_or_else(|| located.location.clone(), |id| format!("Procedure/{id}"));
         self.input.patients[owner].procedures.push(ProcedureEntry {
             id,
             codes: codings(procedure.code.as_ref()),

@@ -53,9 +53,7 @@ mod tests {
                 if path.is_dir() {
                     stack.push(path);
                 } else {
-                    on_disk.push(
-                        path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"),
-                    );
+                    on_disk.push(path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"));
                 }
             }
         }

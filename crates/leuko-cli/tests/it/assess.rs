@@ -9,14 +9,7 @@ use crate::{leuko, stderr, stdout, test_data};
 
 fn demo_json() -> Value {
     let demo = test_data("demo/patient.json");
-    let output = leuko(&[
-        "assess",
-        "--as-of",
-        "2026-01-15T08:00:00Z",
-        "--format",
-        "json",
-        demo.to_str().unwrap(),
-    ]);
+    let output = leuko(&["assess", "--as-of", "2026-01-15T08:00:00Z", "--format", "json", demo.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
     serde_json::from_str(&stdout(&output)).unwrap()
 }
@@ -80,12 +73,7 @@ fn reads_standard_input() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&std::fs::read(test_data("demo/patient.json")).unwrap())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(&std::fs::read(test_data("demo/patient.json")).unwrap()).unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());
     let a: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -95,14 +83,7 @@ fn reads_standard_input() {
 #[test]
 fn as_of_leaves_out_later_records() {
     let demo = test_data("demo/patient.json");
-    let output = leuko(&[
-        "assess",
-        "--as-of",
-        "2026-01-14T08:00:00Z",
-        "--format",
-        "json",
-        demo.to_str().unwrap(),
-    ]);
+    let output = leuko(&["assess", "--as-of", "2026-01-14T08:00:00Z", "--format", "json", demo.to_str().unwrap()]);
     let a: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert!(a["counts"]["wbc"].is_null());
     assert!(a["grades"]["wbc"].is_null());
@@ -126,12 +107,7 @@ fn bad_input_is_a_clear_error_not_a_panic() {
         let message = stderr(&output);
         assert!(message.contains(needle) && !message.contains("panicked"), "{name}: {message}");
     }
-    let output = leuko(&[
-        "assess",
-        "--as-of",
-        "yesterday",
-        test_data("demo/patient.json").to_str().unwrap(),
-    ]);
+    let output = leuko(&["assess", "--as-of", "yesterday", test_data("demo/patient.json").to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("RFC 3339"));
     let output = leuko(&["assess", dir.join("missing.json").to_str().unwrap()]);

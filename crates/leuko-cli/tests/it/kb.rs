@@ -31,11 +31,7 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     copy_dir(&kb, &dir);
     // A threshold citing a source that does not exist, and a LOINC code with a wrong check digit.
     let ctcae = dir.join("grading/ctcae.toml");
-    let text = std::fs::read_to_string(&ctcae).unwrap().replacen(
-        "source = \"S1\"",
-        "source = \"S999\"",
-        1,
-    );
+    let text = std::fs::read_to_string(&ctcae).unwrap().replacen("source = \"S1\"", "source = \"S999\"", 1);
     std::fs::write(&ctcae, text).unwrap();
     let analytes = dir.join("terminology/analytes.toml");
     let text = std::fs::read_to_string(&analytes).unwrap().replacen("\"742-7\"", "\"742-4\"", 1);
@@ -44,15 +40,8 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(
-        message.contains("kb/grading/ctcae.toml:")
-            && message.contains("\"S999\" is not registered"),
-        "{message}"
-    );
-    assert!(
-        message.contains("kb/terminology/analytes.toml:") && message.contains("742-4"),
-        "{message}"
-    );
+    assert!(message.contains("kb/grading/ctcae.toml:") && message.contains("\"S999\" is not registered"), "{message}");
+    assert!(message.contains("kb/terminology/analytes.toml:") && message.contains("742-4"), "{message}");
 }
 
 #[test]

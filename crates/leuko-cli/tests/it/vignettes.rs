@@ -7,10 +7,8 @@ use serde_json::Value;
 use crate::{leuko, stderr, stdout, test_data};
 
 fn grade_agreement(set: &str) -> (usize, usize, Vec<String>) {
-    let records: Vec<Value> = serde_json::from_str(
-        &std::fs::read_to_string(test_data(&format!("{set}/vignettes.json"))).unwrap(),
-    )
-    .unwrap();
+    let records: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(test_data(&format!("{set}/vignettes.json"))).unwrap()).unwrap();
     let site = test_data("eval/site.toml");
     let (mut agree, mut total, mut misses) = (0, 0, Vec::new());
     for record in &records {
@@ -27,19 +25,14 @@ fn grade_agreement(set: &str) -> (usize, usize, Vec<String>) {
             bundle.to_str().unwrap(),
         ]);
         assert!(output.status.success(), "{id}: {}", stderr(&output));
-        let assessment: Value =
-            serde_json::from_str(&stdout(&output)).unwrap_or_else(|e| panic!("{id}: {e}"));
-        for (key, expected) in [
-            ("wbc", &record["expected"]["ctcae_wbc_grade"]),
-            ("anc", &record["expected"]["ctcae_anc_grade"]),
-        ] {
+        let assessment: Value = serde_json::from_str(&stdout(&output)).unwrap_or_else(|e| panic!("{id}: {e}"));
+        for (key, expected) in
+            [("wbc", &record["expected"]["ctcae_wbc_grade"]), ("anc", &record["expected"]["ctcae_anc_grade"])]
+        {
             total += 1;
             // The set grades day-0 counts only; the engine grades the latest count, whatever its day.
-            let on_day_0 = assessment["counts"][key]["time"]
-                .as_str()
-                .is_some_and(|t| t.starts_with("2026-01-15"));
-            let found =
-                if on_day_0 { assessment["grades"][key]["ctcae"].clone() } else { Value::Null };
+            let on_day_0 = assessment["counts"][key]["time"].as_str().is_some_and(|t| t.starts_with("2026-01-15"));
+            let found = if on_day_0 { assessment["grades"][key]["ctcae"].clone() } else { Value::Null };
             if &found == expected {
                 agree += 1;
             } else {

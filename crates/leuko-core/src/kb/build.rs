@@ -11,15 +11,15 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use super::management::{
-    ActionDef, Cisne, Contraindication, Decision, DrugRule, FebrileNeutropenia, Guard, Management,
-    Mascc, Plan, PlanThresholds, Regimen, Supportive,
+    ActionDef, Cisne, Contraindication, Decision, DrugRule, FebrileNeutropenia, Guard, Management, Mascc, Plan,
+    PlanThresholds, Regimen, Supportive,
 };
 use super::raw::{self, SourceRef};
 use super::{
-    AnalyteDef, CauseDef, Citation, CtcaeTerm, CtcaeVersion, Cutoff, Cytopenias, DrugDef,
-    EntrySnippet, EvidenceDef, FeverDef, FindingDef, IntervalDef, KbError, KbErrors, KbFile,
-    KbNote, KnowledgeBase, LabRule, LoincDef, Lr, PatientStatusDefs, Population, Ranking,
-    Reinterpret, RemarkDef, SeverityBand, Sex, Source, Temporal, TestDef, UnitDef, Verification,
+    AnalyteDef, CauseDef, Citation, CtcaeTerm, CtcaeVersion, Cutoff, Cytopenias, DrugDef, EntrySnippet, EvidenceDef,
+    FeverDef, FindingDef, IntervalDef, KbError, KbErrors, KbFile, KbNote, KnowledgeBase, LabRule, LoincDef, Lr,
+    PatientStatusDefs, Population, Ranking, Reinterpret, RemarkDef, SeverityBand, Sex, Source, Temporal, TestDef,
+    UnitDef, Verification,
 };
 use crate::analyte::{Analyte, Property};
 use crate::text::fold;
@@ -112,11 +112,7 @@ pub fn fold_unit(spelling: &str) -> String {
 /// Whether a LOINC code has the form `digits-checkdigit` with a correct mod-10 check digit.
 pub(crate) fn loinc_is_valid(code: &str) -> bool {
     let Some((number, check)) = code.split_once('-') else { return false };
-    if number.is_empty()
-        || number.len() > 7
-        || check.len() != 1
-        || !number.bytes().all(|b| b.is_ascii_digit())
-    {
+    if number.is_empty() || number.len() > 7 || check.len() != 1 || !number.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
     let Some(check) = check.chars().next().and_then(|c| c.to_digit(10)) else { return false };
@@ -136,9 +132,11 @@ fn atc_is_valid(code: &str) -> bool {
     let bytes = code.as_bytes();
     let shape = [b'A', b'9', b'9', b'A', b'A', b'9', b'9'];
     matches!(bytes.len(), 1 | 3 | 4 | 5 | 7)
-        && bytes.iter().zip(shape).all(|(&b, kind)| {
-            if kind == b'A' { b.is_ascii_uppercase() } else { b.is_ascii_digit() }
-        })
+        && bytes.iter().zip(shape).all(
+            |(&b, kind)| {
+                if kind == b'A' { b.is_ascii_uppercase() } else { b.is_ascii_digit() }
+            },
+        )
 }
 
 fn icd10_is_valid(code: &str) -> bool {
@@ -197,13 +195,7 @@ impl<'a> Builder<'a> {
         line_of(self.text, spanned.span().start)
     }
 
-    fn register(
-        &mut self,
-        id: &str,
-        kind: &'static str,
-        spanned_line: usize,
-        span: std::ops::Range<usize>,
-    ) {
+    fn register(&mut self, id: &str, kind: &'static str, spanned_line: usize, span: std::ops::Range<usize>) {
         let snippet = self.text.get(span).unwrap_or_default().to_owned();
         self.entries.entry(id.to_owned()).or_default().push(EntrySnippet {
             kind,
@@ -231,17 +223,11 @@ impl<'a> Builder<'a> {
             None | Some("V") => Verification::Verified,
             Some("P") => Verification::Partial,
             Some("U") => {
-                self.note(
-                    line,
-                    format!("{what} is unverified (status U): check it against the primary source"),
-                );
+                self.note(line, format!("{what} is unverified (status U): check it against the primary source"));
                 Verification::Unverified
             }
             Some(other) => {
-                self.error(
-                    line,
-                    format!("`status` must be \"V\", \"P\" or \"U\", found {other:?}"),
-                );
+                self.error(line, format!("`status` must be \"V\", \"P\" or \"U\", found {other:?}"));
                 Verification::Unverified
             }
         }
@@ -279,6 +265,7 @@ struct Parts {
     differential_max: Option<Cutoff>,
     ranking: Option<Ranking>,
     febrile: Option<FebrileNeutropenia>,
+    vitals_text: Vec<super::VitalText>,
     supportive: Option<Supportive>,
     thresholds: Option<(PlanThresholds, Vec<Guard>)>,
     drug_rules: Vec<(String, usize, DrugRule)>,
@@ -351,9 +338,7 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
     }
 
     for analyte in Analyte::ALL {
-        if !parts.analytes.contains_key(&analyte)
-            && parts.seen_files.contains("terminology/analytes.toml")
-        {
+        if !parts.analytes.contains_key(&analyte) && parts.seen_files.contains("terminology/analytes.toml") {
             builder.errors.push(KbError {
                 file: "terminology/analytes.toml".to_owned(),
                 line: 1,
@@ -428,6 +413,7 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
                 findings: parts.findings.into_iter().map(|(_, _, finding)| finding).collect(),
                 causes: parts.causes.into_iter().map(|(_, _, cause)| cause).collect(),
                 ranking,
+                vitals_text: parts.vitals_text,
                 management: Management {
                     febrile,
                     supportive,
@@ -470,6 +456,7 @@ fn read_file(builder: &mut Builder<'_>, parts: &mut Parts, path: &str) {
         "grading/cytopenias.toml" => "grading/cytopenias.toml",
         "ranking.toml" => "ranking.toml",
         "management/febrile-neutropenia.toml" => "management/febrile-neutropenia.toml",
+        "terminology/vitals-text.toml" => "terminology/vitals-text.toml",
         "management/supportive.toml" => "management/supportive.toml",
         "management/thresholds.toml" => "management/thresholds.toml",
         "management/drug-rules.toml" => "management/drug-rules.toml",
@@ -499,6 +486,7 @@ fn read_file(builder: &mut Builder<'_>, parts: &mut Parts, path: &str) {
         "grading/cytopenias.toml" => read_cytopenias(builder, parts),
         "ranking.toml" => read_ranking(builder, parts),
         "management/febrile-neutropenia.toml" => read_febrile(builder, parts),
+        "terminology/vitals-text.toml" => read_vitals_text(builder, parts),
         "management/supportive.toml" => read_supportive(builder, parts),
         "management/thresholds.toml" => read_thresholds(builder, parts),
         "management/drug-rules.toml" => read_drug_rules(builder, parts),
@@ -573,30 +561,19 @@ fn read_analytes(builder: &mut Builder<'_>, parts: &mut Parts) {
                 builder.error(line, "`reinterpret_above` needs a positive value and factor");
             }
             let _ = &guard.note;
-            Reinterpret {
-                value: guard.value,
-                factor: guard.factor,
-                citation: builder.citation(line, &guard.source),
-            }
+            Reinterpret { value: guard.value, factor: guard.factor, citation: builder.citation(line, &guard.source) }
         });
-        for (phrases, property) in
-            [(&raw.text, None), (&raw.text_fraction, Some(Property::Fraction))]
-        {
+        for (phrases, property) in [(&raw.text, None), (&raw.text_fraction, Some(Property::Fraction))] {
             for phrase in phrases {
                 let key = fold(phrase);
-                if let Some((other, _)) =
-                    parts.analyte_text.insert(key.clone(), (analyte, property))
-                {
+                if let Some((other, _)) = parts.analyte_text.insert(key.clone(), (analyte, property)) {
                     builder.error(line, format!("text {key:?} names both {other} and {analyte}"));
                 }
             }
         }
         for loinc in &raw.loinc {
             if !loinc_is_valid(&loinc.code) {
-                builder.error(
-                    line,
-                    format!("LOINC code {:?} is malformed or fails its check digit", loinc.code),
-                );
+                builder.error(line, format!("LOINC code {:?} is malformed or fails its check digit", loinc.code));
             }
             let Some(property) = Property::from_id(&loinc.property) else {
                 builder.error(
@@ -640,10 +617,7 @@ fn read_analytes(builder: &mut Builder<'_>, parts: &mut Parts) {
         let line = builder.line(&spanned);
         let panel = spanned.into_inner();
         if !loinc_is_valid(&panel.code) {
-            builder.error(
-                line,
-                format!("LOINC code {:?} is malformed or fails its check digit", panel.code),
-            );
+            builder.error(line, format!("LOINC code {:?} is malformed or fails its check digit", panel.code));
         }
         builder.verification(line, panel.status.as_deref(), &format!("panel {}", panel.code));
         builder.citation(line, &panel.source);
@@ -656,10 +630,8 @@ fn read_analytes(builder: &mut Builder<'_>, parts: &mut Parts) {
         builder.error(line, "differential.max_sum_percent must be above 100");
     }
     let _ = &differential.note;
-    parts.differential_max = Some(Cutoff {
-        value: differential.max_sum_percent,
-        citation: builder.citation(line, &differential.source),
-    });
+    parts.differential_max =
+        Some(Cutoff { value: differential.max_sum_percent, citation: builder.citation(line, &differential.source) });
 }
 
 fn read_units(builder: &mut Builder<'_>, parts: &mut Parts) {
@@ -668,33 +640,22 @@ fn read_units(builder: &mut Builder<'_>, parts: &mut Parts) {
         let line = builder.line(&spanned);
         let unit = spanned.into_inner();
         if !(unit.factor.is_finite() && unit.factor > 0.0 && unit.offset.is_finite()) {
-            builder.error(
-                line,
-                format!("unit factor must be positive and finite, found {}", unit.factor),
-            );
+            builder.error(line, format!("unit factor must be positive and finite, found {}", unit.factor));
             continue;
         }
-        builder.verification(
-            line,
-            unit.status.as_deref(),
-            &format!("unit {:?}", unit.spellings.first()),
-        );
+        builder.verification(line, unit.status.as_deref(), &format!("unit {:?}", unit.spellings.first()));
         let citation = builder.citation(line, &unit.source);
         let _ = &unit.note;
         for spelling in &unit.spellings {
             let key = (unit.table.clone(), fold_unit(spelling));
-            let def =
-                UnitDef { factor: unit.factor, offset: unit.offset, citation: citation.clone() };
+            let def = UnitDef { factor: unit.factor, offset: unit.offset, citation: citation.clone() };
             if let Some(previous) = parts.units.get(&key) {
                 if (previous.factor - def.factor).abs() > f64::EPSILON * previous.factor.abs()
                     || previous.offset != def.offset
                 {
                     builder.error(
                         line,
-                        format!(
-                            "unit {spelling:?} in table {:?} has two different conversions",
-                            unit.table
-                        ),
+                        format!("unit {spelling:?} in table {:?} has two different conversions", unit.table),
                     );
                 }
                 continue;
@@ -709,11 +670,7 @@ fn read_remarks(builder: &mut Builder<'_>, parts: &mut Parts) {
     for spanned in file.remark {
         let line = builder.line(&spanned);
         let remark = spanned.into_inner();
-        builder.verification(
-            line,
-            remark.status.as_deref(),
-            &format!("specimen remark {:?}", remark.kind),
-        );
+        builder.verification(line, remark.status.as_deref(), &format!("specimen remark {:?}", remark.kind));
         let citation = builder.citation(line, &remark.source);
         parts.remarks.push(RemarkDef {
             kind: remark.kind,
@@ -742,20 +699,13 @@ fn read_patient_status(builder: &mut Builder<'_>, parts: &mut Parts) {
     let line = builder.line(&file.fever);
     let fever = file.fever.into_inner();
     if !(35.0..=42.0).contains(&fever.temperature_at_least) || fever.within_hours <= 0 {
-        builder.error(
-            line,
-            "fever.temperature_at_least must be a body temperature in °C and within_hours positive",
-        );
+        builder.error(line, "fever.temperature_at_least must be a body temperature in °C and within_hours positive");
     }
     let fever_citation = builder.citation(line, &fever.source);
     let fold_all = |list: &[String]| list.iter().map(|s| fold(s)).collect::<Vec<_>>();
     parts.patient_status = Some(PatientStatusDefs {
         pregnancy_snomed: pregnancy.snomed.clone(),
-        pregnancy_icd10: pregnancy
-            .icd10
-            .iter()
-            .map(|c| c.replace('.', "").to_uppercase())
-            .collect(),
+        pregnancy_icd10: pregnancy.icd10.iter().map(|c| c.replace('.', "").to_uppercase()).collect(),
         pregnancy_text: fold_all(&pregnancy.text),
         pregnancy_observation_loinc: pregnancy.observation_loinc.clone(),
         pregnancy_observation_true: fold_all(&pregnancy.observation_values_true),
@@ -788,10 +738,7 @@ fn read_intervals(builder: &mut Builder<'_>, parts: &mut Parts) {
             None | Some("general") => Population::General,
             Some("duffy-null") => Population::DuffyNull,
             Some(other) => {
-                builder.error(
-                    line,
-                    format!("population must be \"general\" or \"duffy-null\", found {other:?}"),
-                );
+                builder.error(line, format!("population must be \"general\" or \"duffy-null\", found {other:?}"));
                 continue;
             }
         };
@@ -800,32 +747,22 @@ fn read_intervals(builder: &mut Builder<'_>, parts: &mut Parts) {
             Some("female") => Some(Sex::Female),
             Some("male") => Some(Sex::Male),
             Some(other) => {
-                builder.error(
-                    line,
-                    format!("sex must be \"female\", \"male\" or \"any\", found {other:?}"),
-                );
+                builder.error(line, format!("sex must be \"female\", \"male\" or \"any\", found {other:?}"));
                 continue;
             }
         };
         if !(raw.age_years.min >= 0.0 && raw.age_years.min < raw.age_years.max) {
-            builder.error(
-                line,
-                format!(
-                    "age band [{}, {}) is empty or negative",
-                    raw.age_years.min, raw.age_years.max
-                ),
-            );
+            builder
+                .error(line, format!("age band [{}, {}) is empty or negative", raw.age_years.min, raw.age_years.max));
         }
         match (raw.low, raw.high) {
             (None, None) => builder.error(line, "interval has neither `low` nor `high`"),
             (Some(low), Some(high)) if !(low >= 0.0 && low < high) => {
-                builder
-                    .error(line, format!("interval low {low} must be >= 0 and below high {high}"));
+                builder.error(line, format!("interval low {low} must be >= 0 and below high {high}"));
             }
             _ => {}
         }
-        let verification =
-            builder.verification(line, raw.status.as_deref(), &format!("{} interval", raw.analyte));
+        let verification = builder.verification(line, raw.status.as_deref(), &format!("{} interval", raw.analyte));
         let citation = builder.citation(line, &raw.source);
         let _ = (&raw.locator, &raw.note);
         let overlapping = parts.intervals.iter().any(|other| {
@@ -836,13 +773,7 @@ fn read_intervals(builder: &mut Builder<'_>, parts: &mut Parts) {
                 && raw.age_years.min < other.age_max_years
         });
         if overlapping {
-            builder.error(
-                line,
-                format!(
-                    "{} interval overlaps another for the same population and sex",
-                    raw.analyte
-                ),
-            );
+            builder.error(line, format!("{} interval overlaps another for the same population and sex", raw.analyte));
         }
         parts.intervals.push(IntervalDef {
             analyte,
@@ -867,27 +798,20 @@ fn read_ctcae(builder: &mut Builder<'_>, parts: &mut Parts) {
             "5.0" => CtcaeVersion::V5,
             "6.0" => CtcaeVersion::V6,
             other => {
-                builder.error(
-                    line,
-                    format!("CTCAE version must be \"5.0\" or \"6.0\", found {other:?}"),
-                );
+                builder.error(line, format!("CTCAE version must be \"5.0\" or \"6.0\", found {other:?}"));
                 continue;
             }
         };
         let Some(analyte) = builder.analyte(line, &raw.analyte) else { continue };
-        let mut thresholds: Vec<(u8, f64)> =
-            raw.thresholds.iter().map(|t| (t.grade, t.below)).collect();
+        let mut thresholds: Vec<(u8, f64)> = raw.thresholds.iter().map(|t| (t.grade, t.below)).collect();
         thresholds.sort_by_key(|&(grade, _)| grade);
         let ordered = thresholds.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 > w[1].1);
-        let grades_ok =
-            thresholds.iter().all(|&(grade, below)| (1..=4).contains(&grade) && below > 0.0);
+        let grades_ok = thresholds.iter().all(|&(grade, below)| (1..=4).contains(&grade) && below > 0.0);
         if !ordered || !grades_ok || thresholds.is_empty() {
-            builder
-                .error(line, "CTCAE thresholds must be grades 1-4, each lower than the one before");
+            builder.error(line, "CTCAE thresholds must be grades 1-4, each lower than the one before");
         }
         if parts.ctcae.iter().any(|t| t.version == version && t.analyte == analyte) {
-            builder
-                .error(line, format!("CTCAE {:?} term for {} defined twice", version, raw.analyte));
+            builder.error(line, format!("CTCAE {:?} term for {} defined twice", version, raw.analyte));
         }
         let citation = builder.citation(line, &raw.source);
         let _ = &raw.locator;
@@ -908,13 +832,8 @@ fn read_severity(builder: &mut Builder<'_>, parts: &mut Parts) {
         let line = builder.line(&spanned);
         let raw = spanned.into_inner();
         if !["mild", "moderate", "severe", "profound"].contains(&raw.word.as_str()) {
-            builder.error(
-                line,
-                format!(
-                    "severity word must be mild, moderate, severe or profound, found {:?}",
-                    raw.word
-                ),
-            );
+            builder
+                .error(line, format!("severity word must be mild, moderate, severe or profound, found {:?}", raw.word));
         }
         builder.verification(line, raw.status.as_deref(), &format!("severity {:?}", raw.word));
         let citation = builder.citation(line, &raw.source);
@@ -923,27 +842,21 @@ fn read_severity(builder: &mut Builder<'_>, parts: &mut Parts) {
     }
     let line = builder.line(&file.agranulocytosis);
     let agranulocytosis = file.agranulocytosis.into_inner();
-    parts.agranulocytosis = Some(Cutoff {
-        value: agranulocytosis.below,
-        citation: builder.citation(line, &agranulocytosis.source),
-    });
+    parts.agranulocytosis =
+        Some(Cutoff { value: agranulocytosis.below, citation: builder.citation(line, &agranulocytosis.source) });
     let line = builder.line(&file.chronic);
     let chronic = file.chronic.into_inner();
     builder.verification(line, chronic.status.as_deref(), "chronic neutropenia duration");
     if chronic.min_days <= 0 {
         builder.error(line, "chronic.min_days must be positive");
     }
-    parts.chronic_days = Some(Cutoff {
-        value: chronic.min_days as f64,
-        citation: builder.citation(line, &chronic.source),
-    });
+    parts.chronic_days =
+        Some(Cutoff { value: chronic.min_days as f64, citation: builder.citation(line, &chronic.source) });
 }
 
 fn read_cytopenias(builder: &mut Builder<'_>, parts: &mut Parts) {
     let Some(file) = builder.parse::<raw::CytopeniasFile>() else { return };
-    let cutoff = |builder: &mut Builder<'_>,
-                  spanned: Spanned<raw::RawLabCutoff>,
-                  expected: Analyte| {
+    let cutoff = |builder: &mut Builder<'_>, spanned: Spanned<raw::RawLabCutoff>, expected: Analyte| {
         let line = builder.line(&spanned);
         let raw = spanned.into_inner();
         if builder.analyte(line, &raw.analyte) != Some(expected) {
@@ -985,12 +898,8 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
     for word in STRENGTHS {
         match (strengths.for_.get(word), strengths.against.get(word)) {
             (Some(&up), Some(&down)) if up > 1.0 && down > 0.0 && down < 1.0 => {}
-            _ => builder.error(
-                line,
-                format!(
-                    "strength {word:?} needs a `for` ratio above 1 and an `against` ratio in (0, 1)"
-                ),
-            ),
+            _ => builder
+                .error(line, format!("strength {word:?} needs a `for` ratio above 1 and an `against` ratio in (0, 1)")),
         }
     }
     for word in strengths.for_.keys().chain(strengths.against.keys()) {
@@ -1003,10 +912,7 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
             "for" => &strengths.for_,
             "against" => &strengths.against,
             other => {
-                builder.error(
-                    line,
-                    format!("direction must be \"for\" or \"against\", found {other:?}"),
-                );
+                builder.error(line, format!("direction must be \"for\" or \"against\", found {other:?}"));
                 return Lr(1.0);
             }
         };
@@ -1022,15 +928,11 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
     let drug = file.drug_priors.into_inner();
     builder.citation(line, &drug.source);
     let _ = &drug.note;
-    let drug_priors: BTreeMap<String, String> = [
-        ("strong", drug.strong),
-        ("moderate", drug.moderate),
-        ("weak", drug.weak),
-        ("uncertain", drug.uncertain),
-    ]
-    .into_iter()
-    .map(|(association, word)| (association.to_owned(), word))
-    .collect();
+    let drug_priors: BTreeMap<String, String> =
+        [("strong", drug.strong), ("moderate", drug.moderate), ("weak", drug.weak), ("uncertain", drug.uncertain)]
+            .into_iter()
+            .map(|(association, word)| (association.to_owned(), word))
+            .collect();
     for word in drug_priors.values() {
         if !PRIORS.contains(&word.as_str()) {
             builder.error(line, format!("drug prior {word:?} is not a prior word"));
@@ -1066,13 +968,8 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
     let default_lr = match strengths.for_.get(&next.default_strength) {
         Some(&lr) => lr,
         None => {
-            builder.error(
-                line,
-                format!(
-                    "next_tests.default_strength {:?} is not a strength word",
-                    next.default_strength
-                ),
-            );
+            builder
+                .error(line, format!("next_tests.default_strength {:?} is not a strength word", next.default_strength));
             1.0
         }
     };
@@ -1125,14 +1022,10 @@ fn action(
     fallback: &Citation,
 ) -> ActionDef {
     if !KINDS.contains(&raw.kind.as_str()) {
-        builder
-            .error(line, format!("action kind {:?} is not one of the contract's kinds", raw.kind));
+        builder.error(line, format!("action kind {:?} is not one of the contract's kinds", raw.kind));
     }
     if !["immediate", "urgent", "routine"].contains(&raw.urgency.as_str()) {
-        builder.error(
-            line,
-            format!("urgency must be immediate, urgent or routine, found {:?}", raw.urgency),
-        );
+        builder.error(line, format!("urgency must be immediate, urgent or routine, found {:?}", raw.urgency));
     }
     if let Some(target) = &raw.target
         && target.to_lowercase() != *target
@@ -1162,14 +1055,9 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
     let Some(file) = builder.parse::<raw::FebrileFile>() else { return };
     let line = builder.line(&file.fever);
     let fever = file.fever.into_inner();
-    if !(fever.sustained_at_least <= fever.single_at_least
-        && fever.sustained_minutes > 0
-        && fever.look_back_hours > 0)
+    if !(fever.sustained_at_least <= fever.single_at_least && fever.sustained_minutes > 0 && fever.look_back_hours > 0)
     {
-        builder.error(
-            line,
-            "fever: sustained threshold must not exceed the single one; durations positive",
-        );
+        builder.error(line, "fever: sustained threshold must not exceed the single one; durations positive");
     }
     let fever_citation = builder.citation(line, &fever.source);
     let line = builder.line(&file.neutropenia);
@@ -1183,14 +1071,15 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
     builder.verification(line, urgent.status.as_deref(), "urgent flag");
     let _ = &urgent.note;
     let urgent_citation = builder.citation(line, &urgent.source);
-    for finding in urgent
-        .sepsis_findings
-        .iter()
-        .chain(&urgent.infection_findings)
-        .chain(&urgent.bleeding_findings)
-    {
+    for finding in urgent.sepsis_findings.iter().chain(&urgent.infection_findings).chain(&urgent.bleeding_findings) {
         parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
     }
+    let line = builder.line(&file.qsofa);
+    let qsofa = file.qsofa.into_inner();
+    for finding in &qsofa.altered_mentation_findings {
+        parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
+    }
+    let qsofa_citation = builder.citation(line, &qsofa.source);
     let mut actions = Vec::new();
     for spanned in &file.action {
         let line = builder.line(spanned);
@@ -1207,8 +1096,7 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
         no_hypotension: m.no_hypotension,
         systolic_below_is_hypotension: m.systolic_below_is_hypotension,
         no_copd: m.no_copd,
-        solid_tumour_or_haematological_without_fungal: m
-            .solid_tumour_or_haematological_without_fungal,
+        solid_tumour_or_haematological_without_fungal: m.solid_tumour_or_haematological_without_fungal,
         no_dehydration: m.no_dehydration,
         outpatient: m.outpatient,
         age_under: m.age_under,
@@ -1234,8 +1122,7 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
         ecog_2_or_more: c.ecog_2_or_more,
         stress_hyperglycaemia: c.stress_hyperglycaemia,
         glucose_at_least_mg_dl: c.glucose_at_least_mg_dl,
-        glucose_at_least_mg_dl_if_diabetic_or_steroids: c
-            .glucose_at_least_mg_dl_if_diabetic_or_steroids,
+        glucose_at_least_mg_dl_if_diabetic_or_steroids: c.glucose_at_least_mg_dl_if_diabetic_or_steroids,
         copd: c.copd,
         chronic_cardiovascular_disease: c.chronic_cardiovascular_disease,
         mucositis_grade_2_or_more: c.mucositis_grade_2_or_more,
@@ -1259,10 +1146,28 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
         bleeding_findings: urgent.bleeding_findings,
         severe_thrombocytopenia_below: urgent.severe_thrombocytopenia_below,
         urgent_citation,
+        qsofa_respiratory_rate_at_least: qsofa.respiratory_rate_at_least,
+        qsofa_systolic_at_most: qsofa.systolic_at_most,
+        qsofa_altered_mentation_findings: qsofa.altered_mentation_findings,
+        qsofa_at_least: qsofa.at_least,
+        qsofa_citation,
         actions,
         mascc,
         cisne,
     });
+}
+
+fn read_vitals_text(builder: &mut Builder<'_>, parts: &mut Parts) {
+    let Some(file) = builder.parse::<raw::VitalsTextFile>() else { return };
+    for spanned in file.vital {
+        let line = builder.line(&spanned);
+        let v = spanned.into_inner();
+        let Some(analyte) = builder.analyte(line, &v.analyte) else { continue };
+        builder.citation(line, &v.source);
+        let mut phrases: Vec<String> = v.phrases.iter().map(|p| fold(p)).collect();
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        parts.vitals_text.push(super::VitalText { analyte, phrases, default_unit: v.default_unit });
+    }
 }
 
 fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
@@ -1306,9 +1211,7 @@ fn read_thresholds(builder: &mut Builder<'_>, parts: &mut Parts) {
     let Some(file) = builder.parse::<raw::ThresholdsFile>() else { return };
     let line = builder.line(&file.plans);
     let p = file.plans.into_inner();
-    if !(0.0..=1.0).contains(&p.act_probability)
-        || !(0.0..=1.0).contains(&p.stop_all_suspects_probability)
-    {
+    if !(0.0..=1.0).contains(&p.act_probability) || !(0.0..=1.0).contains(&p.stop_all_suspects_probability) {
         builder.error(line, "plan probabilities must lie in [0, 1]");
     }
     let _ = &p.note;
@@ -1370,10 +1273,7 @@ fn read_drug_rules(builder: &mut Builder<'_>, parts: &mut Parts) {
             "interrupt" => Decision::Interrupt,
             "discontinue" => Decision::Discontinue,
             other => {
-                builder.error(
-                    line,
-                    format!("decision must be continue, interrupt or discontinue, found {other:?}"),
-                );
+                builder.error(line, format!("decision must be continue, interrupt or discontinue, found {other:?}"));
                 Decision::Continue
             }
         };
@@ -1383,15 +1283,12 @@ fn read_drug_rules(builder: &mut Builder<'_>, parts: &mut Parts) {
             builder.error(line, "anc_at_least must be below anc_below");
         }
         let citation = builder.citation(line, &r.source);
-        let actions =
-            r.actions.iter().map(|a| action(builder, parts, line, a, &citation)).collect();
+        let actions = r.actions.iter().map(|a| action(builder, parts, line, a, &citation)).collect();
         let overlapping = parts.drug_rules.iter().any(|(_, _, other)| {
             other.drug == r.drug
                 && other.ben == ben
-                && other.anc_at_least.unwrap_or(f64::NEG_INFINITY)
-                    < r.anc_below.unwrap_or(f64::INFINITY)
-                && r.anc_at_least.unwrap_or(f64::NEG_INFINITY)
-                    < other.anc_below.unwrap_or(f64::INFINITY)
+                && other.anc_at_least.unwrap_or(f64::NEG_INFINITY) < r.anc_below.unwrap_or(f64::INFINITY)
+                && r.anc_at_least.unwrap_or(f64::NEG_INFINITY) < other.anc_below.unwrap_or(f64::INFINITY)
         });
         if overlapping {
             builder.error(line, format!("drug rule for {:?} overlaps another ANC band", r.drug));
@@ -1428,14 +1325,9 @@ fn read_plans(builder: &mut Builder<'_>, parts: &mut Parts) {
             Some(source) => builder.citation(line, source),
             None => Citation::new(vec!["uncited".to_owned()]),
         };
-        let actions =
-            p.actions.iter().map(|a| action(builder, parts, line, a, &citation)).collect();
+        let actions = p.actions.iter().map(|a| action(builder, parts, line, a, &citation)).collect();
         builder.register(&p.id, "plan", line, span);
-        parts.plans.push((
-            builder.file.to_owned(),
-            line,
-            Plan { id: p.id, causes: p.causes, actions },
-        ));
+        parts.plans.push((builder.file.to_owned(), line, Plan { id: p.id, causes: p.causes, actions }));
     }
 }
 
@@ -1446,8 +1338,7 @@ fn read_regimens(builder: &mut Builder<'_>, parts: &mut Parts) {
         let span = spanned.span();
         let r = spanned.into_inner();
         if !["high", "intermediate", "low"].contains(&r.band.as_str()) {
-            builder
-                .error(line, format!("band must be high, intermediate or low, found {:?}", r.band));
+            builder.error(line, format!("band must be high, intermediate or low, found {:?}", r.band));
         }
         if let Some(range) = r.fn_risk_percent
             && !(0.0 <= range.low && range.low <= range.high && range.high <= 100.0)
@@ -1503,10 +1394,7 @@ fn read_drugs(builder: &mut Builder<'_>, parts: &mut Parts) {
         if !ASSOCIATIONS.contains(&raw.association.as_str()) {
             builder.error(
                 line,
-                format!(
-                    "drug {:?}: association must be one of {ASSOCIATIONS:?}, found {:?}",
-                    raw.id, raw.association
-                ),
+                format!("drug {:?}: association must be one of {ASSOCIATIONS:?}, found {:?}", raw.id, raw.association),
             );
         }
         for code in &raw.atc {
@@ -1516,31 +1404,21 @@ fn read_drugs(builder: &mut Builder<'_>, parts: &mut Parts) {
         }
         for code in &raw.rxnorm {
             if !digits_only(code, 1, 9) {
-                builder
-                    .error(line, format!("drug {:?}: RxNorm code {code:?} must be digits", raw.id));
+                builder.error(line, format!("drug {:?}: RxNorm code {code:?} must be digits", raw.id));
             }
         }
         for code in &raw.evidence {
             if !EVIDENCE_CODES.contains(&code.as_str()) {
-                builder.error(
-                    line,
-                    format!(
-                        "drug {:?}: evidence code {code:?} is not one of {EVIDENCE_CODES:?}",
-                        raw.id
-                    ),
-                );
+                builder
+                    .error(line, format!("drug {:?}: evidence code {code:?} is not one of {EVIDENCE_CODES:?}", raw.id));
             }
         }
         if let Some(latency) = raw.latency_days {
-            let values: Vec<i64> =
-                [latency.min, latency.typical, latency.max].into_iter().flatten().collect();
+            let values: Vec<i64> = [latency.min, latency.typical, latency.max].into_iter().flatten().collect();
             if values.iter().any(|&v| v < 0) || values.windows(2).any(|w| w[0] > w[1]) {
                 builder.error(
                     line,
-                    format!(
-                        "drug {:?}: latency_days must be non-negative and min <= typical <= max",
-                        raw.id
-                    ),
+                    format!("drug {:?}: latency_days must be non-negative and min <= typical <= max", raw.id),
                 );
             }
         }
@@ -1557,9 +1435,7 @@ fn read_drugs(builder: &mut Builder<'_>, parts: &mut Parts) {
                     let mut chars = raw.id.chars();
                     chars
                         .next()
-                        .map(|first| {
-                            first.to_uppercase().chain(chars).collect::<String>().replace('-', "/")
-                        })
+                        .map(|first| first.to_uppercase().chain(chars).collect::<String>().replace('-', "/"))
                         .unwrap_or_default()
                 }),
                 id: raw.id,
@@ -1585,10 +1461,7 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
         let span = spanned.span();
         let raw = spanned.into_inner();
         if DERIVED_FINDINGS.contains(&raw.id.as_str()) {
-            builder.error(
-                line,
-                format!("finding id {:?} is derived by the engine and cannot be redefined", raw.id),
-            );
+            builder.error(line, format!("finding id {:?} is derived by the engine and cannot be redefined", raw.id));
             continue;
         }
         if parts.findings.iter().any(|(_, _, f)| f.id == raw.id) {
@@ -1597,32 +1470,20 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
         }
         for code in &raw.icd10 {
             if !icd10_is_valid(code) {
-                builder.error(
-                    line,
-                    format!("finding {:?}: ICD-10 code {code:?} is malformed", raw.id),
-                );
+                builder.error(line, format!("finding {:?}: ICD-10 code {code:?} is malformed", raw.id));
             }
         }
         for code in &raw.snomed {
             if !digits_only(code, 6, 18) {
-                builder.error(
-                    line,
-                    format!("finding {:?}: SNOMED CT id {code:?} must be 6-18 digits", raw.id),
-                );
+                builder.error(line, format!("finding {:?}: SNOMED CT id {code:?} must be 6-18 digits", raw.id));
             }
         }
         if let Some(rule) = &raw.lab {
             parts.pending_labs.push((builder.file.to_owned(), line, raw.id.clone(), rule.clone()));
         }
-        if raw.text.is_empty() && raw.icd10.is_empty() && raw.snomed.is_empty() && raw.lab.is_none()
-        {
-            builder.error(
-                line,
-                format!(
-                    "finding {:?} can never be recognised: give text, codes or a lab rule",
-                    raw.id
-                ),
-            );
+        if raw.text.is_empty() && raw.icd10.is_empty() && raw.snomed.is_empty() && raw.lab.is_none() {
+            builder
+                .error(line, format!("finding {:?} can never be recognised: give text, codes or a lab rule", raw.id));
         }
         builder.verification(line, raw.status.as_deref(), &format!("finding {:?}", raw.id));
         let citation = builder.citation(line, &raw.source);
@@ -1667,9 +1528,7 @@ fn lab_rule(
     .filter(|&&set| set)
     .count();
     if chosen != 1 {
-        fail(format!(
-            "finding {id:?}: a lab rule needs exactly one of below, above, below_reference, above_reference"
-        ));
+        fail(format!("finding {id:?}: a lab rule needs exactly one of below, above, below_reference, above_reference"));
         return None;
     }
     let threshold = rule.below.or(rule.above);
@@ -1677,14 +1536,11 @@ fn lab_rule(
         None => None,
         Some(value) => {
             let unit = rule.unit.as_deref().unwrap_or_default();
-            let table =
-                parts.analytes.get(&analyte).map(|def| def.unit_table.clone()).unwrap_or_default();
+            let table = parts.analytes.get(&analyte).map(|def| def.unit_table.clone()).unwrap_or_default();
             match parts.units.get(&(table, fold_unit(unit))) {
                 Some(def) => Some(value * def.factor + def.offset),
                 None => {
-                    fail(format!(
-                        "finding {id:?}: unit {unit:?} is not a known unit for {analyte}"
-                    ));
+                    fail(format!("finding {id:?}: unit {unit:?} is not a known unit for {analyte}"));
                     return None;
                 }
             }
@@ -1714,20 +1570,11 @@ fn read_causes(builder: &mut Builder<'_>, parts: &mut Parts) {
         if !CATEGORIES.contains(&raw.category.as_str()) {
             builder.error(
                 line,
-                format!(
-                    "cause {:?}: category must be one of {CATEGORIES:?}, found {:?}",
-                    raw.id, raw.category
-                ),
+                format!("cause {:?}: category must be one of {CATEGORIES:?}, found {:?}", raw.id, raw.category),
             );
         }
         if !PRIORS.contains(&raw.prior.as_str()) {
-            builder.error(
-                line,
-                format!(
-                    "cause {:?}: prior must be one of {PRIORS:?}, found {:?}",
-                    raw.id, raw.prior
-                ),
-            );
+            builder.error(line, format!("cause {:?}: prior must be one of {PRIORS:?}, found {:?}", raw.id, raw.prior));
         }
         for lineage in &raw.affects {
             if !LINEAGES.contains(&lineage.as_str()) {
@@ -1738,10 +1585,7 @@ fn read_causes(builder: &mut Builder<'_>, parts: &mut Parts) {
             && let (Some(min), Some(max)) = (age.min, age.max)
             && min.partial_cmp(&max) != Some(std::cmp::Ordering::Less)
         {
-            builder.error(
-                line,
-                format!("cause {:?}: age_years min {min} must be below max {max}", raw.id),
-            );
+            builder.error(line, format!("cause {:?}: age_years min {min} must be below max {max}", raw.id));
         }
         let evidence = |builder: &mut Builder<'_>, list: &[raw::RawEvidence]| -> Vec<EvidenceDef> {
             list.iter()
@@ -1775,10 +1619,7 @@ fn read_causes(builder: &mut Builder<'_>, parts: &mut Parts) {
                 {
                     builder.error(
                         line,
-                        format!(
-                            "cause {:?}: LOINC code {code:?} is malformed or fails its check digit",
-                            raw.id
-                        ),
+                        format!("cause {:?}: LOINC code {code:?} is malformed or fails its check digit", raw.id),
                     );
                 }
                 let _ = &test.note;
@@ -1830,11 +1671,7 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
     let mut errors = Vec::new();
     for (file, line, finding) in &parts.finding_refs {
         if !finding_ids.contains(finding.as_str()) {
-            errors.push(KbError {
-                file: file.clone(),
-                line: *line,
-                message: format!("unknown finding {finding:?}"),
-            });
+            errors.push(KbError { file: file.clone(), line: *line, message: format!("unknown finding {finding:?}") });
         }
     }
     let mut covered: BTreeMap<&str, &str> = BTreeMap::new();
@@ -1850,10 +1687,7 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
                 errors.push(KbError {
                     file: file.clone(),
                     line: *line,
-                    message: format!(
-                        "cause {cause:?} is covered by both plan {other:?} and plan {:?}",
-                        plan.id
-                    ),
+                    message: format!("cause {cause:?} is covered by both plan {other:?} and plan {:?}", plan.id),
                 });
             }
         }
@@ -1900,10 +1734,7 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
             errors.push(KbError {
                 file: file.clone(),
                 line: *line,
-                message: format!(
-                    "drug {:?} names unknown cause template {:?}",
-                    drug.id, drug.cause
-                ),
+                message: format!("drug {:?} names unknown cause template {:?}", drug.id, drug.cause),
             });
         }
         if parts.causes.is_empty() {
@@ -1915,8 +1746,7 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
         builder.notes.push(KbNote {
             file: "drugs/".to_owned(),
             line: 1,
-            message: "no causes are defined yet, so drug cause templates were not checked"
-                .to_owned(),
+            message: "no causes are defined yet, so drug cause templates were not checked".to_owned(),
         });
     }
     // A drug's names must not collide with another drug's names.
@@ -1929,10 +1759,7 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
                 errors.push(KbError {
                     file: file.clone(),
                     line: *line,
-                    message: format!(
-                        "drug name {name:?} belongs to both {other:?} and {:?}",
-                        drug.id
-                    ),
+                    message: format!("drug name {name:?} belongs to both {other:?} and {:?}", drug.id),
                 });
             }
         }

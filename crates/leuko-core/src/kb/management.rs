@@ -51,6 +51,16 @@ pub struct FebrileNeutropenia {
     pub severe_thrombocytopenia_below: f64,
     /// Urgent-flag source.
     pub urgent_citation: Citation,
+    /// qSOFA: respiratory rate at least.
+    pub qsofa_respiratory_rate_at_least: f64,
+    /// qSOFA: systolic at most.
+    pub qsofa_systolic_at_most: f64,
+    /// qSOFA: findings meaning altered mentation.
+    pub qsofa_altered_mentation_findings: Vec<String>,
+    /// qSOFA points needed.
+    pub qsofa_at_least: i64,
+    /// qSOFA source.
+    pub qsofa_citation: Citation,
     /// Actions of the pathway (cultures, antibiotics).
     pub actions: Vec<ActionDef>,
     /// MASCC points.

@@ -394,6 +394,17 @@ pub struct FeverDef {
     pub citation: Citation,
 }
 
+/// How a vital sign is read from free text.
+#[derive(Debug, Clone)]
+pub struct VitalText {
+    /// Analyte.
+    pub analyte: Analyte,
+    /// Folded phrases, longest first.
+    pub phrases: Vec<String>,
+    /// Unit when the text names none.
+    pub default_unit: String,
+}
+
 /// A drug associated with leukopenia.
 #[derive(Debug, Clone)]
 pub struct DrugDef {
@@ -561,6 +572,7 @@ pub struct KnowledgeBase {
     pub(crate) findings: Vec<FindingDef>,
     pub(crate) causes: Vec<CauseDef>,
     pub(crate) ranking: Ranking,
+    pub(crate) vitals_text: Vec<VitalText>,
     pub(crate) management: management::Management,
     pub(crate) entries: BTreeMap<String, Vec<EntrySnippet>>,
     pub(crate) notes: Vec<KbNote>,

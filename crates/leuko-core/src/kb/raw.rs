@@ -561,6 +561,7 @@ pub(crate) struct FebrileFile {
     pub(crate) fever: Spanned<RawFnFever>,
     pub(crate) neutropenia: Spanned<RawFnNeutropenia>,
     pub(crate) urgent: Spanned<RawUrgent>,
+    pub(crate) qsofa: Spanned<RawQsofa>,
     #[serde(default)]
     pub(crate) action: Vec<Spanned<RawAction>>,
     pub(crate) mascc: Spanned<RawMascc>,
@@ -784,4 +785,30 @@ pub(crate) struct RawRiskFactors {
     pub(crate) items: Vec<String>,
     pub(crate) source: SourceRef,
     pub(crate) status: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawQsofa {
+    pub(crate) respiratory_rate_at_least: f64,
+    pub(crate) systolic_at_most: f64,
+    pub(crate) altered_mentation_findings: Vec<String>,
+    pub(crate) at_least: i64,
+    pub(crate) source: SourceRef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VitalsTextFile {
+    #[serde(default)]
+    pub(crate) vital: Vec<Spanned<RawVitalText>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawVitalText {
+    pub(crate) analyte: String,
+    pub(crate) phrases: Vec<String>,
+    pub(crate) default_unit: String,
+    pub(crate) source: SourceRef,
 }

@@ -36,10 +36,7 @@ fn well_formed_observation_is_read() {
 
 #[test]
 fn syntax_error_names_line_and_column() {
-    let error = expect_error(
-        "{\n \"resourceType\": \"Bundle\",\n \"entry\": [,]\n}",
-        &["malformed JSON", "line 3"],
-    );
+    let error = expect_error("{\n \"resourceType\": \"Bundle\",\n \"entry\": [,]\n}", &["malformed JSON", "line 3"]);
     assert!(matches!(error, FhirError::Json { line: 3, .. }));
 }
 
@@ -53,10 +50,7 @@ fn empty_and_truncated_input() {
 fn json_that_is_not_fhir() {
     expect_error("[1, 2, 3]", &["not FHIR", "array"]);
     expect_error(r#"{"entry": []}"#, &["not FHIR", "without resourceType"]);
-    expect_error(
-        r#"{"resourceType":"Bundle","entry":{"resource":{}}}"#,
-        &["Bundle", "entry", "expected an array"],
-    );
+    expect_error(r#"{"resourceType":"Bundle","entry":{"resource":{}}}"#, &["Bundle", "entry", "expected an array"]);
     expect_error(
         r#"{"resourceType":"Bundle","entry":[{"resource":{"id":"x"}}]}"#,
         &["not FHIR", "Bundle.entry[0].resource"],
@@ -78,8 +72,8 @@ fn observation_required_fields() {
         &observation(&OK_OBSERVATION.replace(r#""status":"final","#, "")),
         &["Observation/o1", "status", "required"],
     );
-    let without_code = OK_OBSERVATION
-        .replace(r#""code":{"coding":[{"system":"http://loinc.org","code":"6690-2"}]},"#, "");
+    let without_code =
+        OK_OBSERVATION.replace(r#""code":{"coding":[{"system":"http://loinc.org","code":"6690-2"}]},"#, "");
     expect_error(&observation(&without_code), &["Observation/o1", "code", "required"]);
 }
 
@@ -100,10 +94,7 @@ fn observation_with_two_values() {
 #[test]
 fn bad_date_time() {
     let fields = OK_OBSERVATION.replace("2026-01-15T08:00:00Z", "15/01/2026");
-    expect_error(
-        &observation(&fields),
-        &["effectiveDateTime", "\"15/01/2026\" is not a FHIR dateTime"],
-    );
+    expect_error(&observation(&fields), &["effectiveDateTime", "\"15/01/2026\" is not a FHIR dateTime"]);
 }
 
 #[test]
@@ -125,10 +116,7 @@ fn patient_gender_and_birth_date() {
 fn medication_request_required_fields() {
     let base = r#"{"resourceType":"MedicationRequest","id":"m","status":"active","intent":"order","medicationCodeableConcept":{"text":"clozapine"}}"#;
     assert_eq!(read(base).unwrap().patients[0].medications.len(), 1);
-    expect_error(
-        &base.replace(r#""intent":"order","#, ""),
-        &["MedicationRequest/m", "intent", "required"],
-    );
+    expect_error(&base.replace(r#""intent":"order","#, ""), &["MedicationRequest/m", "intent", "required"]);
     expect_error(
         &base.replace(r#","medicationCodeableConcept":{"text":"clozapine"}"#, ""),
         &["medication[x]", "required"],
@@ -153,10 +141,7 @@ fn subject_outside_a_multi_patient_bundle() {
 
 #[test]
 fn ndjson_bad_line_is_named() {
-    let text = format!(
-        "{}\n{{\"resourceType\": \"Observation\", oops}}\n",
-        r#"{"resourceType":"Patient","id":"p"}"#
-    );
+    let text = format!("{}\n{{\"resourceType\": \"Observation\", oops}}\n", r#"{"resourceType":"Patient","id":"p"}"#);
     let error = expect_error(&text, &["NDJSON line 2"]);
     assert!(matches!(error, FhirError::Json { ndjson_line: Some(2), .. }));
 }

@@ -19,10 +19,11 @@ fn independent_count(bundle: &Value, codes: &[&str]) -> BTreeMap<String, usize> 
         if resource["resourceType"] != "Observation" || resource["status"] == "entered-in-error" {
             continue;
         }
-        let coded = resource["code"]["coding"].as_array().into_iter().flatten().any(|c| {
-            c["system"] == "http://loinc.org"
-                && codes.contains(&c["code"].as_str().unwrap_or_default())
-        });
+        let coded = resource["code"]["coding"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| c["system"] == "http://loinc.org" && codes.contains(&c["code"].as_str().unwrap_or_default()));
         if coded {
             let subject = resource["subject"]["reference"].as_str().unwrap_or_default().to_owned();
             *counts.entry(subject).or_default() += 1;
@@ -96,8 +97,7 @@ fn every_synthea_bundle_reads_and_counts_agree() {
 
 #[test]
 fn synthea_skips_are_counted_not_lost() {
-    let path =
-        crate::test_data("synthea/Stephen_McLaughlin_7735ab79-6ac8-4b81-9936-f7ddabd18751.json");
+    let path = crate::test_data("synthea/Stephen_McLaughlin_7735ab79-6ac8-4b81-9936-f7ddabd18751.json");
     let text = std::fs::read_to_string(path).unwrap();
     let input = leuko_fhir::read(&text).unwrap();
     let raw: Value = serde_json::from_str(&text).unwrap();
@@ -112,10 +112,8 @@ fn synthea_skips_are_counted_not_lost() {
         "Procedure",
         "Medication",
     ];
-    let unread = entries
-        .iter()
-        .filter(|e| !read_types.contains(&e["resource"]["resourceType"].as_str().unwrap()))
-        .count();
+    let unread =
+        entries.iter().filter(|e| !read_types.contains(&e["resource"]["resourceType"].as_str().unwrap())).count();
     assert_eq!(input.skipped.values().sum::<usize>(), unread);
     assert!(input.skipped.contains_key("Encounter"));
     let record = &input.patients[0];

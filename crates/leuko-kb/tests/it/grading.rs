@@ -8,12 +8,7 @@ use leuko_core::{Analyte, Severity};
 const JUST_BELOW: f64 = 1e-6;
 
 #[track_caller]
-fn check(
-    version: leuko_core::kb::CtcaeVersion,
-    analyte: Analyte,
-    lln: Option<f64>,
-    cases: &[(f64, u8)],
-) {
+fn check(version: leuko_core::kb::CtcaeVersion, analyte: Analyte, lln: Option<f64>, cases: &[(f64, u8)]) {
     let kb = leuko_kb::bundled();
     for &(value, expected) in cases {
         let grade = ctcae_grade(kb, version, analyte, value, lln).expect("term exists");

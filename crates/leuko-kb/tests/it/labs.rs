@@ -44,8 +44,7 @@ fn percentage_without_a_wbc_is_never_graded() {
     let assessment = assess(&record);
     assert!(assessment.counts.anc.is_none());
     assert!(assessment.grades.anc.is_none());
-    let warning =
-        assessment.warnings.iter().find(|w| w.code == "fraction-without-wbc").expect("flagged");
+    let warning = assessment.warnings.iter().find(|w| w.code == "fraction-without-wbc").expect("flagged");
     assert!(warning.message.contains("Observation/neutpct"));
 }
 
@@ -111,8 +110,7 @@ fn specimen_remarks_are_flagged() {
     wbc.notes.push("Smear of the EDTA sample shows granulocyte aggregates".to_owned());
     record.observations.push(wbc);
     let assessment = assess(&record);
-    let warning =
-        assessment.warnings.iter().find(|w| w.code == "specimen-remark").expect("flagged");
+    let warning = assessment.warnings.iter().find(|w| w.code == "specimen-remark").expect("flagged");
     assert!(warning.message.contains("aggregat"));
 }
 
@@ -128,21 +126,11 @@ fn patterns() {
     };
     let normal_rest = [("hb", "718-7", 13.0, "g/dL"), ("plt", "777-3", 250.0, "10*3/uL")];
     assert_eq!(
-        base(&[
-            ("anc", "751-8", 0.9, "10*3/uL"),
-            ("alc", "731-0", 1.4, "10*3/uL"),
-            normal_rest[0],
-            normal_rest[1]
-        ]),
+        base(&[("anc", "751-8", 0.9, "10*3/uL"), ("alc", "731-0", 1.4, "10*3/uL"), normal_rest[0], normal_rest[1]]),
         Pattern::IsolatedNeutropenia
     );
     assert_eq!(
-        base(&[
-            ("anc", "751-8", 2.1, "10*3/uL"),
-            ("alc", "731-0", 0.3, "10*3/uL"),
-            normal_rest[0],
-            normal_rest[1]
-        ]),
+        base(&[("anc", "751-8", 2.1, "10*3/uL"), ("alc", "731-0", 0.3, "10*3/uL"), normal_rest[0], normal_rest[1]]),
         Pattern::IsolatedLymphopenia
     );
     assert_eq!(
@@ -151,27 +139,15 @@ fn patterns() {
     );
     // Hb < 10 g/dL and platelets < 100 x10^9/L (§9.2C).
     assert_eq!(
-        base(&[
-            ("anc", "751-8", 1.0, "10*3/uL"),
-            ("hb", "718-7", 9.9, "g/dL"),
-            ("plt", "777-3", 250.0, "10*3/uL")
-        ]),
+        base(&[("anc", "751-8", 1.0, "10*3/uL"), ("hb", "718-7", 9.9, "g/dL"), ("plt", "777-3", 250.0, "10*3/uL")]),
         Pattern::Bicytopenia
     );
     assert_eq!(
-        base(&[
-            ("anc", "751-8", 1.0, "10*3/uL"),
-            ("hb", "718-7", 10.0, "g/dL"),
-            ("plt", "777-3", 99.0, "10*3/uL")
-        ]),
+        base(&[("anc", "751-8", 1.0, "10*3/uL"), ("hb", "718-7", 10.0, "g/dL"), ("plt", "777-3", 99.0, "10*3/uL")]),
         Pattern::Bicytopenia
     );
     assert_eq!(
-        base(&[
-            ("anc", "751-8", 1.0, "10*3/uL"),
-            ("hb", "718-7", 9.0, "g/dL"),
-            ("plt", "777-3", 40.0, "10*3/uL")
-        ]),
+        base(&[("anc", "751-8", 1.0, "10*3/uL"), ("hb", "718-7", 9.0, "g/dL"), ("plt", "777-3", 40.0, "10*3/uL")]),
         Pattern::Pancytopenia
     );
     assert_eq!(base(&[]), Pattern::LeukopeniaUndifferentiated);

@@ -8,8 +8,8 @@ mod units;
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use leuko_core::{
-    AssessConfig, Assessment, CodeSystem, Coding, Observation, ObservationValue, PatientRecord,
-    Quantity, ResultStatus, Sex,
+    AssessConfig, Assessment, CodeSystem, Coding, Observation, ObservationValue, PatientRecord, Quantity, ResultStatus,
+    Sex,
 };
 
 /// "Now" of every test.
@@ -25,12 +25,7 @@ pub(crate) fn patient(age_years: f64, sex: Sex) -> PatientRecord {
     } else {
         today - Duration::days((age_years * 365.25).round() as i64)
     };
-    PatientRecord {
-        id: Some("p".to_owned()),
-        birth_date: Some(birth),
-        sex: Some(sex),
-        ..PatientRecord::default()
-    }
+    PatientRecord { id: Some("p".to_owned()), birth_date: Some(birth), sex: Some(sex), ..PatientRecord::default() }
 }
 
 /// An observation coded with `loinc`, `days` before [`now`] (0 = now).
@@ -74,12 +69,7 @@ pub(crate) fn text_result(id: &str, name: &str, value: &str) -> Observation {
 
 /// Assesses with the bundled knowledge base and no site intervals.
 pub(crate) fn assess(record: &PatientRecord) -> Assessment {
-    leuko_core::assess(
-        leuko_kb::bundled(),
-        record,
-        now(),
-        &AssessConfig { site_intervals: Vec::new() },
-    )
+    leuko_core::assess(leuko_kb::bundled(), record, now(), &AssessConfig { site_intervals: Vec::new() })
 }
 
 /// The warning codes of an assessment.

@@ -35,22 +35,13 @@ fn every_count_spelling_of_section_6_2() {
     ];
     for unit in per_litre {
         let assessment = wbc_in(unit, 2.5);
-        let wbc = assessment
-            .counts
-            .wbc
-            .as_ref()
-            .unwrap_or_else(|| panic!("{unit}: {:?}", assessment.warnings));
+        let wbc = assessment.counts.wbc.as_ref().unwrap_or_else(|| panic!("{unit}: {:?}", assessment.warnings));
         assert!((wbc.result.value - 2.5).abs() < 1e-9, "{unit}: {}", wbc.result.value);
     }
-    let per_microlitre =
-        ["/uL", "/µL", "/μL", "cells/uL", "/mm3", "/cumm", "cells/mm³", "cells/mm3", "/mm³"];
+    let per_microlitre = ["/uL", "/µL", "/μL", "cells/uL", "/mm3", "/cumm", "cells/mm³", "cells/mm3", "/mm³"];
     for unit in per_microlitre {
         let assessment = wbc_in(unit, 2500.0);
-        let wbc = assessment
-            .counts
-            .wbc
-            .as_ref()
-            .unwrap_or_else(|| panic!("{unit}: {:?}", assessment.warnings));
+        let wbc = assessment.counts.wbc.as_ref().unwrap_or_else(|| panic!("{unit}: {:?}", assessment.warnings));
         assert!((wbc.result.value - 2.5).abs() < 1e-9, "{unit}: {}", wbc.result.value);
     }
 }
@@ -62,11 +53,7 @@ fn every_percentage_spelling_needs_a_wbc() {
         record.observations.push(lab("wbc", "6690-2", 4.0, "10*3/uL", 0));
         record.observations.push(lab("neut", "770-8", 25.0, unit, 0));
         let assessment = assess(&record);
-        let anc = assessment
-            .counts
-            .anc
-            .as_ref()
-            .unwrap_or_else(|| panic!("{unit}: {:?}", assessment.warnings));
+        let anc = assessment.counts.anc.as_ref().unwrap_or_else(|| panic!("{unit}: {:?}", assessment.warnings));
         assert!((anc.result.value - 1.0).abs() < 1e-9, "{unit}");
     }
 }
@@ -100,8 +87,7 @@ fn implausible_value_unit_pair_is_reinterpreted_with_a_warning() {
     let assessment = wbc_in("10*9/L", 4500.0);
     let wbc = assessment.counts.wbc.as_ref().unwrap();
     assert!((wbc.result.value - 4.5).abs() < 1e-9);
-    let warning =
-        assessment.warnings.iter().find(|w| w.code == "unit-reinterpreted").expect("flagged");
+    let warning = assessment.warnings.iter().find(|w| w.code == "unit-reinterpreted").expect("flagged");
     assert!(warning.message.contains("4500"), "{}", warning.message);
     // A plausible value is left alone.
     assert!(!codes(&wbc_in("10*9/L", 150.0)).contains(&"unit-reinterpreted"));
@@ -116,8 +102,7 @@ fn negative_values_are_refused() {
 
 #[test]
 fn haemoglobin_units() {
-    for (value, unit, expected) in [(9.0, "g/dL", 9.0), (90.0, "g/L", 9.0), (5.586, "mmol/L", 9.0)]
-    {
+    for (value, unit, expected) in [(9.0, "g/dL", 9.0), (90.0, "g/L", 9.0), (5.586, "mmol/L", 9.0)] {
         let mut record = patient(40.0, Sex::Female);
         record.observations.push(lab("hb", "718-7", value, unit, 0));
         let assessment = assess(&record);
@@ -131,7 +116,6 @@ fn temperature_in_fahrenheit() {
     let mut record = patient(40.0, Sex::Female);
     record.observations.push(lab("t", "8310-5", 101.0, "[degF]", 0));
     let assessment = assess(&record);
-    let temperature =
-        assessment.results.iter().find(|r| r.analyte == Analyte::Temperature).unwrap();
+    let temperature = assessment.results.iter().find(|r| r.analyte == Analyte::Temperature).unwrap();
     assert!((temperature.value - 38.333).abs() < 0.001, "{}", temperature.value);
 }
