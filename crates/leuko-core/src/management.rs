@@ -97,16 +97,36 @@ fn fever(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>, as_of: Da
             ));
         }
     }
-    facts
-        .hits
-        .get("fever")
-        .filter(|_| temperatures.iter().all(|t| t.value >= def.sustained_at_least) || temperatures.is_empty())
-        .map(|hit| format!("fever documented ({})", hit.detail))
+    facts.hits.get("fever").map(|hit| match temperatures.iter().max_by(|a, b| a.value.total_cmp(&b.value)) {
+        Some(highest) => {
+            format!(
+                "fever documented ({}); highest recorded temperature in the window {:.1} °C",
+                hit.detail, highest.value
+            )
+        }
+        None => format!("fever documented ({})", hit.detail),
+    })
 }
 
 /// Neutropenia for the pathway: ANC below the threshold, or below the higher one and expected to
 /// fall (nadir window of recent chemotherapy, or a drug that causes agranulocytosis still taken).
-fn pathway_neutropenia(kb: &KnowledgeBase, counts: &Counts, facts: &Facts<'_>) -> Option<String> {
+/// The previous ANC, when it was higher than the latest and taken within `days` before it.
+fn falling_anc(results: &[LabResult], days: i64) -> Option<f64> {
+    let ancs: Vec<&LabResult> = results.iter().filter(|r| r.analyte == Analyte::Anc).collect();
+    let latest = ancs.last()?;
+    ancs.iter()
+        .rev()
+        .find(|r| r.time < latest.time)
+        .filter(|previous| (latest.time - previous.time).num_days() <= days && previous.value > latest.value)
+        .map(|previous| previous.value)
+}
+
+fn pathway_neutropenia(
+    kb: &KnowledgeBase,
+    counts: &Counts,
+    results: &[LabResult],
+    facts: &Facts<'_>,
+) -> Option<String> {
     let def = &kb.management().febrile;
     let anc = counts.anc.as_ref()?.result.value;
     if anc < def.anc_below {
@@ -121,6 +141,7 @@ fn pathway_neutropenia(kb: &KnowledgeBase, counts: &Counts, facts: &Facts<'_>) -
             def.expected_anc_below, hit.detail
         ));
     }
+    let previous = falling_anc(results, def.falling_within_days)?;
     let still_taking = facts.drugs.iter().find(|m| {
         m.drug.cause == "drug-idiosyncratic"
             && matches!(m.exposure.status, MedicationStatus::Active | MedicationStatus::Unknown)
@@ -128,7 +149,7 @@ fn pathway_neutropenia(kb: &KnowledgeBase, counts: &Counts, facts: &Facts<'_>) -
     });
     still_taking.map(|m| {
         format!(
-            "ANC {anc:.2} x10^9/L < {} and expected to fall: {} (a cause of agranulocytosis) is still taken",
+            "ANC {anc:.2} x10^9/L < {} and expected to fall: falling from {previous:.2} while {} (a cause of agranulocytosis) is still taken",
             def.expected_anc_below, m.drug.id
         )
     })
@@ -164,6 +185,34 @@ fn qsofa(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>, anc: Opti
             def.qsofa_citation.joined()
         )
     })
+}
+
+/// Any one NICE NG51 high-risk criterion in a patient with suspected infection.
+fn nice_high_risk(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>, anc: Option<f64>) -> Option<String> {
+    let def = &kb.management().febrile;
+    let suspected = facts.has("fever")
+        || def.infection_findings.iter().any(|f| facts.has(f))
+        || anc.is_some_and(|a| a < def.anc_below);
+    if !suspected {
+        return None;
+    }
+    let mut criteria = Vec::new();
+    if let Some(rr) =
+        latest(results, Analyte::RespiratoryRate).filter(|r| r.value >= def.nice_respiratory_rate_at_least)
+    {
+        criteria.push(format!("respiratory rate {:.0}/min", rr.value));
+    }
+    if let Some(hr) = latest(results, Analyte::HeartRate).filter(|r| r.value >= def.nice_heart_rate_at_least) {
+        criteria.push(format!("heart rate {:.0}/min", hr.value));
+    }
+    if let Some(sbp) = latest(results, Analyte::SystolicBp).filter(|r| r.value <= def.nice_systolic_at_most) {
+        criteria.push(format!("systolic {:.0} mmHg", sbp.value));
+    }
+    for finding in def.nice_findings.iter().filter(|f| facts.has(f)) {
+        criteria.push(format!("{finding}: {}", facts.hits[finding].detail));
+    }
+    (!criteria.is_empty())
+        .then(|| format!("{} with suspected infection [{}]", criteria.join(", "), def.nice_citation.joined()))
 }
 
 fn mascc(kb: &KnowledgeBase, patient: &PatientSummary, results: &[LabResult], facts: &Facts<'_>) -> RiskScore {
@@ -376,7 +425,7 @@ pub(crate) fn manage(
 
     // 1. Emergencies.
     let fever = fever(kb, results, facts, as_of);
-    let neutropenia = pathway_neutropenia(kb, counts, facts);
+    let neutropenia = pathway_neutropenia(kb, counts, results, facts);
     let febrile_neutropenia = fever.is_some() && neutropenia.is_some();
     let mut febrile = FebrileAssessment {
         fever: fever.clone(),
@@ -397,6 +446,11 @@ pub(crate) fn manage(
         && let Some(detail) = qsofa(kb, results, facts, anc)
     {
         sepsis = Some(("sepsis (qSOFA)".to_owned(), detail));
+    }
+    if sepsis.is_none()
+        && let Some(detail) = nice_high_risk(kb, results, facts, anc)
+    {
+        sepsis = Some(("suspected sepsis, high risk (NICE)".to_owned(), detail));
     }
     if let Some((finding, detail)) = &sepsis {
         urgent_reasons.push(format!("{finding}: {detail}"));

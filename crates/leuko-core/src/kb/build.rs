@@ -1066,6 +1066,7 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
         builder.error(line, "neutropenia: expected_anc_below must be above anc_below");
     }
     let neutropenia_citation = builder.citation(line, &neutropenia.source);
+    let _ = &neutropenia.note;
     let line = builder.line(&file.urgent);
     let urgent = file.urgent.into_inner();
     builder.verification(line, urgent.status.as_deref(), "urgent flag");
@@ -1080,6 +1081,13 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
         parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
     }
     let qsofa_citation = builder.citation(line, &qsofa.source);
+    let line = builder.line(&file.nice_high_risk);
+    let nice = file.nice_high_risk.into_inner();
+    builder.verification(line, nice.status.as_deref(), "NICE sepsis high-risk criteria");
+    for finding in &nice.findings {
+        parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
+    }
+    let nice_citation = builder.citation(line, &nice.source);
     let mut actions = Vec::new();
     for spanned in &file.action {
         let line = builder.line(spanned);
@@ -1140,6 +1148,7 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
         fever_citation,
         anc_below: neutropenia.anc_below,
         expected_anc_below: neutropenia.expected_anc_below,
+        falling_within_days: neutropenia.falling_within_days,
         neutropenia_citation,
         sepsis_findings: urgent.sepsis_findings,
         infection_findings: urgent.infection_findings,
@@ -1151,6 +1160,11 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
         qsofa_altered_mentation_findings: qsofa.altered_mentation_findings,
         qsofa_at_least: qsofa.at_least,
         qsofa_citation,
+        nice_respiratory_rate_at_least: nice.respiratory_rate_at_least,
+        nice_heart_rate_at_least: nice.heart_rate_at_least,
+        nice_systolic_at_most: nice.systolic_at_most,
+        nice_findings: nice.findings,
+        nice_citation,
         actions,
         mascc,
         cisne,

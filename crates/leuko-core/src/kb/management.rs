@@ -39,6 +39,8 @@ pub struct FebrileNeutropenia {
     pub anc_below: f64,
     /// ANC below this and expected to fall.
     pub expected_anc_below: f64,
+    /// A previous ANC within this many days that was higher means "falling".
+    pub falling_within_days: i64,
     /// Neutropenia source.
     pub neutropenia_citation: Citation,
     /// Findings meaning sepsis or shock.
@@ -61,6 +63,16 @@ pub struct FebrileNeutropenia {
     pub qsofa_at_least: i64,
     /// qSOFA source.
     pub qsofa_citation: Citation,
+    /// NICE high risk: respiratory rate at least.
+    pub nice_respiratory_rate_at_least: f64,
+    /// NICE high risk: heart rate at least.
+    pub nice_heart_rate_at_least: f64,
+    /// NICE high risk: systolic at most.
+    pub nice_systolic_at_most: f64,
+    /// NICE high risk: findings.
+    pub nice_findings: Vec<String>,
+    /// NICE source.
+    pub nice_citation: Citation,
     /// Actions of the pathway (cultures, antibiotics).
     pub actions: Vec<ActionDef>,
     /// MASCC points.

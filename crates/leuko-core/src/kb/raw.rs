@@ -562,6 +562,7 @@ pub(crate) struct FebrileFile {
     pub(crate) neutropenia: Spanned<RawFnNeutropenia>,
     pub(crate) urgent: Spanned<RawUrgent>,
     pub(crate) qsofa: Spanned<RawQsofa>,
+    pub(crate) nice_high_risk: Spanned<RawNiceHighRisk>,
     #[serde(default)]
     pub(crate) action: Vec<Spanned<RawAction>>,
     pub(crate) mascc: Spanned<RawMascc>,
@@ -583,7 +584,20 @@ pub(crate) struct RawFnFever {
 pub(crate) struct RawFnNeutropenia {
     pub(crate) anc_below: f64,
     pub(crate) expected_anc_below: f64,
+    pub(crate) falling_within_days: i64,
     pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNiceHighRisk {
+    pub(crate) respiratory_rate_at_least: f64,
+    pub(crate) heart_rate_at_least: f64,
+    pub(crate) systolic_at_most: f64,
+    pub(crate) findings: Vec<String>,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
