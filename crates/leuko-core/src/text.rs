@@ -90,13 +90,46 @@ pub fn is_negated(haystack: &str, at: usize) -> bool {
     NEGATION_CUES.iter().any(|cue| !find_phrase(&joined, cue).is_empty())
 }
 
+/// Words that, right after a phrase in the same clause, negate it ("HIV serology negative",
+/// "malaria smear: not detected" is a different clause and is caught by the colon rule below).
+const POST_NEGATION_CUES: [&str; 10] = [
+    "negative",
+    "not detected",
+    "not found",
+    "not seen",
+    "ruled out",
+    "excluded",
+    "absent",
+    "nonreactive",
+    "non-reactive",
+    "undetectable",
+];
+
+/// Whether the span `start..end` of the folded `haystack` is negated: a cue before it
+/// ([`is_negated`]), a "non-" prefix ("non-alcoholic"), or a cue among the three words after it
+/// in the same clause, or right after a colon that follows it ("HIV: negative").
+pub fn is_negated_span(haystack: &str, start: usize, end: usize) -> bool {
+    if is_negated(haystack, start) {
+        return true;
+    }
+    let before = haystack[..start].trim_end_matches(' ');
+    if before.ends_with("non-") || before.ends_with(" non") || before == "non" {
+        return true;
+    }
+    let after = haystack[end..].trim_start_matches([' ', ':', '=']);
+    let clause_end = after.find(['.', ';', ',', '(', ')', '\n']).unwrap_or(after.len());
+    let words: Vec<&str> = after[..clause_end].split(' ').filter(|w| !w.is_empty()).take(3).collect();
+    let joined = words.join(" ");
+    POST_NEGATION_CUES.iter().any(|cue| !find_phrase(&joined, cue).is_empty())
+}
+
 /// Whether any of `phrases` (folded) occurs in `haystack` (folded), optionally ignoring negated
 /// mentions. Returns the first phrase that matched.
 pub fn find_any<'p>(haystack: &str, phrases: &'p [String], negation_sensitive: bool) -> Option<&'p str> {
     phrases.iter().find_map(|phrase| {
         find_phrase(haystack, phrase)
             .into_iter()
-            .any(|at| !negation_sensitive || !is_negated(haystack, at))
+            .any(|at| !negation_sensitive || !is_negated_span(haystack, at, at + phrase.len()))
             .then_some(phrase.as_str())
     })
 }
@@ -135,8 +168,9 @@ fn same_word(found: &str, wanted: &str) -> bool {
 /// `haystack`, with at most `gap` other words between consecutive ones, and a plural `s` ignored
 /// ("zinc-rich enteral supplements" matches "zinc supplement"). Single-word phrases and phrases
 /// with punctuation other than spaces and hyphens are matched exactly ([`find_phrase`]).
-pub fn find_phrase_loose(haystack: &str, phrase: &str, gap: usize) -> Vec<usize> {
-    let exact = find_phrase(haystack, phrase);
+pub fn find_phrase_loose(haystack: &str, phrase: &str, gap: usize) -> Vec<(usize, usize)> {
+    let exact: Vec<(usize, usize)> =
+        find_phrase(haystack, phrase).into_iter().map(|at| (at, at + phrase.len())).collect();
     let wanted: Vec<&str> = phrase.split([' ', '-']).filter(|w| !w.is_empty()).collect();
     let simple = phrase.chars().all(|c| is_word_char(c) || c == ' ' || c == '-');
     if !exact.is_empty() || wanted.len() < 2 || !simple {
@@ -168,7 +202,7 @@ pub fn find_phrase_loose(haystack: &str, phrase: &str, gap: usize) -> Vec<usize>
                 .any(|(_, word, _)| NEGATION_CUES.iter().any(|cue| !cue.contains(' ') && cue == word))
         };
         if ok && !negated_inside() {
-            hits.push(found[first].0);
+            hits.push((found[first].0, found[at].0 + found[at].1.len()));
         }
     }
     hits
@@ -184,7 +218,7 @@ pub fn find_any_loose<'p>(
     phrases.iter().find_map(|phrase| {
         find_phrase_loose(haystack, phrase, gap)
             .into_iter()
-            .any(|at| !negation_sensitive || !is_negated(haystack, at))
+            .any(|(start, end)| !negation_sensitive || !is_negated_span(haystack, start, end))
             .then_some(phrase.as_str())
     })
 }
@@ -212,8 +246,19 @@ mod tests {
         assert!(find_phrase_loose(&fold("feeding jejunal"), "jejunal feeding", 2).is_empty());
         assert!(find_phrase_loose(&fold("zinc a b c d supplement"), "zinc supplement", 2).is_empty());
         let text = fold("no recent zinc supplement");
-        let at = find_phrase_loose(&text, "zinc supplement", 2)[0];
-        assert!(is_negated(&text, at));
+        let (start, end) = find_phrase_loose(&text, "zinc supplement", 2)[0];
+        assert!(is_negated_span(&text, start, end));
+    }
+
+    #[test]
+    fn negation_after_the_phrase_and_non_prefix() {
+        let phrases = vec!["scrub typhus".to_owned()];
+        assert!(find_any(&fold("Scrub typhus IgM negative"), &phrases, true).is_none());
+        assert!(find_any(&fold("scrub typhus: not detected"), &phrases, true).is_none());
+        assert!(find_any(&fold("scrub typhus IgM positive, dengue negative"), &phrases, true).is_some());
+        let alcohol = vec!["alcoholic liver disease".to_owned()];
+        assert!(find_any_loose(&fold("non-alcoholic fatty liver disease"), &alcohol, true, 2).is_none());
+        assert!(find_any_loose(&fold("alcoholic liver disease"), &alcohol, true, 2).is_some());
     }
 
     #[test]
