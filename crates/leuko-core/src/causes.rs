@@ -215,6 +215,12 @@ fn is_hallmark(finding: &str, strength: &str) -> bool {
         && !matches!(finding, "female" | "male")
 }
 
+/// Whether a finding is a test result (a lab rule, or the documented Duffy phenotype): its absence
+/// means "not tested", not "not present", so it does not count as a missing hallmark.
+fn is_test_result(kb: &KnowledgeBase, finding: &str) -> bool {
+    finding == "duffy-null" || kb.findings().iter().any(|f| f.id == finding && f.lab.is_some())
+}
+
 fn hallmark_penalty(kb: &KnowledgeBase, cause: &CauseDef, facts: &Facts<'_>) -> Option<Evidence> {
     let hallmarks: Vec<&str> = cause
         .evidence_for
@@ -222,7 +228,12 @@ fn hallmark_penalty(kb: &KnowledgeBase, cause: &CauseDef, facts: &Facts<'_>) -> 
         .filter(|l| is_hallmark(&l.finding, &l.strength))
         .map(|l| l.finding.as_str())
         .collect();
-    if hallmarks.is_empty() || hallmarks.iter().any(|f| facts.has(f)) {
+    if hallmarks.iter().any(|f| facts.has(f)) {
+        return None;
+    }
+    // A test result's absence means "not tested", not "not present".
+    let hallmarks: Vec<&str> = hallmarks.into_iter().filter(|f| !is_test_result(kb, f)).collect();
+    if hallmarks.is_empty() {
         return None;
     }
     Some(Evidence {

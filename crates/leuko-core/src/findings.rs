@@ -306,6 +306,16 @@ fn derived(
     if patient.pregnant {
         facts.add("pregnant", "pregnancy in the record".to_owned());
     }
+    // Recorded ancestry where Duffy-null is frequent: a prior shift for ranking the Duffy-null
+    // associated count only (never a proxy for the phenotype or the reference interval).
+    let ancestry_phrases = &kb.patient_status.duffy_test_ancestry;
+    let ancestry = patient
+        .ancestry
+        .iter()
+        .find_map(|a| find_any(&fold(a), ancestry_phrases, true).map(|p| format!("recorded ancestry {a:?} ({p})")));
+    if let Some(detail) = ancestry {
+        facts.add("ancestry-duffy-null-common", detail);
+    }
     if let Some(evidence) = &patient.duffy_null_evidence {
         facts.add("duffy-null", format!("documented in {evidence}"));
     }

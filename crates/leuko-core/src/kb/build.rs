@@ -67,7 +67,8 @@ const ASSOCIATIONS: [&str; 4] = ["strong", "moderate", "weak", "uncertain"];
 const EVIDENCE_CODES: [&str; 5] = ["CC", "SR", "L", "Lab", "Pred"];
 const LINEAGES: [&str; 5] = ["neutrophils", "lymphocytes", "red-cells", "platelets", "monocytes"];
 /// Finding ids the engine derives itself; the KB may refer to them but not define them.
-pub(crate) const DERIVED_FINDINGS: [&str; 18] = [
+pub(crate) const DERIVED_FINDINGS: [&str; 19] = [
+    "ancestry-duffy-null-common",
     "pattern-isolated-neutropenia",
     "pattern-isolated-lymphopenia",
     "pattern-neutropenia-lymphopenia",
