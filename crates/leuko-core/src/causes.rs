@@ -86,6 +86,17 @@ fn evidence(
             });
         }
     }
+    let ranking = kb.ranking();
+    if cause.category != "spurious"
+        && let Some(doubt) = ranking.doubtful_findings.iter().find(|f| facts.has(f))
+    {
+        out.push(Evidence {
+            finding: format!("the count itself is in doubt ({doubt}: {})", facts.hits[doubt].detail),
+            supports: false,
+            weight: ranking.doubtful_against.0,
+            citation: ranking.doubtful_citation.clone(),
+        });
+    }
     if !cause.affects.is_empty() && !lineages.is_empty() {
         let unexplained: Vec<&str> =
             lineages.iter().copied().filter(|l| !cause.affects.iter().any(|a| a == l)).collect();

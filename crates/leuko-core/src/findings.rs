@@ -41,6 +41,8 @@ pub(crate) struct DrugMatch<'a> {
 pub(crate) struct Facts<'a> {
     pub(crate) hits: BTreeMap<String, Hit>,
     pub(crate) drugs: Vec<DrugMatch<'a>>,
+    /// Fever stated in the record's text (not read from a temperature).
+    pub(crate) fever_text: Option<String>,
 }
 
 impl Facts<'_> {
@@ -327,10 +329,13 @@ fn derived(
         .max_by(|a, b| a.value.total_cmp(&b.value));
     if let Some(temperature) = febrile {
         facts.add("fever", format!("temperature {:.1} °C on {}", temperature.value, temperature.time.date_naive()));
-    } else if let Some((source, phrase)) =
+    }
+    if let Some((source, phrase)) =
         texts.iter().find_map(|(source, text)| find_any(text, &fever.text, true).map(|p| (source, p)))
     {
-        facts.add("fever", format!("\"{phrase}\" in {source}"));
+        let detail = format!("\"{phrase}\" in {source}");
+        facts.fever_text = Some(detail.clone());
+        facts.add("fever", detail);
     }
     let on_chemotherapy = facts.drugs.iter().find(|m| {
         m.drug.cause == "drug-cytotoxic" && {

@@ -97,14 +97,11 @@ fn fever(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>, as_of: Da
             ));
         }
     }
-    facts.hits.get("fever").map(|hit| match temperatures.iter().max_by(|a, b| a.value.total_cmp(&b.value)) {
+    facts.fever_text.as_ref().map(|detail| match temperatures.iter().max_by(|a, b| a.value.total_cmp(&b.value)) {
         Some(highest) => {
-            format!(
-                "fever documented ({}); highest recorded temperature in the window {:.1} °C",
-                hit.detail, highest.value
-            )
+            format!("fever documented ({detail}); highest recorded temperature in the window {:.1} °C", highest.value)
         }
-        None => format!("fever documented ({})", hit.detail),
+        None => format!("fever documented ({detail})"),
     })
 }
 
@@ -682,9 +679,20 @@ fn g_csf_prophylaxis(kb: &KnowledgeBase, facts: &Facts<'_>, _as_of: DateTime<Utc
     let chemo: Vec<&str> =
         facts.drugs.iter().filter(|m| m.drug.cause == "drug-cytotoxic").map(|m| m.drug.id.as_str()).collect();
     let text: Vec<String> = facts.drugs.iter().filter_map(|m| m.exposure.text.as_deref().map(fold)).collect();
-    let regimen = mgmt.regimens.iter().find(|r| {
-        (!r.components.is_empty() && r.components.iter().all(|c| chemo.contains(&c.as_str())))
-            || r.names.iter().any(|n| text.iter().any(|t| !find_phrase(t, n).is_empty()))
+    // The most specific regimen: the one with the most components all given (ties: the higher
+    // risk band), else one named in the medication text.
+    let by_components = mgmt
+        .regimens
+        .iter()
+        .filter(|r| !r.components.is_empty() && r.components.iter().all(|c| chemo.contains(&c.as_str())))
+        .max_by(|a, b| {
+            a.components.len().cmp(&b.components.len()).then_with(|| {
+                let high = |r: &&crate::kb::management::Regimen| r.fn_risk_percent.map_or(0.0, |(low, _)| low);
+                high(a).total_cmp(&high(b))
+            })
+        });
+    let regimen = by_components.or_else(|| {
+        mgmt.regimens.iter().find(|r| r.names.iter().any(|n| text.iter().any(|t| !find_phrase(t, n).is_empty())))
     });
     let mut out = Vec::new();
     if let Some(regimen) = regimen {

@@ -962,6 +962,14 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
     builder.citation(line, &hallmark.source);
     let _ = &hallmark.note;
     let hallmark_absent = rule(builder, line, &hallmark.absent);
+    let line = builder.line(&file.doubtful_count);
+    let doubtful = file.doubtful_count.into_inner();
+    builder.verification(line, doubtful.status.as_deref(), "doubtful-count rule");
+    for finding in &doubtful.findings {
+        parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
+    }
+    let doubtful_against = rule(builder, line, &doubtful.against_true_causes);
+    let doubtful_citation = builder.citation(line, &doubtful.source);
     let line = builder.line(&file.next_tests);
     let next = file.next_tests.into_inner();
     builder.citation(line, &next.source);
@@ -987,6 +995,9 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
         unexplained_lineage,
         all_lineages_explained,
         hallmark_absent,
+        doubtful_findings: doubtful.findings,
+        doubtful_against,
+        doubtful_citation,
         next_tests_max: next.max,
         next_tests_default_lr: default_lr,
         next_tests_min_probability: next.min_probability,

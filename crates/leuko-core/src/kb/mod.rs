@@ -352,6 +352,12 @@ pub struct Ranking {
     pub all_lineages_explained: Lr,
     /// No characteristic finding of the cause is present.
     pub hallmark_absent: Lr,
+    /// Findings that put the count itself in doubt.
+    pub doubtful_findings: Vec<String>,
+    /// Applied to every non-spurious cause when one is present.
+    pub doubtful_against: Lr,
+    /// Source of the doubtful-count rule.
+    pub doubtful_citation: Citation,
     /// How many next tests to recommend.
     pub next_tests_max: usize,
     /// Likelihood ratio assumed for a listed test without a linked finding.

@@ -447,6 +447,16 @@ pub(crate) struct RankingFile {
     pub(crate) lineage_fit: Spanned<RawLineageFit>,
     pub(crate) next_tests: Spanned<RawNextTests>,
     pub(crate) hallmark: Spanned<RawHallmark>,
+    pub(crate) doubtful_count: Spanned<RawDoubtful>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDoubtful {
+    pub(crate) findings: Vec<String>,
+    pub(crate) against_true_causes: RawRule,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,6 +4,7 @@
 mod grading;
 mod intervals;
 mod labs;
+mod management;
 mod units;
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
@@ -65,6 +66,40 @@ pub(crate) fn text_result(id: &str, name: &str, value: &str) -> Observation {
         notes: Vec::new(),
         specimen: None,
     }
+}
+
+/// A condition (finding or diagnosis) given as text only, as EHR exports send findings.
+pub(crate) fn finding(id: &str, text: &str) -> leuko_core::ConditionEntry {
+    leuko_core::ConditionEntry {
+        id: format!("Condition/{id}"),
+        codes: Vec::new(),
+        text: Some(text.to_owned()),
+        onset: None,
+        abatement: None,
+        status: leuko_core::ConditionStatus::Active,
+        notes: Vec::new(),
+    }
+}
+
+/// A drug exposure started `days_before` [`now`], still taken.
+pub(crate) fn drug(id: &str, name: &str, days_before: i64) -> leuko_core::MedicationExposure {
+    leuko_core::MedicationExposure {
+        id: format!("MedicationStatement/{id}"),
+        codes: Vec::new(),
+        text: Some(name.to_owned()),
+        start: Some(now() - Duration::days(days_before)),
+        end: None,
+        status: leuko_core::MedicationStatus::Active,
+        source: leuko_core::MedicationSource::Statement,
+        dosage: None,
+    }
+}
+
+/// An observation `minutes` before [`now`].
+pub(crate) fn lab_at_minutes(id: &str, loinc: &str, value: f64, unit: &str, minutes_before: i64) -> Observation {
+    let mut observation = lab(id, loinc, value, unit, 0);
+    observation.time = Some(now() - Duration::minutes(minutes_before));
+    observation
 }
 
 /// Assesses with the bundled knowledge base and no site intervals.

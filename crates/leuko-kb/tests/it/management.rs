@@ -1,0 +1,426 @@
+//! Management (issue #4): the febrile-neutropenia pathway at its boundaries, every MASCC and
+//! CISNE item with their cut-offs, every clozapine table row, the G-CSF rules, and the
+//! do-no-harm checks — values from shared/reference/clinical-tables.md §3-§5 as written in kb/.
+
+use crate::{assess, drug, finding, lab, lab_at_minutes, patient, text_result};
+use leuko_core::{Assessment, PatientRecord, Sex, Urgency};
+
+fn has(assessment: &Assessment, kind: &str, target: Option<&str>) -> bool {
+    assessment.recommendations.iter().any(|r| {
+        r.kind == kind && target.is_none_or(|t| r.target.as_deref() == Some(t) || r.text.to_lowercase().contains(t))
+    })
+}
+
+fn neutropenic_adult(anc: f64) -> PatientRecord {
+    let mut record = patient(50.0, Sex::Female);
+    record.observations.push(lab("wbc", "6690-2", 1.2, "10*3/uL", 0));
+    record.observations.push(lab("anc", "751-8", anc, "10*3/uL", 0));
+    record
+}
+
+// --- fever definitions (IDSA 2010, §4.1) --------------------------------------------------------
+
+#[test]
+fn single_temperature_at_38_3_is_fever_and_just_below_is_not() {
+    let mut record = neutropenic_adult(0.3);
+    record.observations.push(lab_at_minutes("t", "8310-5", 38.3, "Cel", 30));
+    let a = assess(&record);
+    assert!(a.febrile.febrile_neutropenia, "{:?}", a.febrile);
+    assert!(a.urgent);
+    let mut record = neutropenic_adult(0.3);
+    record.observations.push(lab_at_minutes("t", "8310-5", 38.29, "Cel", 30));
+    let a = assess(&record);
+    assert!(!a.febrile.febrile_neutropenia);
+    assert!(!a.urgent);
+}
+
+#[test]
+fn sustained_38_0_needs_a_full_hour() {
+    let sustained = |minutes: i64, middle: f64| {
+        let mut record = neutropenic_adult(0.3);
+        record.observations.push(lab_at_minutes("t1", "8310-5", 38.0, "Cel", minutes + 10));
+        record.observations.push(lab_at_minutes("t2", "8310-5", middle, "Cel", minutes / 2 + 10));
+        record.observations.push(lab_at_minutes("t3", "8310-5", 38.1, "Cel", 10));
+        assess(&record).febrile.febrile_neutropenia
+    };
+    assert!(sustained(60, 38.2));
+    assert!(!sustained(59, 38.2));
+    // A reading below 38.0 in between breaks the run.
+    assert!(!sustained(90, 37.9));
+}
+
+#[test]
+fn fever_in_fahrenheit() {
+    let mut record = neutropenic_adult(0.3);
+    record.observations.push(lab_at_minutes("t", "8310-5", 101.0, "[degF]", 30));
+    assert!(assess(&record).febrile.febrile_neutropenia);
+}
+
+#[test]
+fn febrile_neutropenia_means_cultures_then_antibiotics_within_the_hour() {
+    let mut record = neutropenic_adult(0.3);
+    record.observations.push(lab_at_minutes("t", "8310-5", 38.6, "Cel", 30));
+    let a = assess(&record);
+    let first_two: Vec<(&str, Urgency)> =
+        a.recommendations.iter().take(2).map(|r| (r.kind.as_str(), r.urgency)).collect();
+    assert_eq!(first_two, [("blood-cultures", Urgency::Immediate), ("empiric-antibiotics", Urgency::Immediate)]);
+    let antibiotics = a.recommendations.iter().find(|r| r.kind == "empiric-antibiotics").unwrap();
+    assert!(antibiotics.text.contains("60 minutes"));
+    assert!(antibiotics.rationale.contains("febrile neutropenia"));
+    assert!(!antibiotics.citation.ids().is_empty());
+}
+
+#[test]
+fn anc_at_0_5_is_not_pathway_neutropenia_without_an_expected_fall() {
+    let mut record = neutropenic_adult(0.5);
+    record.observations.push(lab_at_minutes("t", "8310-5", 38.5, "Cel", 30));
+    assert!(!assess(&record).febrile.febrile_neutropenia);
+    // Expected to fall: within the nadir window of recent chemotherapy.
+    let mut record = neutropenic_adult(0.9);
+    record.observations.push(lab_at_minutes("t", "8310-5", 38.5, "Cel", 30));
+    record.conditions.push(finding("ca", "breast cancer"));
+    let mut chemo = drug("c", "docetaxel", 8);
+    chemo.end = Some(crate::now() - chrono::Duration::days(8));
+    chemo.status = leuko_core::MedicationStatus::Completed;
+    record.medications.push(chemo);
+    let a = assess(&record);
+    assert!(a.febrile.febrile_neutropenia, "{:?}", a.febrile);
+    assert!(a.febrile.neutropenia.unwrap().contains("nadir"));
+}
+
+// --- MASCC (Klastersky 2000, §4.3) -------------------------------------------------------------
+
+fn mascc_case(age: f64, extra: &[&str], systolic: Option<f64>, anc: f64) -> leuko_core::RiskScore {
+    let mut record = patient(age, Sex::Male);
+    record.observations.push(lab("anc", "751-8", anc, "10*3/uL", 0));
+    record.observations.push(lab_at_minutes("t", "8310-5", 38.6, "Cel", 30));
+    if let Some(sbp) = systolic {
+        record.observations.push(lab("bp", "8480-6", sbp, "mm[Hg]", 0));
+    }
+    for (index, text) in extra.iter().enumerate() {
+        record.conditions.push(finding(&format!("f{index}"), text));
+    }
+    assess(&record).febrile.mascc.expect("computed in febrile neutropenia")
+}
+
+fn points(score: &leuko_core::RiskScore, item: &str) -> i64 {
+    score.items.iter().find(|i| i.item.starts_with(item)).unwrap_or_else(|| panic!("{item}")).points
+}
+
+#[test]
+fn mascc_every_item() {
+    let full = ["colorectal cancer", "outpatient", "clinically well"];
+    let s = mascc_case(50.0, &full, Some(120.0), 0.3);
+    assert_eq!(points(&s, "burden of illness"), 5);
+    assert_eq!(points(&s, "no hypotension"), 5);
+    assert_eq!(points(&s, "no COPD"), 4);
+    assert_eq!(points(&s, "solid tumour"), 4);
+    assert_eq!(points(&s, "no dehydration"), 3);
+    assert_eq!(points(&s, "outpatient"), 3);
+    assert_eq!(points(&s, "age < 60"), 2);
+    assert_eq!((s.score, s.risk.as_str()), (26, "low"));
+    // Each item taken away.
+    assert_eq!(
+        points(
+            &mascc_case(50.0, &["colorectal cancer", "outpatient", "unwell"], Some(120.0), 0.3),
+            "burden of illness"
+        ),
+        3
+    );
+    assert_eq!(
+        points(
+            &mascc_case(50.0, &["colorectal cancer", "outpatient", "severely unwell"], Some(120.0), 0.3),
+            "burden of illness"
+        ),
+        0
+    );
+    assert_eq!(points(&mascc_case(50.0, &full, Some(89.0), 0.3), "no hypotension"), 0);
+    assert_eq!(points(&mascc_case(50.0, &full, Some(90.0), 0.3), "no hypotension"), 5);
+    assert_eq!(
+        points(
+            &mascc_case(50.0, &["colorectal cancer", "outpatient", "clinically well", "COPD"], Some(120.0), 0.3),
+            "no COPD"
+        ),
+        0
+    );
+    assert_eq!(
+        points(
+            &mascc_case(50.0, &["outpatient", "clinically well", "acute myeloid leukaemia"], Some(120.0), 0.3),
+            "solid tumour"
+        ),
+        4
+    );
+    assert_eq!(
+        points(
+            &mascc_case(
+                50.0,
+                &["outpatient", "clinically well", "acute myeloid leukaemia", "invasive aspergillosis"],
+                Some(120.0),
+                0.3
+            ),
+            "solid tumour"
+        ),
+        0
+    );
+    assert_eq!(
+        points(
+            &mascc_case(50.0, &["colorectal cancer", "outpatient", "clinically well", "dehydrated"], Some(120.0), 0.3),
+            "no dehydration"
+        ),
+        0
+    );
+    assert_eq!(
+        points(
+            &mascc_case(50.0, &["colorectal cancer", "inpatient", "clinically well"], Some(120.0), 0.3),
+            "outpatient"
+        ),
+        0
+    );
+    assert_eq!(points(&mascc_case(60.0, &full, Some(120.0), 0.3), "age < 60"), 0);
+}
+
+#[test]
+fn mascc_cut_off_is_21() {
+    // 26 - 3 (inpatient) - 2 (age 60) = 21: low risk; one point fewer is high risk.
+    let s = mascc_case(60.0, &["colorectal cancer", "inpatient", "clinically well"], Some(120.0), 0.3);
+    assert_eq!((s.score, s.risk.as_str()), (21, "low"));
+    let s = mascc_case(60.0, &["colorectal cancer", "inpatient", "unwell"], Some(120.0), 0.3);
+    assert_eq!((s.score, s.risk.as_str()), (19, "high"));
+}
+
+#[test]
+fn mascc_missing_items_are_conservative_and_named() {
+    let s = mascc_case(50.0, &["colorectal cancer"], None, 0.3);
+    let burden = s.items.iter().find(|i| i.item == "burden of illness").unwrap();
+    assert!(!burden.recorded && burden.points == 0 && burden.note.contains("not recorded"));
+    let bp = s.items.iter().find(|i| i.item == "no hypotension").unwrap();
+    assert!(!bp.recorded && bp.points == 0);
+}
+
+#[test]
+fn profound_neutropenia_or_instability_is_never_low_risk() {
+    let s = mascc_case(50.0, &["colorectal cancer", "outpatient", "clinically well"], Some(120.0), 0.05);
+    assert_eq!(s.score, 26);
+    assert_eq!(s.risk, "high");
+    assert!(s.note.unwrap().contains("profound"));
+}
+
+// --- CISNE (Carmona-Bayonas 2015, §4.4) ---------------------------------------------------------
+
+fn cisne_case(extra: &[&str], glucose: Option<f64>, monocytes: Option<f64>) -> leuko_core::RiskScore {
+    let mut record = patient(55.0, Sex::Female);
+    record.observations.push(lab("anc", "751-8", 0.3, "10*3/uL", 0));
+    record.observations.push(lab_at_minutes("t", "8310-5", 38.6, "Cel", 30));
+    if let Some(value) = glucose {
+        record.observations.push(lab("glu", "2345-7", value, "mg/dL", 0));
+    }
+    if let Some(value) = monocytes {
+        record.observations.push(lab("mono", "742-7", value, "10*3/uL", 0));
+    }
+    record.conditions.push(finding("ca", "breast cancer"));
+    for (index, text) in extra.iter().enumerate() {
+        record.conditions.push(finding(&format!("f{index}"), text));
+    }
+    assess(&record).febrile.cisne.expect("computed in febrile neutropenia")
+}
+
+#[test]
+fn cisne_every_item_and_class() {
+    let base = cisne_case(&["ECOG 1"], Some(100.0), Some(0.5));
+    assert_eq!((base.score, base.risk.as_str()), (0, "low"));
+    assert_eq!(cisne_case(&["ECOG 2"], Some(100.0), Some(0.5)).score, 2);
+    assert_eq!(cisne_case(&["ECOG 1"], Some(121.0), Some(0.5)).score, 2);
+    assert_eq!(cisne_case(&["ECOG 1"], Some(120.0), Some(0.5)).score, 0);
+    // Diabetic or on steroids: >= 250 mg/dL.
+    assert_eq!(cisne_case(&["ECOG 1", "type 2 diabetes"], Some(200.0), Some(0.5)).score, 0);
+    assert_eq!(cisne_case(&["ECOG 1", "type 2 diabetes"], Some(250.0), Some(0.5)).score, 2);
+    assert_eq!(cisne_case(&["ECOG 1", "COPD"], Some(100.0), Some(0.5)).score, 1);
+    assert_eq!(cisne_case(&["ECOG 1", "heart failure"], Some(100.0), Some(0.5)).score, 1);
+    assert_eq!(cisne_case(&["ECOG 1", "grade 2 mucositis"], Some(100.0), Some(0.5)).score, 1);
+    assert_eq!(cisne_case(&["ECOG 1"], Some(100.0), Some(0.19)).score, 1);
+    assert_eq!(cisne_case(&["ECOG 1"], Some(100.0), Some(0.2)).score, 0);
+    let intermediate = cisne_case(&["ECOG 1", "COPD", "heart failure"], Some(100.0), Some(0.5));
+    assert_eq!((intermediate.score, intermediate.risk.as_str()), (2, "intermediate"));
+    let high = cisne_case(&["ECOG 2", "COPD"], Some(100.0), Some(0.5));
+    assert_eq!((high.score, high.risk.as_str()), (3, "high"));
+    // Not recorded: scored as present (conservative).
+    let missing = cisne_case(&[], None, None);
+    assert_eq!(missing.score, 5);
+    assert!(missing.items.iter().filter(|i| !i.recorded).count() >= 3);
+}
+
+// --- clozapine (US PI, §3) ----------------------------------------------------------------------
+
+fn on_clozapine(anc: f64, ben: bool) -> Assessment {
+    let mut record = patient(40.0, Sex::Male);
+    record.medications.push(drug("cloz", "clozapine 200 mg", 120));
+    record.observations.push(lab("anc", "751-8", anc, "10*3/uL", 0));
+    if ben {
+        record.observations.push(text_result("fy", "Duffy phenotype", "Fy(a-b-)"));
+    }
+    assess(&record)
+}
+
+fn clozapine_stopped(a: &Assessment) -> bool {
+    has(a, "stop-drug", Some("clozapine"))
+}
+
+#[test]
+fn clozapine_general_table_rows() {
+    // Normal range >= 1,500: continue, routine monitoring.
+    let a = on_clozapine(1.5, false);
+    assert!(!clozapine_stopped(&a));
+    assert!(
+        a.recommendations
+            .iter()
+            .any(|r| r.kind == "monitoring" && r.text.contains("weekly from initiation to 6 months"))
+    );
+    // Mild 1,000-1,499: continue; three times weekly; confirm within 24 h.
+    for anc in [1.499, 1.0] {
+        let a = on_clozapine(anc, false);
+        assert!(!clozapine_stopped(&a), "{anc}");
+        assert!(
+            a.recommendations.iter().any(|r| r.kind == "monitoring" && r.text.contains("three times weekly")),
+            "{anc}"
+        );
+        assert!(has(&a, "repeat-cbc", None));
+    }
+    // Moderate 500-999: interrupt, haematology, daily ANC.
+    for anc in [0.999, 0.5] {
+        let a = on_clozapine(anc, false);
+        assert!(clozapine_stopped(&a), "{anc}");
+        assert!(has(&a, "hematology-referral", None));
+        assert!(a.recommendations.iter().any(|r| r.kind == "monitoring" && r.text.contains("daily")));
+    }
+    // Severe < 500: interrupt, no rechallenge unless benefits outweigh risks.
+    let a = on_clozapine(0.499, false);
+    let stop =
+        a.recommendations.iter().find(|r| r.kind == "stop-drug" && r.target.as_deref() == Some("clozapine")).unwrap();
+    assert!(stop.text.contains("do not rechallenge"));
+}
+
+#[test]
+fn clozapine_ben_table_rows() {
+    let a = on_clozapine(1.0, true);
+    assert!(!clozapine_stopped(&a));
+    assert!(a.recommendations.iter().any(|r| r.rationale.contains("BEN table")));
+    // BEN neutropenia 500-999: haematology consultation but CONTINUE.
+    for anc in [0.999, 0.5] {
+        let a = on_clozapine(anc, true);
+        assert!(!clozapine_stopped(&a), "{anc}");
+        assert!(has(&a, "hematology-referral", None));
+        assert!(a.recommendations.iter().any(|r| r.kind == "monitoring" && r.text.contains("three times weekly")));
+    }
+    let a = on_clozapine(0.499, true);
+    assert!(clozapine_stopped(&a));
+}
+
+// --- G-CSF (ASCO 2015, §5) ----------------------------------------------------------------------
+
+fn on_regimen(drugs: &[&str], age: f64, anc: f64) -> Assessment {
+    let mut record = patient(age, Sex::Female);
+    record.conditions.push(finding("ca", "breast cancer"));
+    for (index, name) in drugs.iter().enumerate() {
+        record.medications.push(drug(&format!("d{index}"), name, 2));
+    }
+    record.observations.push(lab("anc", "751-8", anc, "10*3/uL", 0));
+    assess(&record)
+}
+
+#[test]
+fn primary_prophylaxis_for_a_high_risk_regimen() {
+    // TAC (docetaxel, doxorubicin, cyclophosphamide): high FN-risk band (>= 20 %).
+    let a = on_regimen(&["docetaxel", "doxorubicin", "cyclophosphamide"], 50.0, 4.0);
+    let g = a.recommendations.iter().find(|r| r.kind == "g-csf").expect("primary prophylaxis");
+    assert!(g.text.contains("Primary G-CSF prophylaxis"));
+    // TAC and AC followed by docetaxel share these three drugs; both are high-risk regimens.
+    assert!(g.rationale.contains("high febrile-neutropenia risk"), "{}", g.rationale);
+}
+
+#[test]
+fn intermediate_risk_regimen_needs_a_patient_risk_factor() {
+    // AC: intermediate band (10-20 %): no G-CSF at 50, consider at 70 (age > 65 risk factor).
+    let young = on_regimen(&["doxorubicin", "cyclophosphamide"], 50.0, 4.0);
+    assert!(!has(&young, "g-csf", None));
+    let old = on_regimen(&["doxorubicin", "cyclophosphamide"], 70.0, 4.0);
+    let g = old.recommendations.iter().find(|r| r.kind == "g-csf").expect("consider");
+    assert!(g.text.contains("Consider"));
+}
+
+#[test]
+fn no_routine_g_csf_for_afebrile_neutropenia() {
+    // An afebrile grade 3 nadir after an intermediate-risk regimen: no G-CSF.
+    let a = on_regimen(&["doxorubicin", "cyclophosphamide"], 50.0, 0.8);
+    assert!(!a.urgent);
+    assert!(!has(&a, "g-csf", None), "{:?}", a.recommendations.iter().map(|r| &r.kind).collect::<Vec<_>>());
+}
+
+// --- supportive care ----------------------------------------------------------------------------
+
+#[test]
+fn neutropenic_precautions_below_1_0() {
+    assert!(has(&assess(&neutropenic_adult(0.99)), "neutropenic-precautions", None));
+    assert!(!has(&assess(&neutropenic_adult(1.0)), "neutropenic-precautions", None));
+}
+
+#[test]
+fn pjp_prophylaxis_below_cd4_200() {
+    let mut record = patient(40.0, Sex::Male);
+    record.observations.push(lab("cd4", "24467-3", 150.0, "/uL", 0));
+    assert!(has(&assess(&record), "antimicrobial-prophylaxis", Some("pneumocystis")));
+    let mut record = patient(40.0, Sex::Male);
+    record.observations.push(lab("cd4", "24467-3", 200.0, "/uL", 0));
+    assert!(!has(&assess(&record), "antimicrobial-prophylaxis", Some("pneumocystis")));
+}
+
+// --- do no harm ---------------------------------------------------------------------------------
+
+#[test]
+fn a_bystander_drug_is_never_stopped() {
+    let mut record = patient(60.0, Sex::Male);
+    record.medications.push(drug("s", "simvastatin 40 mg", 60));
+    record.medications.push(drug("m", "metamizole", 20));
+    record.observations.push(lab("wbc", "6690-2", 1.5, "10*3/uL", 0));
+    record.observations.push(lab("anc", "751-8", 0.2, "10*3/uL", 0));
+    record.observations.push(lab("old", "751-8", 3.2, "10*3/uL", 30));
+    let a = assess(&record);
+    assert!(has(&a, "stop-drug", Some("metamizole")), "{:?}", a.causes.iter().map(|c| &c.id).collect::<Vec<_>>());
+    assert!(!has(&a, "stop-drug", Some("simvastatin")));
+}
+
+#[test]
+fn no_marrow_biopsy_or_g_csf_for_a_stable_duffy_null_count() {
+    let mut record = patient(38.0, Sex::Female);
+    record.observations.push(text_result("fy", "Duffy phenotype", "Fy(a-b-)"));
+    for (index, days) in [400, 200, 0].into_iter().enumerate() {
+        record.observations.push(lab(&format!("a{index}"), "751-8", 1.1, "10*3/uL", days));
+    }
+    record.conditions.push(finding("w", "asymptomatic, no recurrent infections"));
+    let a = assess(&record);
+    assert_eq!(a.causes.first().map(|c| c.category.as_str()), Some("constitutional"));
+    assert!(!has(&a, "bone-marrow-exam", None));
+    assert!(!has(&a, "g-csf", None));
+    assert!(!has(&a, "stop-drug", None));
+}
+
+#[test]
+fn no_g_csf_or_drug_withdrawal_for_a_spurious_count() {
+    let mut record = patient(64.0, Sex::Male);
+    record.medications.push(drug("c", "carbamazepine", 40));
+    let mut wbc = lab("wbc", "6690-2", 1.8, "10*3/uL", 0);
+    wbc.notes.push("smear of the EDTA sample shows granulocyte aggregates".to_owned());
+    record.observations.push(wbc);
+    record.observations.push(lab("anc", "751-8", 0.4, "10*3/uL", 0));
+    record.observations.push(lab("old", "6690-2", 7.0, "10*3/uL", 90));
+    let a = assess(&record);
+    assert_eq!(
+        a.causes.first().map(|c| c.category.as_str()),
+        Some("spurious"),
+        "{:?}",
+        a.causes.iter().map(|c| (&c.id, c.probability)).collect::<Vec<_>>()
+    );
+    assert!(has(&a, "repeat-cbc", None));
+    assert!(!has(&a, "g-csf", None));
+    assert!(!has(&a, "stop-drug", None));
+    assert!(!has(&a, "bone-marrow-exam", None));
+}
