@@ -56,3 +56,20 @@ fn own_vignettes_grades_agree() {
     assert!(total >= 60);
     assert!(misses.is_empty(), "{agree}/{total} agree; {misses:#?}");
 }
+
+/// `leuko eval` on each set holds the levels recorded in its ratchet file (issue #8: CI fails
+/// when a metric drops below the record).
+#[test]
+fn eval_holds_the_ratchet() {
+    for set in ["eval", "vignettes"] {
+        let output = leuko(&[
+            "eval",
+            test_data(&format!("{set}/vignettes.json")).to_str().unwrap(),
+            test_data(&format!("{set}/bundles")).to_str().unwrap(),
+            "--ratchet",
+            test_data(&format!("{set}/ratchet.toml")).to_str().unwrap(),
+        ]);
+        assert!(output.status.success(), "{set}: {}\n{}", stderr(&output), stdout(&output));
+        assert!(stdout(&output).contains("every metric at or above its record"));
+    }
+}
