@@ -26,5 +26,58 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// Ranking causes for a patient with 50 drug exposures and 200 observations (issue #8).
+fn bench_ranking(c: &mut Criterion) {
+    let kb = leuko_kb::bundled();
+    let as_of = Utc.with_ymd_and_hms(2026, 1, 15, 8, 0, 0).unwrap();
+    let config = AssessConfig { site_intervals: Vec::new() };
+    let input = leuko_fhir::read(BUNDLE).unwrap();
+    let mut record = input.patients[0].clone();
+    // The 200 most recent observations.
+    record.observations.sort_by_key(|o| o.time);
+    let keep = record.observations.len().saturating_sub(199);
+    record.observations.drain(..keep);
+    // A current low ANC, so that causes are ranked.
+    let mut low =
+        record.observations.iter().rev().find(|o| o.loinc_codes().any(|c| c == "751-8")).expect("an ANC").clone();
+    low.id = "Observation/current-anc".to_owned();
+    low.time = Some(as_of - chrono::Duration::hours(2));
+    low.value = leuko_core::ObservationValue::Quantity(leuko_core::Quantity {
+        value: 0.4,
+        comparator: None,
+        unit: Some("10*3/uL".to_owned()),
+        code: None,
+    });
+    record.observations.push(low);
+    // 50 exposures to knowledge-base drugs, started over the last two years, half still taken.
+    record.medications = kb
+        .drugs()
+        .iter()
+        .step_by(3)
+        .take(50)
+        .enumerate()
+        .map(|(index, drug)| leuko_core::MedicationExposure {
+            id: format!("MedicationStatement/{index}"),
+            codes: Vec::new(),
+            text: Some(drug.names[0].clone()),
+            start: Some(as_of - chrono::Duration::days(15 * index as i64 + 10)),
+            end: (index % 2 == 1).then(|| as_of - chrono::Duration::days(5 * index as i64)),
+            status: if index % 2 == 1 {
+                leuko_core::MedicationStatus::Completed
+            } else {
+                leuko_core::MedicationStatus::Active
+            },
+            source: leuko_core::MedicationSource::Statement,
+            dosage: None,
+        })
+        .collect();
+    assert_eq!((record.observations.len(), record.medications.len()), (200, 50));
+    let check = leuko_core::assess(kb, &record, as_of, &config);
+    assert!(!check.causes.is_empty(), "the synthetic patient has a low count to rank causes for");
+    c.bench_function("assess+rank 50 medications 200 observations", |b| {
+        b.iter(|| leuko_core::assess(kb, std::hint::black_box(&record), as_of, &config))
+    });
+}
+
+criterion_group!(benches, bench, bench_ranking);
 criterion_main!(benches);

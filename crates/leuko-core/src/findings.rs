@@ -14,7 +14,7 @@ use crate::episode::Episode;
 use crate::kb::{DrugDef, KnowledgeBase, LabRule};
 use crate::record::{CodeSystem, Coding, MedicationExposure, MedicationStatus, ObservationValue, PatientRecord};
 use crate::reference::interval_for;
-use crate::text::{find_any, find_any_loose, find_phrase, fold};
+use crate::text::{find_any, find_any_loose, find_phrase, fold, might_contain, word_set};
 
 /// Words allowed between the words of a multi-word finding phrase ("zinc-rich enteral
 /// supplement" for "zinc supplement"); a matching tolerance, not a clinical number.
@@ -126,8 +126,9 @@ pub(crate) fn match_drugs<'a>(
                 .join(" ; "),
         );
         let mut spans: Vec<(usize, usize, &DrugDef, &str)> = Vec::new();
+        let words = word_set(&text);
         for drug in kb.drugs() {
-            for name in &drug.names {
+            for name in drug.names.iter().filter(|name| might_contain(&words, name)) {
                 for at in find_phrase(&text, name) {
                     spans.push((at, at + name.len(), drug, name.as_str()));
                 }
@@ -167,11 +168,15 @@ pub(crate) fn facts<'a>(
 ) -> Facts<'a> {
     let mut facts = Facts { drugs: match_drugs(kb, record, as_of), ..Facts::default() };
     let texts = texts(record, as_of);
+    let word_sets: Vec<_> = texts.iter().map(|(_, text)| word_set(text)).collect();
 
     for finding in kb.findings() {
         if !finding.text.is_empty()
-            && let Some((source, phrase)) = texts.iter().find_map(|(source, text)| {
-                find_any_loose(text, &finding.text, finding.negation_sensitive, LOOSE_GAP).map(|p| (source, p))
+            && let Some((source, phrase)) = texts.iter().zip(&word_sets).find_map(|((source, text), words)| {
+                finding.text.iter().filter(|phrase| might_contain(words, phrase)).find_map(|phrase| {
+                    find_any_loose(text, std::slice::from_ref(phrase), finding.negation_sensitive, LOOSE_GAP)
+                        .map(|p| (source, p))
+                })
             })
         {
             facts.add(&finding.id, format!("\"{phrase}\" in {source}"));

@@ -61,6 +61,28 @@ pub fn find_phrase(haystack: &str, phrase: &str) -> Vec<usize> {
     hits
 }
 
+/// The distinct words (letter/digit runs) of a folded text, each also without a plural "s", for a
+/// quick "might contain" test.
+pub fn word_set(text: &str) -> std::collections::BTreeSet<&str> {
+    let mut set = std::collections::BTreeSet::new();
+    for word in text.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()) {
+        set.insert(word);
+        if let Some(stem) = word.strip_suffix('s') {
+            set.insert(stem);
+        }
+    }
+    set
+}
+
+/// Whether every word of `phrase` (a plural "s" aside) is among `words` ([`word_set`]): a phrase
+/// that fails this cannot match, exactly or loosely, so the search can be skipped.
+pub fn might_contain(words: &std::collections::BTreeSet<&str>, phrase: &str) -> bool {
+    phrase
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .all(|w| words.contains(w) || w.strip_suffix('s').is_some_and(|stem| words.contains(stem)))
+}
+
 /// Words that, shortly before a phrase in the same clause, negate it ("no splenomegaly",
 /// "denies fever", "negative for HIV").
 const NEGATION_CUES: [&str; 12] = [
@@ -174,6 +196,10 @@ pub fn find_phrase_loose(haystack: &str, phrase: &str, gap: usize) -> Vec<(usize
     let wanted: Vec<&str> = phrase.split([' ', '-']).filter(|w| !w.is_empty()).collect();
     let simple = phrase.chars().all(|c| is_word_char(c) || c == ' ' || c == '-');
     if !exact.is_empty() || wanted.len() < 2 || !simple {
+        return exact;
+    }
+    // Cheap rejection: every word (less a plural "s") must occur somewhere in the text.
+    if !wanted.iter().all(|w| haystack.contains(w.strip_suffix('s').unwrap_or(w))) {
         return exact;
     }
     let found = words(haystack);
