@@ -1,6 +1,7 @@
 //! Clinical behaviour of the core against the bundled knowledge base: every threshold tested here
 //! is a number of shared/reference/clinical-tables.md as written in kb/.
 
+mod causes;
 mod grading;
 mod intervals;
 mod labs;

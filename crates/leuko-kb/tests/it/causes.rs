@@ -1,0 +1,202 @@
+//! Cause ranking (issue #8): drug timing against the latency window, dechallenge, a count low
+//! before the drug, negative evidence, free-text findings, concurrent causes, next best tests
+//! and the audit trail — against the bundled knowledge base.
+
+use chrono::Duration;
+
+use crate::{assess, drug, finding, lab, now, patient};
+use leuko_core::{Assessment, MedicationStatus, PatientRecord, Sex};
+
+fn probability(a: &Assessment, id: &str) -> f64 {
+    a.causes.iter().find(|c| c.id == id).map_or(0.0, |c| c.probability)
+}
+
+fn rank(a: &Assessment, id: &str) -> Option<usize> {
+    a.causes.iter().position(|c| c.id == id)
+}
+
+/// An adult whose ANC was normal 60 days ago and is 0.3 today, taking metamizole since
+/// `started_days_before`.
+fn on_metamizole(started_days_before: i64) -> PatientRecord {
+    let mut record = patient(55.0, Sex::Female);
+    record.observations.push(lab("a0", "751-8", 3.5, "10*3/uL", 60));
+    record.observations.push(lab("w1", "6690-2", 2.0, "10*3/uL", 0));
+    record.observations.push(lab("a1", "751-8", 0.3, "10*3/uL", 0));
+    record.medications.push(drug("m", "metamizole 500 mg", started_days_before));
+    record
+}
+
+#[test]
+fn onset_within_the_latency_window_ranks_the_drug_first() {
+    // Metamizole: onset 19-60 days after the start (Andersohn 2007 [S31]).
+    let within = assess(&on_metamizole(30));
+    assert_eq!(
+        rank(&within, "drug:metamizole"),
+        Some(0),
+        "{:?}",
+        within.causes.iter().map(|c| &c.id).collect::<Vec<_>>()
+    );
+    let evidence = &within.causes[0].evidence;
+    assert!(evidence.iter().any(|e| e.supports && e.finding.contains("within its latency window") && e.weight > 1.0));
+    // Too early (5 days) and too late (400 days) both weigh against the drug.
+    let early = assess(&on_metamizole(5));
+    let late = assess(&on_metamizole(400));
+    assert!(probability(&early, "drug:metamizole") < probability(&within, "drug:metamizole"));
+    assert!(probability(&late, "drug:metamizole") < probability(&within, "drug:metamizole"));
+    assert!(
+        late.causes
+            .iter()
+            .flat_map(|c| &c.evidence)
+            .any(|e| !e.supports && e.finding.contains("later than its usual 60 days"))
+    );
+}
+
+#[test]
+fn a_count_already_low_before_the_drug_argues_against_it() {
+    let mut record = on_metamizole(10);
+    // Low 40 days ago, before the drug was started 10 days ago.
+    record.observations.push(lab("a-1", "751-8", 0.9, "10*3/uL", 40));
+    record.observations.retain(|o| o.id != "Observation/a0");
+    let a = assess(&record);
+    let drug = a.causes.iter().find(|c| c.id == "drug:metamizole").expect("still listed");
+    assert!(
+        drug.evidence.iter().any(|e| !e.supports && e.finding.contains("after the count was already low")),
+        "{:?}",
+        drug.evidence
+    );
+    assert!(drug.probability < probability(&assess(&on_metamizole(30)), "drug:metamizole"));
+}
+
+#[test]
+fn recovery_after_stopping_the_drug_supports_it() {
+    let mut stopped = on_metamizole(40);
+    stopped.observations.retain(|o| o.id != "Observation/a1" && o.id != "Observation/w1");
+    stopped.observations.push(lab("low", "751-8", 0.3, "10*3/uL", 10));
+    stopped.observations.push(lab("back", "751-8", 2.6, "10*3/uL", 1));
+    stopped.medications[0].end = Some(now() - Duration::days(9));
+    stopped.medications[0].status = MedicationStatus::Stopped;
+    let a = assess(&stopped);
+    let drug = a.causes.iter().find(|c| c.id == "drug:metamizole").expect("ranked: the episode is recent");
+    assert!(drug.evidence.iter().any(|e| e.supports && e.finding.contains("recovered")), "{:?}", drug.evidence);
+}
+
+#[test]
+fn a_normal_b12_lowers_b12_deficiency() {
+    let base = || {
+        let mut record = patient(60.0, Sex::Male);
+        record.observations.push(lab("w", "6690-2", 2.8, "10*3/uL", 0));
+        record.observations.push(lab("a", "751-8", 1.1, "10*3/uL", 0));
+        record.observations.push(lab("hb", "718-7", 9.0, "g/dL", 0));
+        record.observations.push(lab("mcv", "787-2", 112.0, "fL", 0));
+        record
+    };
+    let without = assess(&base());
+    let mut record = base();
+    record.observations.push(lab("b12", "2132-9", 650.0, "pg/mL", 0));
+    let with_normal = assess(&record);
+    let mut record = base();
+    record.observations.push(lab("b12", "2132-9", 80.0, "pg/mL", 0));
+    let with_low = assess(&record);
+    let id = "vitamin-b12-deficiency";
+    assert!(probability(&with_normal, id) < probability(&without, id));
+    assert!(probability(&with_low, id) > probability(&without, id));
+    assert_eq!(rank(&with_low, id), Some(0));
+}
+
+#[test]
+fn a_negative_hiv_test_in_text_lowers_hiv() {
+    let base = || {
+        let mut record = patient(30.0, Sex::Male);
+        record.observations.push(lab("w", "6690-2", 2.8, "10*3/uL", 0));
+        record.observations.push(lab("a", "751-8", 1.1, "10*3/uL", 0));
+        record.observations.push(lab("l", "731-0", 0.4, "10*3/uL", 0));
+        record.conditions.push(finding("r", "men who have sex with men; unprotected sex"));
+        record
+    };
+    let without = assess(&base());
+    let mut record = base();
+    record.conditions.push(finding("h", "HIV antigen/antibody test negative"));
+    let negative = assess(&record);
+    assert!(
+        probability(&negative, "hiv") < probability(&without, "hiv"),
+        "{} vs {}",
+        probability(&negative, "hiv"),
+        probability(&without, "hiv")
+    );
+}
+
+#[test]
+fn free_text_findings_drive_the_ranking() {
+    // Copper deficiency after gastric bypass with zinc supplements, given as text only.
+    let mut record = patient(48.0, Sex::Female);
+    record.observations.push(lab("w", "6690-2", 2.4, "10*3/uL", 0));
+    record.observations.push(lab("a", "751-8", 0.8, "10*3/uL", 0));
+    record.observations.push(lab("hb", "718-7", 9.1, "g/dL", 0));
+    record.conditions.push(finding("s", "s/p Roux-en-Y gastric bypass 2015"));
+    record.conditions.push(finding("z", "taking high-dose zinc supplements"));
+    let a = assess(&record);
+    assert_eq!(
+        a.causes.first().map(|c| c.id.as_str()),
+        Some("copper-deficiency"),
+        "{:?}",
+        a.causes.iter().map(|c| (&c.id, c.probability)).collect::<Vec<_>>()
+    );
+    let copper = &a.causes[0];
+    assert_eq!(copper.category, "nutritional");
+    assert!(
+        copper
+            .evidence
+            .iter()
+            .any(|e| e.finding.contains("roux-en-y") || e.finding.to_lowercase().contains("bariatric"))
+    );
+    // The next best tests include serum copper (LOINC 5631-7).
+    assert!(a.recommendations.iter().any(|r| r.kind == "order-test" && r.target.as_deref() == Some("5631-7")));
+}
+
+#[test]
+fn concurrent_causes_are_both_kept() {
+    // Chemotherapy nadir plus sepsis: both causes rank high at once.
+    let mut record = patient(63.0, Sex::Male);
+    record.observations.push(lab("w", "6690-2", 0.5, "10*3/uL", 0));
+    record.observations.push(lab("a", "751-8", 0.08, "10*3/uL", 0));
+    record.conditions.push(finding("c", "colorectal cancer"));
+    record.conditions.push(finding("s", "septic shock"));
+    let mut chemo = drug("ox", "oxaliplatin", 9);
+    chemo.end = Some(now() - Duration::days(9));
+    chemo.status = MedicationStatus::Completed;
+    record.medications.push(chemo);
+    let a = assess(&record);
+    let top3: Vec<&str> = a.causes.iter().take(3).map(|c| c.id.as_str()).collect();
+    assert!(top3.contains(&"drug:oxaliplatin"), "{top3:?}");
+    assert!(top3.iter().any(|id| id.contains("sepsis")), "{top3:?}");
+    assert!(a.causes.iter().filter(|c| c.probability > 0.5).count() >= 2);
+    assert!(a.urgent);
+}
+
+#[test]
+fn every_cause_shows_its_prior_and_sourced_evidence() {
+    let a = assess(&on_metamizole(30));
+    for cause in &a.causes {
+        assert!(cause.evidence[0].finding.starts_with("prior:"));
+        for item in &cause.evidence {
+            assert!(!item.citation.ids().is_empty(), "{}: {}", cause.id, item.finding);
+        }
+        assert!((0.0..=1.0).contains(&cause.probability));
+    }
+    // Deterministic order: by probability, ties by id.
+    for pair in a.causes.windows(2) {
+        assert!(
+            pair[0].probability > pair[1].probability
+                || (pair[0].probability == pair[1].probability && pair[0].id < pair[1].id)
+        );
+    }
+}
+
+#[test]
+fn no_causes_without_a_low_count() {
+    let mut record = patient(40.0, Sex::Female);
+    record.observations.push(lab("w", "6690-2", 6.5, "10*3/uL", 0));
+    record.observations.push(lab("a", "751-8", 3.9, "10*3/uL", 0));
+    record.medications.push(drug("m", "metamizole", 30));
+    assert!(assess(&record).causes.is_empty());
+}
