@@ -215,6 +215,10 @@ pub(crate) fn facts<'a>(
     }
 
     derived(kb, patient, results, counts, pattern, episode, as_of, &texts, &mut facts);
+    let anc = counts.anc.as_ref().map(|c| c.result.value);
+    if let Some(detail) = crate::management::sepsis_screen(kb, results, &facts, anc) {
+        facts.add("sepsis-screen-positive", detail);
+    }
     facts
 }
 

@@ -152,13 +152,23 @@ fn pathway_neutropenia(
     })
 }
 
+/// A positive sepsis screen (qSOFA, then NICE NG51 high risk) in a patient with suspected
+/// infection; shared with the cause ranking as the derived finding `sepsis-screen-positive`.
+pub(crate) fn sepsis_screen(
+    kb: &KnowledgeBase,
+    results: &[LabResult],
+    facts: &Facts<'_>,
+    anc: Option<f64>,
+) -> Option<String> {
+    qsofa(kb, results, facts, anc).or_else(|| nice_high_risk(kb, results, facts, anc))
+}
+
 /// Sepsis by qSOFA (>= 2 of: respiratory rate, systolic pressure, altered mentation) in a patient
 /// with suspected infection (fever, signs of infection, or ANC below the pathway threshold).
 fn qsofa(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>, anc: Option<f64>) -> Option<String> {
     let def = &kb.management().febrile;
-    let suspected = facts.has("fever")
-        || def.infection_findings.iter().any(|f| facts.has(f))
-        || anc.is_some_and(|a| a < def.anc_below);
+    let suspected =
+        def.suspected_infection_findings.iter().any(|f| facts.has(f)) || anc.is_some_and(|a| a < def.anc_below);
     if !suspected {
         return None;
     }
@@ -187,9 +197,8 @@ fn qsofa(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>, anc: Opti
 /// Any one NICE NG51 high-risk criterion in a patient with suspected infection.
 fn nice_high_risk(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>, anc: Option<f64>) -> Option<String> {
     let def = &kb.management().febrile;
-    let suspected = facts.has("fever")
-        || def.infection_findings.iter().any(|f| facts.has(f))
-        || anc.is_some_and(|a| a < def.anc_below);
+    let suspected =
+        def.suspected_infection_findings.iter().any(|f| facts.has(f)) || anc.is_some_and(|a| a < def.anc_below);
     if !suspected {
         return None;
     }

@@ -67,7 +67,8 @@ const ASSOCIATIONS: [&str; 4] = ["strong", "moderate", "weak", "uncertain"];
 const EVIDENCE_CODES: [&str; 5] = ["CC", "SR", "L", "Lab", "Pred"];
 const LINEAGES: [&str; 5] = ["neutrophils", "lymphocytes", "red-cells", "platelets", "monocytes"];
 /// Finding ids the engine derives itself; the KB may refer to them but not define them.
-pub(crate) const DERIVED_FINDINGS: [&str; 19] = [
+pub(crate) const DERIVED_FINDINGS: [&str; 20] = [
+    "sepsis-screen-positive",
     "ancestry-duffy-null-common",
     "pattern-isolated-neutropenia",
     "pattern-isolated-lymphopenia",
@@ -1089,7 +1090,7 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
     }
     let line = builder.line(&file.qsofa);
     let qsofa = file.qsofa.into_inner();
-    for finding in &qsofa.altered_mentation_findings {
+    for finding in qsofa.altered_mentation_findings.iter().chain(&qsofa.suspected_infection_findings) {
         parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
     }
     let qsofa_citation = builder.citation(line, &qsofa.source);
@@ -1171,6 +1172,7 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
         qsofa_systolic_at_most: qsofa.systolic_at_most,
         qsofa_altered_mentation_findings: qsofa.altered_mentation_findings,
         qsofa_at_least: qsofa.at_least,
+        suspected_infection_findings: qsofa.suspected_infection_findings,
         qsofa_citation,
         nice_respiratory_rate_at_least: nice.respiratory_rate_at_least,
         nice_heart_rate_at_least: nice.heart_rate_at_least,

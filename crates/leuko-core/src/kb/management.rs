@@ -61,6 +61,8 @@ pub struct FebrileNeutropenia {
     pub qsofa_altered_mentation_findings: Vec<String>,
     /// qSOFA points needed.
     pub qsofa_at_least: i64,
+    /// Findings meaning suspected infection, for the sepsis screens.
+    pub suspected_infection_findings: Vec<String>,
     /// qSOFA source.
     pub qsofa_citation: Citation,
     /// NICE high risk: respiratory rate at least.

@@ -818,6 +818,7 @@ pub(crate) struct RawQsofa {
     pub(crate) systolic_at_most: f64,
     pub(crate) altered_mentation_findings: Vec<String>,
     pub(crate) at_least: i64,
+    pub(crate) suspected_infection_findings: Vec<String>,
     pub(crate) source: SourceRef,
 }
 
