@@ -138,7 +138,13 @@ fn pathway_neutropenia(
             def.expected_anc_below, hit.detail
         ));
     }
-    let previous = falling_anc(results, def.falling_within_days)?;
+    let falling = match falling_anc(results, def.falling_within_days) {
+        Some(previous) => format!("falling from {previous:.2}"),
+        None => {
+            let finding = def.falling_findings.iter().find(|f| facts.has(f))?;
+            format!("falling ({})", facts.hits[finding].detail)
+        }
+    };
     let still_taking = facts.drugs.iter().find(|m| {
         m.drug.cause == "drug-idiosyncratic"
             && matches!(m.exposure.status, MedicationStatus::Active | MedicationStatus::Unknown)
@@ -146,7 +152,7 @@ fn pathway_neutropenia(
     });
     still_taking.map(|m| {
         format!(
-            "ANC {anc:.2} x10^9/L < {} and expected to fall: falling from {previous:.2} while {} (a cause of agranulocytosis) is still taken",
+            "ANC {anc:.2} x10^9/L < {} and expected to fall: {falling} while {} (a cause of agranulocytosis) is still taken",
             def.expected_anc_below, m.drug.id
         )
     })
@@ -618,7 +624,12 @@ pub(crate) fn manage(
 
     // 5. Do-no-harm guards on the leading cause.
     if let Some(leading) = causes.first() {
-        for guard in mgmt.guards.iter().filter(|g| g.leading_categories.contains(&leading.category)) {
+        let triggered = |g: &&crate::kb::management::Guard| {
+            g.leading_categories.contains(&leading.category)
+                || g.leading_causes.contains(&leading.id)
+                || g.when_findings.iter().any(|f| facts.has(f))
+        };
+        for guard in mgmt.guards.iter().filter(triggered) {
             recs.retain(|(rec, origin)| *origin != Origin::Other || !guard.forbid_kinds.contains(&rec.kind));
         }
     }

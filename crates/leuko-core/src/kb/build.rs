@@ -1079,6 +1079,9 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
         builder.error(line, "neutropenia: expected_anc_below must be above anc_below");
     }
     let neutropenia_citation = builder.citation(line, &neutropenia.source);
+    for finding in &neutropenia.falling_findings {
+        parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
+    }
     let _ = &neutropenia.note;
     let line = builder.line(&file.urgent);
     let urgent = file.urgent.into_inner();
@@ -1162,6 +1165,7 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
         anc_below: neutropenia.anc_below,
         expected_anc_below: neutropenia.expected_anc_below,
         falling_within_days: neutropenia.falling_within_days,
+        falling_findings: neutropenia.falling_findings.clone(),
         neutropenia_citation,
         sepsis_findings: urgent.sepsis_findings,
         infection_findings: urgent.infection_findings,
@@ -1262,8 +1266,14 @@ fn read_thresholds(builder: &mut Builder<'_>, parts: &mut Parts) {
                 builder.error(line, format!("unknown kind {kind:?}"));
             }
         }
+        for finding in &g.when_findings {
+            parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
+        }
+        let _ = &g.note;
         guards.push(Guard {
             leading_categories: g.leading_categories,
+            leading_causes: g.leading_causes,
+            when_findings: g.when_findings,
             forbid_kinds: g.forbid_kinds,
             citation: builder.citation(line, &g.source),
         });

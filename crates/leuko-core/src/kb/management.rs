@@ -41,6 +41,8 @@ pub struct FebrileNeutropenia {
     pub expected_anc_below: f64,
     /// A previous ANC within this many days that was higher means "falling".
     pub falling_within_days: i64,
+    /// Findings that also mean "falling".
+    pub falling_findings: Vec<String>,
     /// Neutropenia source.
     pub neutropenia_citation: Citation,
     /// Findings meaning sepsis or shock.
@@ -148,6 +150,10 @@ pub struct Supportive {
 pub struct Guard {
     /// Leading-cause categories that trigger it.
     pub leading_categories: Vec<String>,
+    /// Leading-cause ids that trigger it.
+    pub leading_causes: Vec<String>,
+    /// Findings that trigger it.
+    pub when_findings: Vec<String>,
     /// Kinds not recommended then.
     pub forbid_kinds: Vec<String>,
     /// Source.

@@ -595,6 +595,7 @@ pub(crate) struct RawFnNeutropenia {
     pub(crate) anc_below: f64,
     pub(crate) expected_anc_below: f64,
     pub(crate) falling_within_days: i64,
+    pub(crate) falling_findings: Vec<String>,
     pub(crate) source: SourceRef,
     pub(crate) note: Option<String>,
 }
@@ -731,8 +732,13 @@ pub(crate) struct RawPlansThresholds {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGuard {
     pub(crate) leading_categories: Vec<String>,
+    #[serde(default)]
+    pub(crate) leading_causes: Vec<String>,
+    #[serde(default)]
+    pub(crate) when_findings: Vec<String>,
     pub(crate) forbid_kinds: Vec<String>,
     pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
