@@ -101,13 +101,13 @@ const NEGATION_CUES: [&str; 12] = [
 ];
 
 /// Whether the phrase found at byte `at` of the folded `haystack` is negated: a negation cue among
-/// the four words before it, within the same clause (no `.`, `;` or `,` in between).
+/// the five words before it (NegEx's usual window), within the same clause (no `.`, `;` or `,` in between).
 pub fn is_negated(haystack: &str, at: usize) -> bool {
     let before = &haystack[..at];
     let clause_start = before.rfind(['.', ';', ',', ':', '(', '\n']).map_or(0, |i| i + 1);
     let clause = before[clause_start..].trim();
     let words: Vec<&str> = clause.split(' ').filter(|w| !w.is_empty()).collect();
-    let window = &words[words.len().saturating_sub(4)..];
+    let window = &words[words.len().saturating_sub(5)..];
     let joined = window.join(" ");
     NEGATION_CUES.iter().any(|cue| !find_phrase(&joined, cue).is_empty())
 }
