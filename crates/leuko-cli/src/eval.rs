@@ -63,7 +63,7 @@ pub(crate) struct Totals {
 
 fn met(action: &Action, recommendations: &[leuko_api::Recommendation]) -> bool {
     recommendations.iter().any(|r| {
-        action.kinds.iter().any(|k| *k == r.kind)
+        action.kinds.contains(&r.kind)
             && action.target.as_ref().is_none_or(|t| {
                 r.target.as_deref().is_some_and(|target| target.to_lowercase().contains(t.as_str()))
                     || r.text.to_lowercase().contains(t.as_str())

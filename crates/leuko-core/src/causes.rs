@@ -159,7 +159,7 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
     };
     let stopped = exposure.end.filter(|_| !matches!(exposure.status, MedicationStatus::Active));
     // Cyclic treatment is timed from its most recent dose.
-    let from_last_dose = temporal.from_last_dose.iter().any(|t| *t == matched.drug.cause);
+    let from_last_dose = temporal.from_last_dose.contains(&matched.drug.cause);
     let reference = if from_last_dose { exposure.end.unwrap_or(start) } else { start };
     let days = (episode.onset - reference).num_days();
     let (min, _typical, max) = matched.drug.latency_days.unwrap_or((None, None, None));

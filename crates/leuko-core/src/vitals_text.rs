@@ -18,7 +18,7 @@ fn number_after(text: &str, from: usize) -> Option<(f64, &str)> {
     let mut rest = &text[from..];
     for _ in 0..4 {
         rest = rest.trim_start_matches([' ', ':', '=', '-', ',']);
-        let Some(first) = rest.chars().next() else { return None };
+        let first = rest.chars().next()?;
         if first.is_ascii_digit() {
             let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
             let value = rest[..end].trim_end_matches('.').parse().ok()?;

@@ -1075,7 +1075,7 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
     let fever_citation = builder.citation(line, &fever.source);
     let line = builder.line(&file.neutropenia);
     let neutropenia = file.neutropenia.into_inner();
-    if !(neutropenia.anc_below < neutropenia.expected_anc_below) {
+    if neutropenia.anc_below.partial_cmp(&neutropenia.expected_anc_below) != Some(std::cmp::Ordering::Less) {
         builder.error(line, "neutropenia: expected_anc_below must be above anc_below");
     }
     let neutropenia_citation = builder.citation(line, &neutropenia.source);
@@ -1215,7 +1215,7 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
     let cd4_citation = builder.citation(line, &x.cd4_source);
     let line = builder.line(&file.g_csf);
     let g = file.g_csf.into_inner();
-    if !(g.consider_risk_at_least < g.primary_risk_at_least) {
+    if g.consider_risk_at_least.partial_cmp(&g.primary_risk_at_least) != Some(std::cmp::Ordering::Less) {
         builder.error(line, "g_csf: consider_risk_at_least must be below primary_risk_at_least");
     }
     parts.supportive = Some(Supportive {
