@@ -490,6 +490,26 @@ pub(crate) fn manage(
             recs.push((from_action(action, None, why.clone()), Origin::Emergency));
         }
     }
+    // Neutropenia with fever or infection short of the pathway: cultures and antibiotics, urgent.
+    let symptomatic = def.symptomatic_findings.iter().find(|f| facts.has(f));
+    if !(febrile_neutropenia || sepsis.is_some() || infection.is_some())
+        && let (Some(value), Some(finding)) = (anc.filter(|a| *a < def.symptomatic_anc_below), symptomatic)
+    {
+        let why = format!(
+            "ANC {value:.2} x10^9/L < {} with {finding}: {}",
+            def.symptomatic_anc_below, facts.hits[finding].detail
+        );
+        for action in &def.actions {
+            let mut rec = from_action(action, None, why.clone());
+            rec.urgency = urgency(&def.symptomatic_urgency);
+            rec.text = format!(
+                "{} (neutropenia with fever or infection, short of the febrile-neutropenia definition: within 24 hours)",
+                rec.text.split(" within 60 minutes").next().unwrap_or(&rec.text)
+            );
+            rec.citation = def.symptomatic_citation.clone();
+            recs.push((rec, Origin::Emergency));
+        }
+    }
     if febrile_neutropenia {
         let score = mascc(kb, patient, results, facts);
         let high_risk_features: Vec<String> = [

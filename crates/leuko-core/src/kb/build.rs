@@ -1104,6 +1104,16 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
         parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
     }
     let nice_citation = builder.citation(line, &nice.source);
+    let line = builder.line(&file.symptomatic_neutropenia);
+    let symptomatic = file.symptomatic_neutropenia.into_inner();
+    builder.verification(line, symptomatic.status.as_deref(), "symptomatic neutropenia");
+    for finding in &symptomatic.findings {
+        parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
+    }
+    if !["immediate", "urgent", "routine"].contains(&symptomatic.urgency.as_str()) {
+        builder.error(line, "symptomatic_neutropenia.urgency must be immediate, urgent or routine");
+    }
+    let symptomatic_citation = builder.citation(line, &symptomatic.source);
     let mut actions = Vec::new();
     for spanned in &file.action {
         let line = builder.line(spanned);
@@ -1183,6 +1193,10 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
         nice_systolic_at_most: nice.systolic_at_most,
         nice_findings: nice.findings,
         nice_citation,
+        symptomatic_anc_below: symptomatic.anc_below,
+        symptomatic_findings: symptomatic.findings,
+        symptomatic_urgency: symptomatic.urgency,
+        symptomatic_citation,
         actions,
         mascc,
         cisne,

@@ -77,6 +77,14 @@ pub struct FebrileNeutropenia {
     pub nice_findings: Vec<String>,
     /// NICE source.
     pub nice_citation: Citation,
+    /// Symptomatic neutropenia: ANC below.
+    pub symptomatic_anc_below: f64,
+    /// Symptomatic neutropenia: findings.
+    pub symptomatic_findings: Vec<String>,
+    /// Symptomatic neutropenia: urgency word.
+    pub symptomatic_urgency: String,
+    /// Symptomatic neutropenia: source.
+    pub symptomatic_citation: Citation,
     /// Actions of the pathway (cultures, antibiotics).
     pub actions: Vec<ActionDef>,
     /// MASCC points.

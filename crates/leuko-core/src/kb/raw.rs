@@ -573,6 +573,7 @@ pub(crate) struct FebrileFile {
     pub(crate) urgent: Spanned<RawUrgent>,
     pub(crate) qsofa: Spanned<RawQsofa>,
     pub(crate) nice_high_risk: Spanned<RawNiceHighRisk>,
+    pub(crate) symptomatic_neutropenia: Spanned<RawSymptomatic>,
     #[serde(default)]
     pub(crate) action: Vec<Spanned<RawAction>>,
     pub(crate) mascc: Spanned<RawMascc>,
@@ -598,6 +599,16 @@ pub(crate) struct RawFnNeutropenia {
     pub(crate) falling_findings: Vec<String>,
     pub(crate) source: SourceRef,
     pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSymptomatic {
+    pub(crate) anc_below: f64,
+    pub(crate) findings: Vec<String>,
+    pub(crate) urgency: String,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
