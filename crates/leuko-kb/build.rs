@@ -19,7 +19,8 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) {
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let root = manifest.join("../../kb").canonicalize().expect("the kb/ folder exists at the workspace root");
-    println!("cargo:rerun-if-changed={}", root.display());
+    // Relative to the package root, so that clones sharing one target folder each track their own kb/.
+    println!("cargo:rerun-if-changed=../../kb");
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
