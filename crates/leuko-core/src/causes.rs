@@ -275,6 +275,14 @@ pub(crate) fn rank(
         }
         let mut lines = evidence(kb, cause, facts, &lineages, None);
         lines.extend(hallmark_penalty(kb, cause, facts));
+        if !cause.context_any.is_empty() && !cause.context_any.iter().any(|f| facts.has(f)) {
+            lines.push(Evidence {
+                finding: format!("none of the context it needs is recorded ({})", cause.context_any.join(", ")),
+                supports: false,
+                weight: kb.ranking().context_absent.0,
+                citation: kb.ranking().calibration.clone(),
+            });
+        }
         let (odds, evidence) = score(&cause.prior, &kb.ranking().calibration, kb, lines);
         scored.push(Scored {
             candidate: CauseCandidate {

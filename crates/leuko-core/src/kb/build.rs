@@ -963,6 +963,11 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
     builder.citation(line, &hallmark.source);
     let _ = &hallmark.note;
     let hallmark_absent = rule(builder, line, &hallmark.absent);
+    let line = builder.line(&file.context);
+    let context = file.context.into_inner();
+    builder.citation(line, &context.source);
+    let _ = &context.note;
+    let context_absent = rule(builder, line, &context.absent);
     let line = builder.line(&file.doubtful_count);
     let doubtful = file.doubtful_count.into_inner();
     builder.verification(line, doubtful.status.as_deref(), "doubtful-count rule");
@@ -996,6 +1001,7 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
         unexplained_lineage,
         all_lineages_explained,
         hallmark_absent,
+        context_absent,
         doubtful_findings: doubtful.findings,
         doubtful_against,
         doubtful_citation,
@@ -1698,6 +1704,7 @@ fn read_causes(builder: &mut Builder<'_>, parts: &mut Parts) {
                 prior: raw.prior,
                 age_years: raw.age_years.map_or((None, None), |a| (a.min, a.max)),
                 requires_any: raw.requires_any,
+                context_any: raw.context_any,
                 affects: raw.affects,
                 evidence_for,
                 evidence_against,
@@ -1770,7 +1777,8 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
             .iter()
             .chain(&cause.evidence_against)
             .map(|e| e.finding.as_str())
-            .chain(cause.requires_any.iter().map(String::as_str));
+            .chain(cause.requires_any.iter().map(String::as_str))
+            .chain(cause.context_any.iter().map(String::as_str));
         for finding in referenced {
             if !finding_ids.contains(finding) {
                 errors.push(KbError {

@@ -352,6 +352,8 @@ pub struct Ranking {
     pub all_lineages_explained: Lr,
     /// No characteristic finding of the cause is present.
     pub hallmark_absent: Lr,
+    /// None of a cause's context findings is recorded.
+    pub context_absent: Lr,
     /// Findings that put the count itself in doubt.
     pub doubtful_findings: Vec<String>,
     /// Applied to every non-spurious cause when one is present.
@@ -515,6 +517,8 @@ pub struct CauseDef {
     pub age_years: (Option<f64>, Option<f64>),
     /// Gate findings.
     pub requires_any: Vec<String>,
+    /// Context findings: without any, the cause is much less likely.
+    pub context_any: Vec<String>,
     /// Lineages lowered.
     pub affects: Vec<String>,
     /// Evidence for.

@@ -395,6 +395,8 @@ pub(crate) struct RawCause {
     #[serde(default)]
     pub(crate) requires_any: Vec<String>,
     #[serde(default)]
+    pub(crate) context_any: Vec<String>,
+    #[serde(default)]
     pub(crate) affects: Vec<String>,
     #[serde(default)]
     pub(crate) evidence_for: Vec<RawEvidence>,
@@ -448,6 +450,7 @@ pub(crate) struct RankingFile {
     pub(crate) next_tests: Spanned<RawNextTests>,
     pub(crate) hallmark: Spanned<RawHallmark>,
     pub(crate) doubtful_count: Spanned<RawDoubtful>,
+    pub(crate) context: Spanned<RawHallmark>,
 }
 
 #[derive(Debug, Deserialize)]
