@@ -66,13 +66,24 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
     // Causes are ranked while a count is low, or was low within the chronic duration.
     let episode = episode::episode(kb, config, &patient, &labs.results);
     let recent = episode.as_ref().is_some_and(|e| ((as_of - e.last_low).num_days() as f64) <= kb.chronic_days().value);
-    let facts = findings::facts(kb, config, record, &patient, &labs.results, &counts, pattern, episode.as_ref(), as_of);
+    let context = findings::Context {
+        kb,
+        config,
+        record,
+        patient: &patient,
+        results: &labs.results,
+        counts: &counts,
+        pattern,
+        episode: episode.as_ref(),
+        as_of,
+    };
+    let facts = findings::facts(&context);
     let mut causes = Vec::new();
     if pattern != crate::assessment::Pattern::None || recent {
         causes = causes::rank(kb, &facts, &counts, pattern, episode.as_ref(), patient.age_years);
         recommendations.extend(next_tests::next_tests(kb, record, &labs.results, &causes));
     }
-    let managed = management::manage(kb, &patient, &counts, &labs.results, &facts, &causes, as_of);
+    let managed = management::manage(&context, &facts, &causes);
     recommendations.extend(managed.recommendations);
     let recommendations = management::finish(recommendations);
 

@@ -153,19 +153,22 @@ pub(crate) fn match_drugs<'a>(
     matches
 }
 
+/// What the findings are read from: the record and what the assessment has worked out so far.
+pub(crate) struct Context<'a> {
+    pub(crate) kb: &'a KnowledgeBase,
+    pub(crate) config: &'a AssessConfig,
+    pub(crate) record: &'a PatientRecord,
+    pub(crate) patient: &'a PatientSummary,
+    pub(crate) results: &'a [LabResult],
+    pub(crate) counts: &'a Counts,
+    pub(crate) pattern: Pattern,
+    pub(crate) episode: Option<&'a Episode>,
+    pub(crate) as_of: DateTime<Utc>,
+}
+
 /// Every finding present in the record at `as_of`.
-#[allow(clippy::too_many_arguments, reason = "the derived facts need each of these inputs")]
-pub(crate) fn facts<'a>(
-    kb: &'a KnowledgeBase,
-    config: &AssessConfig,
-    record: &'a PatientRecord,
-    patient: &PatientSummary,
-    results: &[LabResult],
-    counts: &Counts,
-    pattern: Pattern,
-    episode: Option<&Episode>,
-    as_of: DateTime<Utc>,
-) -> Facts<'a> {
+pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
+    let Context { kb, config, record, patient, results, counts, as_of, .. } = *context;
     let mut facts = Facts { drugs: match_drugs(kb, record, as_of), ..Facts::default() };
     let texts = texts(record, as_of);
     let word_sets: Vec<_> = texts.iter().map(|(_, text)| word_set(text)).collect();
@@ -214,7 +217,7 @@ pub(crate) fn facts<'a>(
         }
     }
 
-    derived(kb, patient, results, counts, pattern, episode, as_of, &texts, &mut facts);
+    derived(context, &texts, &mut facts);
     let anc = counts.anc.as_ref().map(|c| c.result.value);
     if let Some(detail) = crate::management::sepsis_screen(kb, results, &facts, anc) {
         facts.add("sepsis-screen-positive", detail);
@@ -253,18 +256,8 @@ fn lab_hit(
     hit.map(|detail| format!("{detail} ({})", result.origin.observations().join(", ")))
 }
 
-#[allow(clippy::too_many_arguments, reason = "the derived facts need each of these inputs")]
-fn derived(
-    kb: &KnowledgeBase,
-    patient: &PatientSummary,
-    results: &[LabResult],
-    counts: &Counts,
-    pattern: Pattern,
-    episode: Option<&Episode>,
-    as_of: DateTime<Utc>,
-    texts: &[(String, String)],
-    facts: &mut Facts<'_>,
-) {
+fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<'_>) {
+    let Context { kb, patient, results, counts, pattern, episode, as_of, .. } = *context;
     let pattern_id = match pattern {
         Pattern::IsolatedNeutropenia => Some("pattern-isolated-neutropenia"),
         Pattern::IsolatedLymphopenia => Some("pattern-isolated-lymphopenia"),

@@ -10,7 +10,7 @@ use crate::assess::latest;
 use crate::assessment::{
     CauseCandidate, Counts, FebrileAssessment, LabResult, PatientSummary, Recommendation, RiskScore, ScoreItem, Urgency,
 };
-use crate::findings::Facts;
+use crate::findings::{Context, Facts};
 use crate::kb::management::{ActionDef, Decision};
 use crate::kb::{Citation, KnowledgeBase};
 use crate::record::MedicationStatus;
@@ -419,16 +419,8 @@ fn leading_or_likely<'c>(kb: &KnowledgeBase, causes: &'c [CauseCandidate]) -> im
 }
 
 /// Works out urgency, the febrile-neutropenia assessment and every recommendation.
-#[allow(clippy::too_many_arguments, reason = "management reads every part of the assessment")]
-pub(crate) fn manage(
-    kb: &KnowledgeBase,
-    patient: &PatientSummary,
-    counts: &Counts,
-    results: &[LabResult],
-    facts: &Facts<'_>,
-    causes: &[CauseCandidate],
-    as_of: DateTime<Utc>,
-) -> Management {
+pub(crate) fn manage(context: &Context<'_>, facts: &Facts<'_>, causes: &[CauseCandidate]) -> Management {
+    let Context { kb, patient, counts, results, as_of, .. } = *context;
     let mgmt = kb.management();
     let def = &mgmt.febrile;
     let mut recs: Vec<(Recommendation, Origin)> = Vec::new();
