@@ -1024,7 +1024,7 @@ add({
                  "uses cocaine about three times a week for five years; used cocaine earlier on the day of presentation",
                  "urine drug screen positive for cocaine"],
     "expected": {
-        "cause_category": "toxic", "cause": "levamisole-adulterated cocaine agranulocytosis",
+        "cause_category": "drug", "cause": "levamisole-adulterated cocaine agranulocytosis",
         "cause_id_keywords": ["levamisole", "cocaine"], "urgent": True,
         "must_recommend": ["empiric broad-spectrum IV antibiotics within 60 minutes", "blood cultures",
                            "urine levamisole (GC-MS) within 24-48 h", "stop cocaine use"],
@@ -1425,7 +1425,7 @@ add({
                  "overall condition good", "immunoglobulins and protein electrophoresis normal",
                  "HIV, HBV, HCV, CMV and EBV excluded; blood and urine cultures negative; tuberculosis excluded"],
     "expected": {
-        "cause_category": "other", "cause": "sarcoidosis with bone marrow (and splenic) involvement",
+        "cause_category": "autoimmune", "cause": "sarcoidosis with bone marrow (and splenic) involvement",
         "cause_id_keywords": ["sarcoid"], "urgent": False,
         "also_acceptable_in_top3": ["hypersplenism", "lymphoma"],
         "must_recommend": ["haematology referral", "bone marrow biopsy (granulomas; exclude lymphoma)",
