@@ -581,6 +581,34 @@ pub(crate) fn manage(context: &Context<'_>, facts: &Facts<'_>, causes: &[CauseCa
         ));
     }
     recs.extend(g_csf_prophylaxis(kb, facts, as_of).into_iter().map(|r| (r, Origin::Other)));
+    let excluded = causes.first().is_some_and(|c| supportive.referral_except_leading_categories.contains(&c.category));
+    let reason = [
+        anc.filter(|a| *a < supportive.referral_anc_below && !facts.has("on-chemotherapy"))
+            .map(|a| format!("ANC {a:.2} x10^9/L without a chemotherapy explanation")),
+        supportive
+            .referral_patterns
+            .iter()
+            .find(|p| context.pattern.id() == p.as_str())
+            .map(|p| format!("pattern {p}")),
+        supportive.referral_findings.iter().find(|f| facts.has(f)).map(|f| format!("{f}: {}", facts.hits[f].detail)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>();
+    if !excluded && !reason.is_empty() {
+        recs.push((
+            Recommendation {
+                kind: "hematology-referral".to_owned(),
+                target: None,
+                urgency: urgency(&supportive.referral_urgency),
+                text: supportive.referral_text.clone(),
+                rationale: reason.join("; "),
+                contraindications: Vec::new(),
+                citation: supportive.referral_citation.clone(),
+            },
+            Origin::Other,
+        ));
+    }
 
     // 3. Drug-label decisions (clozapine, deferiprone) for drugs the patient takes.
     let ben = patient.duffy_null || facts.has("dx-danc") || facts.has("benign-ethnic-neutropenia");

@@ -1238,6 +1238,16 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
     if g.consider_risk_at_least.partial_cmp(&g.primary_risk_at_least) != Some(std::cmp::Ordering::Less) {
         builder.error(line, "g_csf: consider_risk_at_least must be below primary_risk_at_least");
     }
+    let line = builder.line(&file.referral);
+    let r = file.referral.into_inner();
+    builder.verification(line, r.status.as_deref(), "haematology referral rule");
+    for finding in &r.findings {
+        parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
+    }
+    if !["immediate", "urgent", "routine"].contains(&r.urgency.as_str()) {
+        builder.error(line, "referral.urgency must be immediate, urgent or routine");
+    }
+    let referral_citation = builder.citation(line, &r.source);
     parts.supportive = Some(Supportive {
         precautions_anc_below: p.anc_below,
         precautions_text: p.text,
@@ -1256,6 +1266,13 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
         g_csf_fn_high_risk_text: g.fn_high_risk_text,
         g_csf_fn_high_risk_age_over: g.fn_high_risk_age_over,
         g_csf_citation: builder.citation(line, &g.source),
+        referral_anc_below: r.anc_below,
+        referral_patterns: r.patterns,
+        referral_findings: r.findings,
+        referral_except_leading_categories: r.except_leading_categories,
+        referral_urgency: r.urgency,
+        referral_text: r.text,
+        referral_citation,
     });
 }
 

@@ -151,6 +151,13 @@ pub struct Supportive {
     pub g_csf_fn_high_risk_text: String,
     pub g_csf_fn_high_risk_age_over: f64,
     pub g_csf_citation: Citation,
+    pub referral_anc_below: f64,
+    pub referral_patterns: Vec<String>,
+    pub referral_findings: Vec<String>,
+    pub referral_except_leading_categories: Vec<String>,
+    pub referral_urgency: String,
+    pub referral_text: String,
+    pub referral_citation: Citation,
 }
 
 /// A do-no-harm guard.

@@ -678,6 +678,20 @@ pub(crate) struct SupportiveFile {
     pub(crate) precautions: Spanned<RawPrecautions>,
     pub(crate) prophylaxis: Spanned<RawProphylaxis>,
     pub(crate) g_csf: Spanned<RawGcsf>,
+    pub(crate) referral: Spanned<RawReferral>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawReferral {
+    pub(crate) anc_below: f64,
+    pub(crate) patterns: Vec<String>,
+    pub(crate) findings: Vec<String>,
+    pub(crate) except_leading_categories: Vec<String>,
+    pub(crate) urgency: String,
+    pub(crate) text: String,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -424,3 +424,23 @@ fn no_g_csf_or_drug_withdrawal_for_a_spurious_count() {
     assert!(!has(&a, "stop-drug", None));
     assert!(!has(&a, "bone-marrow-exam", None));
 }
+
+#[test]
+fn haematology_referral_for_unexplained_severe_neutropenia_or_pancytopenia() {
+    let a = assess(&neutropenic_adult(0.3));
+    let referral = a.recommendations.iter().find(|r| r.kind == "hematology-referral").expect("referral");
+    assert!(referral.rationale.contains("without a chemotherapy explanation"), "{}", referral.rationale);
+    // Not for a moderate isolated neutropenia on its own.
+    let a = assess(&neutropenic_adult(0.8));
+    assert!(
+        !a.recommendations
+            .iter()
+            .any(|r| r.kind == "hematology-referral" && r.rationale.contains("chemotherapy explanation"))
+    );
+    // Pancytopenia (Hb < 10 g/dL, platelets < 100 x10^9/L).
+    let mut record = neutropenic_adult(0.8);
+    record.observations.push(lab("hb", "718-7", 8.5, "g/dL", 0));
+    record.observations.push(lab("plt", "777-3", 60.0, "10*3/uL", 0));
+    let a = assess(&record);
+    assert!(a.recommendations.iter().any(|r| r.kind == "hematology-referral"));
+}
