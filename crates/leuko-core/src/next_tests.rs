@@ -16,6 +16,8 @@ use crate::record::PatientRecord;
 use crate::text::fold;
 
 struct TestScore {
+    /// Candidate ranks (0 = leading) that list this test.
+    ranks: Vec<usize>,
     name: String,
     loinc: Option<String>,
     score: f64,
@@ -88,7 +90,9 @@ pub(crate) fn next_tests(
 ) -> Vec<Recommendation> {
     let ranking = kb.ranking();
     let mut scores: BTreeMap<String, TestScore> = BTreeMap::new();
-    for candidate in candidates.iter().filter(|c| c.probability >= ranking.next_tests_min_probability) {
+    for (rank, candidate) in
+        candidates.iter().enumerate().filter(|(_, c)| c.probability >= ranking.next_tests_min_probability)
+    {
         let Some(cause) = cause_def(kb, candidate) else { continue };
         let p = candidate.probability;
         for test in &cause.next_tests {
@@ -101,6 +105,7 @@ pub(crate) fn next_tests(
             let ln_lr = telling(kb, cause, test.loinc.as_deref()).unwrap_or_else(|| ranking.next_tests_default_lr.ln());
             let key = test.loinc.clone().unwrap_or_else(|| fold(&test.name));
             let entry = scores.entry(key).or_insert_with(|| TestScore {
+                ranks: Vec::new(),
                 name: test.name.clone(),
                 loinc: test.loinc.clone(),
                 score: 0.0,
@@ -108,12 +113,23 @@ pub(crate) fn next_tests(
                 citation: test.citation.clone(),
             });
             entry.score += p * (1.0 - p) * ln_lr;
+            entry.ranks.push(rank);
             entry.causes.push(format!("{} (p={p:.2})", candidate.label));
         }
     }
     let mut ordered: Vec<TestScore> = scores.into_values().collect();
     ordered.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
-    ordered
+    // Separate the leading candidates: first the best test of each of the top three causes, then
+    // the rest by score.
+    let mut chosen: Vec<TestScore> = Vec::new();
+    for rank in 0..3 {
+        if let Some(index) = ordered.iter().position(|t| t.ranks.contains(&rank)) {
+            chosen.push(ordered.remove(index));
+        }
+    }
+    chosen.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+    chosen.extend(ordered);
+    chosen
         .into_iter()
         .take(ranking.next_tests_max)
         .map(|test| {
