@@ -14,7 +14,7 @@ use crate::episode::Episode;
 use crate::kb::{DrugDef, KnowledgeBase, LabRule};
 use crate::record::{CodeSystem, Coding, MedicationExposure, MedicationStatus, ObservationValue, PatientRecord};
 use crate::reference::interval_for;
-use crate::text::{find_any, find_any_loose, find_phrase, fold, might_contain, word_set};
+use crate::text::{find_any, find_any_loose, find_phrase, fold, is_list_negated, might_contain, word_set};
 
 /// Words allowed between the words of a multi-word finding phrase ("zinc-rich enteral
 /// supplement" for "zinc supplement"); a matching tolerance, not a clinical number.
@@ -177,8 +177,16 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
         if !finding.text.is_empty()
             && let Some((source, phrase)) = texts.iter().zip(&word_sets).find_map(|((source, text), words)| {
                 finding.text.iter().filter(|phrase| might_contain(words, phrase)).find_map(|phrase| {
-                    find_any_loose(text, std::slice::from_ref(phrase), finding.negation_sensitive, LOOSE_GAP)
-                        .map(|p| (source, p))
+                    let hit =
+                        find_any_loose(text, std::slice::from_ref(phrase), finding.negation_sensitive, LOOSE_GAP)?;
+                    // A diagnosis or test result in a list the sentence closes with "negative".
+                    let test_like = finding.id.starts_with("dx-") || finding.lab.is_some();
+                    let exact = find_phrase(text, phrase);
+                    let listed_negative = test_like
+                        && finding.negation_sensitive
+                        && !exact.is_empty()
+                        && exact.iter().all(|at| is_list_negated(text, at + phrase.len()));
+                    (!listed_negative).then_some((source, hit))
                 })
             })
         {

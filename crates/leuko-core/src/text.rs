@@ -145,6 +145,25 @@ pub fn is_negated_span(haystack: &str, start: usize, end: usize) -> bool {
     POST_NEGATION_CUES.iter().any(|cue| !find_phrase(&joined, cue).is_empty())
 }
 
+/// Whether a mention ending at byte `end` belongs to a list that the sentence closes with a
+/// negative result: "malaria and leishmania antigen tests, Mantoux, viral markers, ANA and HIV
+/// negative". Meant for test results and diagnoses only (a symptom in "fever and rash, dengue
+/// NS1 negative" is not negated).
+pub fn is_list_negated(haystack: &str, end: usize) -> bool {
+    let rest = &haystack[end..];
+    let sentence = &rest[..rest.find(['.', ';']).unwrap_or(rest.len())];
+    let trimmed = sentence.trim_end();
+    let closes_negative = ["negative", "were negative", "all negative", "not detected", "nonreactive", "non-reactive"]
+        .iter()
+        .any(|cue| trimmed.ends_with(cue));
+    let positive = ["positive", "detected in", "reactive", "showed", "revealed", "but", "except"].iter().any(|cue| {
+        !find_phrase(sentence, cue).is_empty()
+            && !trimmed.ends_with("nonreactive")
+            && !trimmed.ends_with("non-reactive")
+    });
+    closes_negative && !positive && sentence.split(' ').filter(|w| !w.is_empty()).count() <= 16
+}
+
 /// Whether any of `phrases` (folded) occurs in `haystack` (folded), optionally ignoring negated
 /// mentions. Returns the first phrase that matched.
 pub fn find_any<'p>(haystack: &str, phrases: &'p [String], negation_sensitive: bool) -> Option<&'p str> {
@@ -285,6 +304,16 @@ mod tests {
         let alcohol = vec!["alcoholic liver disease".to_owned()];
         assert!(find_any_loose(&fold("non-alcoholic fatty liver disease"), &alcohol, true, 2).is_none());
         assert!(find_any_loose(&fold("alcoholic liver disease"), &alcohol, true, 2).is_some());
+    }
+
+    #[test]
+    fn a_list_closed_by_negative_negates_its_tests() {
+        let text = fold("Malaria and leishmania antigen tests, Mantoux, viral markers, ANA and HIV negative.");
+        let at = text.find("leishmania").unwrap();
+        assert!(is_list_negated(&text, at + "leishmania".len()));
+        let text = fold("Leishmania rK39 positive, HIV negative");
+        let at = text.find("leishmania").unwrap();
+        assert!(!is_list_negated(&text, at + "leishmania".len()));
     }
 
     #[test]
