@@ -71,9 +71,24 @@ pub(crate) fn text(a: &Assessment) -> String {
     let _ = writeln!(out, "\nPattern: {}", a.pattern.replace('-', " "));
     let _ = writeln!(out, "Urgent: {}", if a.urgent { "YES — act within the hour" } else { "no" });
     if !a.causes.is_empty() {
-        let _ = writeln!(out, "\nPossible causes (ranked)");
-        for (rank, cause) in a.causes.iter().enumerate() {
-            let _ = writeln!(out, "  {}. {} [{}] p={:.2}", rank + 1, cause.label, cause.category, cause.probability);
+        let _ = writeln!(out, "\nPossible causes (ranked; each its own probability, causes can coexist)");
+        let shown: Vec<_> = a.causes.iter().filter(|c| c.probability >= 0.01).collect();
+        for (rank, cause) in shown.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {}. {} [{}] {:.0} %",
+                rank + 1,
+                cause.label,
+                cause.category,
+                cause.probability * 100.0
+            );
+            for item in cause.evidence.iter().skip(1).filter(|e| e.weight != 1.0).take(4) {
+                let sign = if item.direction == "for" { "+" } else { "-" };
+                let _ = writeln!(out, "       {sign} {} (x{}; {})", item.finding, item.weight, item.source);
+            }
+        }
+        if shown.len() < a.causes.len() {
+            let _ = writeln!(out, "  ({} more below 1 %; see --format json)", a.causes.len() - shown.len());
         }
     }
     if !a.recommendations.is_empty() {

@@ -808,7 +808,8 @@ fn g_csf_prophylaxis(kb: &KnowledgeBase, facts: &Facts<'_>, _as_of: DateTime<Utc
     out
 }
 
-/// Deduplicates (same kind and target: the most urgent stays) and orders by urgency, then kind
+/// Deduplicates (same kind and target, or same kind for kinds whose target is only a label: the
+/// most urgent stays) and orders by urgency, then kind
 /// in the contract's order, then target; stable between runs.
 pub(crate) fn finish(mut recommendations: Vec<Recommendation>) -> Vec<Recommendation> {
     const ORDER: [&str; 19] = [
@@ -838,7 +839,23 @@ pub(crate) fn finish(mut recommendations: Vec<Recommendation>) -> Vec<Recommenda
     });
     let mut out: Vec<Recommendation> = Vec::new();
     for rec in recommendations {
-        let duplicate = out.iter().any(|kept| kept.kind == rec.kind && kept.target == rec.target);
+        // For these kinds the target is only a label ("haematology", "protective isolation"):
+        // one recommendation per kind, the most urgent.
+        const ONE_PER_KIND: [&str; 10] = [
+            "blood-cultures",
+            "empiric-antibiotics",
+            "hematology-referral",
+            "rheumatology-referral",
+            "neutropenic-precautions",
+            "repeat-cbc",
+            "peripheral-smear",
+            "bone-marrow-exam",
+            "transplant-evaluation",
+            "reassurance",
+        ];
+        let duplicate = out.iter().any(|kept| {
+            kept.kind == rec.kind && (kept.target == rec.target || ONE_PER_KIND.contains(&rec.kind.as_str()))
+        });
         if !duplicate {
             out.push(rec);
         }
