@@ -320,6 +320,36 @@ pub struct Condition {
     pub extra: Extra,
 }
 
+/// AllergyIntolerance (read as a condition so that allergy findings and contraindications see it).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AllergyIntolerance {
+    /// Logical id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// clinicalStatus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinical_status: Option<CodeableConcept>,
+    /// verificationStatus.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_status: Option<CodeableConcept>,
+    /// The substance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<CodeableConcept>,
+    /// Patient (required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient: Option<Reference>,
+    /// onsetDateTime.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onset_date_time: Option<String>,
+    /// recordedDate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_date: Option<String>,
+    /// Unmodelled fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
 /// Procedure.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -291,6 +291,7 @@ impl Reader {
                 "MedicationAdministration" => self.medication(located, kind, MedicationSource::Administration)?,
                 "Condition" => self.condition(located)?,
                 "Procedure" => self.procedure(located)?,
+                "AllergyIntolerance" => self.allergy(located)?,
                 other => *self.input.skipped.entry(other.to_owned()).or_default() += 1,
             }
         }
@@ -645,6 +646,56 @@ impl Reader {
             abatement,
             status,
             notes,
+        });
+        Ok(())
+    }
+
+    fn allergy(&mut self, located: &Located<'_>) -> Result<(), FhirError> {
+        const KIND: &str = "AllergyIntolerance";
+        let allergy: model::AllergyIntolerance = typed(located, KIND)?;
+        let verification =
+            allergy.verification_status.as_ref().and_then(|c| c.coding.iter().find_map(|c| c.code.clone()));
+        if matches!(verification.as_deref(), Some("refuted" | "entered-in-error")) {
+            self.input.excluded.push(format!(
+                "{}: verification {}",
+                label(KIND, located.value),
+                verification.unwrap_or_default()
+            ));
+            return Ok(());
+        }
+        let status = match allergy
+            .clinical_status
+            .as_ref()
+            .and_then(|c| c.coding.iter().find_map(|c| c.code.clone()))
+            .as_deref()
+        {
+            None | Some("active") => ConditionStatus::Active,
+            Some("inactive" | "resolved") => ConditionStatus::Resolved,
+            Some(other) => {
+                return Err(rule(
+                    located,
+                    KIND,
+                    "clinicalStatus",
+                    format!("{other:?} is not an allergy clinical status"),
+                ));
+            }
+        };
+        let Some(substance) = concept_text(allergy.code.as_ref()) else {
+            return Err(rule(located, KIND, "code", "names no substance (text or display)"));
+        };
+        let onset_text = allergy.onset_date_time.clone().or_else(|| allergy.recorded_date.clone());
+        let onset = self.time(located, KIND, "onset", onset_text.as_deref())?;
+        let owner = self.owner(located, KIND, allergy.patient.as_ref())?;
+        let id = allergy.id.clone().map_or_else(|| located.location.clone(), |id| format!("AllergyIntolerance/{id}"));
+        self.input.patients[owner].conditions.push(ConditionEntry {
+            id,
+            codes: codings(allergy.code.as_ref()),
+            // Worded as a record would say it, so that allergy findings and contraindications match.
+            text: Some(format!("{substance} allergy")),
+            onset,
+            abatement: None,
+            status,
+            notes: Vec::new(),
         });
         Ok(())
     }

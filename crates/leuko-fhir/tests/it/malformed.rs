@@ -178,3 +178,20 @@ fn byte_order_mark_is_ignored() {
     let text = format!("\u{feff}{}", observation(OK_OBSERVATION));
     assert_eq!(read(&text).unwrap().patients.len(), 1);
 }
+
+#[test]
+fn allergies_are_read_as_conditions() {
+    let text = r#"{"resourceType":"Bundle","type":"collection","entry":[
+        {"resource":{"resourceType":"Patient","id":"p"}},
+        {"resource":{"resourceType":"AllergyIntolerance","id":"a","code":{"text":"Penicillin"},"patient":{"reference":"Patient/p"}}},
+        {"resource":{"resourceType":"AllergyIntolerance","id":"r","verificationStatus":{"coding":[{"code":"refuted"}]},"code":{"text":"Sulfa"},"patient":{"reference":"Patient/p"}}}]}"#;
+    let input = read(text).unwrap();
+    let conditions = &input.patients[0].conditions;
+    assert_eq!(conditions.len(), 1);
+    assert_eq!(conditions[0].text.as_deref(), Some("Penicillin allergy"));
+    assert_eq!(input.excluded.len(), 1);
+    expect_error(
+        r#"{"resourceType":"AllergyIntolerance","id":"x","patient":{"reference":"Patient/p"}}"#,
+        &["AllergyIntolerance/x", "code"],
+    );
+}

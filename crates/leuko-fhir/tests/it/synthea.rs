@@ -111,6 +111,7 @@ fn synthea_skips_are_counted_not_lost() {
         "Condition",
         "Procedure",
         "Medication",
+        "AllergyIntolerance",
     ];
     let unread =
         entries.iter().filter(|e| !read_types.contains(&e["resource"]["resourceType"].as_str().unwrap())).count();

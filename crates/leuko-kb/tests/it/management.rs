@@ -444,3 +444,22 @@ fn haematology_referral_for_unexplained_severe_neutropenia_or_pancytopenia() {
     let a = assess(&record);
     assert!(a.recommendations.iter().any(|r| r.kind == "hematology-referral"));
 }
+
+#[test]
+fn contraindications_are_checked_against_the_record() {
+    let mut record = neutropenic_adult(0.3);
+    record.observations.push(lab_at_minutes("t", "8310-5", 38.6, "Cel", 30));
+    record.conditions.push(finding("al", "Penicillin allergy"));
+    let a = assess(&record);
+    let antibiotics = a.recommendations.iter().find(|r| r.kind == "empiric-antibiotics").unwrap();
+    assert!(
+        antibiotics.contraindications.iter().any(|c| c.contains("penicillin allergy")),
+        "{:?}",
+        antibiotics.contraindications
+    );
+    // Without the allergy, no warning.
+    let mut record = neutropenic_adult(0.3);
+    record.observations.push(lab_at_minutes("t", "8310-5", 38.6, "Cel", 30));
+    let a = assess(&record);
+    assert!(a.recommendations.iter().all(|r| r.contraindications.is_empty()));
+}
