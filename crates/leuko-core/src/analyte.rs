@@ -65,11 +65,19 @@ pub enum Analyte {
     HeartRate,
     /// Respiratory rate.
     RespiratoryRate,
+    /// Alanine aminotransferase.
+    Alt,
+    /// Aspartate aminotransferase.
+    Ast,
+    /// Ferritin.
+    Ferritin,
+    /// Triglycerides.
+    Triglycerides,
 }
 
 impl Analyte {
     /// Every analyte, in a fixed order.
-    pub const ALL: [Analyte; 28] = [
+    pub const ALL: [Analyte; 32] = [
         Analyte::Wbc,
         Analyte::Anc,
         Analyte::SegmentedNeutrophils,
@@ -98,6 +106,10 @@ impl Analyte {
         Analyte::Glucose,
         Analyte::HeartRate,
         Analyte::RespiratoryRate,
+        Analyte::Alt,
+        Analyte::Ast,
+        Analyte::Ferritin,
+        Analyte::Triglycerides,
     ];
 
     /// The knowledge-base id (`kb/terminology/analytes.toml`).
@@ -131,6 +143,10 @@ impl Analyte {
             Analyte::Glucose => "glucose",
             Analyte::HeartRate => "heart-rate",
             Analyte::RespiratoryRate => "respiratory-rate",
+            Analyte::Alt => "alt",
+            Analyte::Ast => "ast",
+            Analyte::Ferritin => "ferritin",
+            Analyte::Triglycerides => "triglycerides",
         }
     }
 

@@ -119,3 +119,17 @@ fn temperature_in_fahrenheit() {
     let temperature = assessment.results.iter().find(|r| r.analyte == Analyte::Temperature).unwrap();
     assert!((temperature.value - 38.333).abs() < 0.001, "{}", temperature.value);
 }
+
+#[test]
+fn chemistry_read_as_evidence() {
+    // Ferritin in pmol/L (1 ng/mL = 2.247 pmol/L) and triglycerides in mmol/L (x 88.57).
+    let mut record = patient(40.0, Sex::Female);
+    record.observations.push(lab("f", "2276-4", 1568.4, "pmol/L", 0));
+    record.observations.push(lab("tg", "2571-8", 3.0, "mmol/L", 0));
+    record.observations.push(lab("alt", "1742-6", 150.0, "U/L", 0));
+    let assessment = assess(&record);
+    let value = |analyte| assessment.results.iter().find(|r| r.analyte == analyte).unwrap().value;
+    assert!((value(Analyte::Ferritin) - 697.9).abs() < 0.5, "{}", value(Analyte::Ferritin));
+    assert!((value(Analyte::Triglycerides) - 265.7).abs() < 0.1);
+    assert_eq!(value(Analyte::Alt), 150.0);
+}
