@@ -2,8 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use leuko_core::record::{
     CodeSystem, Coding, ConditionEntry, ConditionStatus, MedicationExposure, MedicationSource, MedicationStatus,
@@ -61,40 +63,56 @@ pub struct FhirInput {
 
 struct Located<'a> {
     location: String,
-    value: &'a Value,
-    full_url: Option<&'a str>,
+    /// The resource's JSON text, parsed into typed structs only when read.
+    raw: &'a RawValue,
+    kind: String,
+    id: Option<String>,
+    full_url: Option<String>,
+}
+
+/// The two fields every resource is routed by; everything else is skipped unparsed.
+#[derive(Deserialize)]
+struct Head {
+    #[serde(rename = "resourceType")]
+    resource_type: Option<Value>,
+    id: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct BundleShape<'a> {
+    #[serde(borrow, default)]
+    entry: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct EntryShape<'a> {
+    #[serde(rename = "fullUrl")]
+    full_url: Option<Value>,
+    #[serde(borrow, default)]
+    resource: Option<&'a RawValue>,
+}
+
+fn json_error(ndjson_line: Option<usize>, error: &serde_json::Error) -> FhirError {
+    FhirError::Json { ndjson_line, line: error.line(), column: error.column(), message: error.to_string() }
 }
 
 /// Reads a FHIR R4 Bundle, a single resource, or NDJSON of resources.
 pub fn read(text: &str) -> Result<FhirInput, FhirError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let documents: Vec<(Option<usize>, Value)> = match serde_json::from_str::<Value>(text) {
-        Ok(value) => vec![(None, value)],
-        Err(error) if is_ndjson(text) => {
-            let _ = error;
-            let mut values = Vec::new();
+    let documents: Vec<(Option<usize>, &RawValue)> = match serde_json::from_str::<&RawValue>(text) {
+        Ok(raw) => vec![(None, raw)],
+        Err(_) if is_ndjson(text) => {
+            let mut raws = Vec::new();
             for (index, line) in text.lines().enumerate() {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let value = serde_json::from_str::<Value>(line).map_err(|e| FhirError::Json {
-                    ndjson_line: Some(index + 1),
-                    line: e.line(),
-                    column: e.column(),
-                    message: e.to_string(),
-                })?;
-                values.push((Some(index + 1), value));
+                let raw = serde_json::from_str::<&RawValue>(line).map_err(|e| json_error(Some(index + 1), &e))?;
+                raws.push((Some(index + 1), raw));
             }
-            values
+            raws
         }
-        Err(error) => {
-            return Err(FhirError::Json {
-                ndjson_line: None,
-                line: error.line(),
-                column: error.column(),
-                message: error.to_string(),
-            });
-        }
+        Err(error) => return Err(json_error(None, &error)),
     };
 
     let mut resources = Vec::new();
@@ -112,77 +130,88 @@ fn is_ndjson(text: &str) -> bool {
     first.is_some_and(|l| l.trim_start().starts_with('{')) && second.is_some_and(|l| l.trim_start().starts_with('{'))
 }
 
-fn resource_type(value: &Value) -> Option<&str> {
-    value.get("resourceType").and_then(Value::as_str)
+/// The kind of JSON value a raw text holds, for messages.
+fn json_kind(raw: &RawValue) -> &'static str {
+    match raw.get().trim_start().chars().next() {
+        Some('{') => "object",
+        Some('[') => "array",
+        Some('"') => "string",
+        Some('t' | 'f') => "boolean",
+        Some('n') => "null",
+        _ => "number",
+    }
 }
 
 /// Flattens a document into its resources, descending into Bundles.
 fn collect<'a>(
-    value: &'a Value,
+    raw: &'a RawValue,
     prefix: &str,
-    full_url: Option<&'a str>,
+    full_url: Option<String>,
     out: &mut Vec<Located<'a>>,
 ) -> Result<(), FhirError> {
-    let Some(kind) = resource_type(value) else {
-        let what = if value.is_object() {
+    let head = if json_kind(raw) == "object" { serde_json::from_str::<Head>(raw.get()).ok() } else { None };
+    let kind = head.as_ref().and_then(|h| h.resource_type.as_ref()).and_then(Value::as_str).map(str::to_owned);
+    let Some(kind) = kind else {
+        let what = if json_kind(raw) == "object" {
             "an object without resourceType".to_owned()
         } else {
-            format!("a JSON {}", json_kind(value))
+            format!("a JSON {}", json_kind(raw))
         };
         return Err(FhirError::NotFhir(format!(
             "{} is {what}",
             if prefix.is_empty() { "the document" } else { prefix }
         )));
     };
+    let id = head.and_then(|h| h.id).and_then(|id| id.as_str().map(str::to_owned));
     if kind != "Bundle" {
-        let location = if prefix.is_empty() { kind.to_owned() } else { prefix.to_owned() };
-        out.push(Located { location, value, full_url });
+        let location = if prefix.is_empty() { kind.clone() } else { prefix.to_owned() };
+        out.push(Located { location, raw, kind, id, full_url });
         return Ok(());
     }
     let bundle_path = if prefix.is_empty() { "Bundle".to_owned() } else { format!("{prefix}.Bundle") };
-    let Some(entries) = value.get("entry") else { return Ok(()) };
-    let Some(entries) = entries.as_array() else {
-        return Err(FhirError::Resource {
-            location: bundle_path,
-            resource: "Bundle".to_owned(),
-            path: "entry".to_owned(),
-            message: format!("expected an array, found a JSON {}", json_kind(entries)),
-        });
-    };
-    for (index, entry) in entries.iter().enumerate() {
+    let shape: BundleShape<'a> = serde_json::from_str(raw.get()).map_err(|e| FhirError::Resource {
+        location: bundle_path.clone(),
+        resource: "Bundle".to_owned(),
+        path: "entry".to_owned(),
+        message: e.to_string(),
+    })?;
+    let Some(entries) = shape.entry else { return Ok(()) };
+    let entries: Vec<&'a RawValue> = serde_json::from_str(entries.get()).map_err(|_| FhirError::Resource {
+        location: bundle_path.clone(),
+        resource: "Bundle".to_owned(),
+        path: "entry".to_owned(),
+        message: format!("expected an array, found a JSON {}", json_kind(entries)),
+    })?;
+    for (index, entry) in entries.into_iter().enumerate() {
         let location = format!("{bundle_path}.entry[{index}]");
-        let Some(resource) = entry.get("resource") else {
+        let entry: EntryShape<'a> = serde_json::from_str(entry.get()).map_err(|_| FhirError::Resource {
+            location: location.clone(),
+            resource: "Bundle".to_owned(),
+            path: format!("entry[{index}]"),
+            message: format!("expected an object, found a JSON {}", json_kind(entry)),
+        })?;
+        let Some(resource) = entry.resource else {
             // Entries without a resource (e.g. a DELETE request) carry nothing to read.
             continue;
         };
-        let full_url = entry.get("fullUrl").and_then(Value::as_str);
+        let full_url = entry.full_url.as_ref().and_then(Value::as_str).map(str::to_owned);
         collect(resource, &format!("{location}.resource"), full_url, out)?;
     }
     Ok(())
 }
 
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
-fn label(kind: &str, value: &Value) -> String {
-    match value.get("id").and_then(Value::as_str) {
+fn label(kind: &str, located: &Located<'_>) -> String {
+    match &located.id {
         Some(id) => format!("{kind}/{id}"),
         None => format!("{kind} without id"),
     }
 }
 
 fn typed<T: DeserializeOwned>(located: &Located<'_>, kind: &str) -> Result<T, FhirError> {
-    serde_path_to_error::deserialize(located.value).map_err(|error| FhirError::Resource {
+    let mut deserializer = serde_json::Deserializer::from_str(located.raw.get());
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| FhirError::Resource {
         location: located.location.clone(),
-        resource: label(kind, located.value),
+        resource: label(kind, located),
         path: error.path().to_string(),
         message: error.inner().to_string(),
     })
@@ -191,7 +220,7 @@ fn typed<T: DeserializeOwned>(located: &Located<'_>, kind: &str) -> Result<T, Fh
 fn rule(located: &Located<'_>, kind: &str, path: &str, message: impl Into<String>) -> FhirError {
     FhirError::Resource {
         location: located.location.clone(),
-        resource: label(kind, located.value),
+        resource: label(kind, located),
         path: path.to_owned(),
         message: message.into(),
     }
@@ -256,10 +285,9 @@ impl Reader {
         let parsed = parse_date_time(text)
             .ok_or_else(|| rule(located, kind, path, format!("{text:?} is not a FHIR dateTime")))?;
         if parsed.zone_assumed {
-            self.input.warnings.push(format!(
-                "{} {path}: {text:?} has a time but no time zone; read as UTC",
-                label(kind, located.value)
-            ));
+            self.input
+                .warnings
+                .push(format!("{} {path}: {text:?} has a time but no time zone; read as UTC", label(kind, located)));
         }
         Ok(Some(parsed.time))
     }
@@ -267,11 +295,11 @@ impl Reader {
     fn read(mut self, resources: &[Located<'_>]) -> Result<FhirInput, FhirError> {
         // Patients and Medications first, so that references resolve whatever the order.
         for located in resources {
-            match resource_type(located.value) {
-                Some("Patient") => self.patient(located)?,
-                Some("Medication") => {
+            match located.kind.as_str() {
+                "Patient" => self.patient(located)?,
+                "Medication" => {
                     let medication: model::Medication = typed(located, "Medication")?;
-                    if let Some(url) = located.full_url {
+                    if let Some(url) = &located.full_url {
                         self.medications.insert(url.to_owned(), medication.clone());
                     }
                     if let Some(id) = &medication.id {
@@ -282,7 +310,7 @@ impl Reader {
             }
         }
         for located in resources {
-            let kind = resource_type(located.value).unwrap_or_default();
+            let kind = located.kind.as_str();
             match kind {
                 "Patient" | "Medication" => {}
                 "Observation" => self.observation(located)?,
@@ -347,7 +375,7 @@ impl Reader {
         if let Some(id) = &patient.id {
             self.patient_keys.insert(format!("Patient/{id}"), index);
         }
-        if let Some(url) = located.full_url {
+        if let Some(url) = &located.full_url {
             self.patient_keys.insert(url.to_owned(), index);
         }
         self.input.patients.push(PatientRecord {
@@ -392,7 +420,7 @@ impl Reader {
             1 => {
                 self.input.warnings.push(format!(
                     "{} refers to {:?}, which is not in the input; attached to the only Patient",
-                    label(kind, located.value),
+                    label(kind, located),
                     reference.unwrap_or_default()
                 ));
                 Ok(0)
@@ -415,7 +443,7 @@ impl Reader {
         let status = match observation.status.as_deref() {
             None => return Err(rule(located, KIND, "status", "is required (1..1)")),
             Some("entered-in-error") => {
-                self.input.excluded.push(format!("{}: entered-in-error", label(KIND, located.value)));
+                self.input.excluded.push(format!("{}: entered-in-error", label(KIND, located)));
                 return Ok(());
             }
             Some("final") => ResultStatus::Final,
@@ -514,7 +542,7 @@ impl Reader {
             | (MedicationSource::Statement, "not-taken")
             | (MedicationSource::Administration, "not-done")
             | (MedicationSource::Order, "cancelled") => {
-                self.input.excluded.push(format!("{}: {status_text}", label(kind, located.value)));
+                self.input.excluded.push(format!("{}: {status_text}", label(kind, located)));
                 return Ok(());
             }
             (MedicationSource::Order, "draft") => MedicationStatus::Proposed,
@@ -553,7 +581,7 @@ impl Reader {
         if codes.is_empty() && text.is_none() {
             self.input.warnings.push(format!(
                 "{}: the medication has neither a code nor text and cannot be matched",
-                label(kind, located.value)
+                label(kind, located)
             ));
         }
         let bounds = resource
@@ -602,7 +630,7 @@ impl Reader {
         if matches!(verification.as_deref(), Some("refuted" | "entered-in-error")) {
             self.input.excluded.push(format!(
                 "{}: verification {}",
-                label(KIND, located.value),
+                label(KIND, located),
                 verification.unwrap_or_default()
             ));
             return Ok(());
@@ -658,7 +686,7 @@ impl Reader {
         if matches!(verification.as_deref(), Some("refuted" | "entered-in-error")) {
             self.input.excluded.push(format!(
                 "{}: verification {}",
-                label(KIND, located.value),
+                label(KIND, located),
                 verification.unwrap_or_default()
             ));
             return Ok(());
@@ -706,11 +734,7 @@ impl Reader {
         match procedure.status.as_deref() {
             None => return Err(rule(located, KIND, "status", "is required (1..1)")),
             Some("entered-in-error" | "not-done") => {
-                self.input.excluded.push(format!(
-                    "{}: {}",
-                    label(KIND, located.value),
-                    procedure.status.unwrap_or_default()
-                ));
+                self.input.excluded.push(format!("{}: {}", label(KIND, located), procedure.status.unwrap_or_default()));
                 return Ok(());
             }
             Some(_) => {}
