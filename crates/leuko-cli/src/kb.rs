@@ -87,3 +87,68 @@ pub(crate) fn show(dir: Option<&Path>, id: &str) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The knowledge base as a Markdown document for clinical reviewers (`docs/kb.md`): every cause
+/// with its prior and evidence, and every drug, each with its sources.
+pub(crate) fn markdown(kb: &KnowledgeBase) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(out, "# leuko knowledge base {} — causes and drugs\n", kb.version());
+    let _ = writeln!(out, "Generated from `kb/` by `leuko kb doc`; a test fails when this file is out of date.");
+    let _ = writeln!(
+        out,
+        "Strength words map to likelihood ratios in `kb/ranking.toml`. Decision support for clinicians, not a diagnosis.\n"
+    );
+    let mut categories: Vec<&str> = kb.causes().iter().map(|c| c.category.as_str()).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    for category in categories {
+        let _ = writeln!(out, "## {category}\n");
+        for cause in kb.causes().iter().filter(|c| c.category == category) {
+            let _ = writeln!(out, "### {} (`{}`)\n", cause.label, cause.id);
+            let _ = writeln!(out, "{}\n", cause.summary);
+            let _ = writeln!(out, "- prior: {}; source: {}", cause.prior, cause.citation.joined());
+            if !cause.requires_any.is_empty() {
+                let _ = writeln!(out, "- considered only with: {}", cause.requires_any.join(", "));
+            }
+            if !cause.context_any.is_empty() {
+                let _ = writeln!(out, "- context it needs: {}", cause.context_any.join(", "));
+            }
+            for (word, lines) in [("for", &cause.evidence_for), ("against", &cause.evidence_against)] {
+                for line in lines.iter() {
+                    let _ = writeln!(out, "- {word}: {} ({}; {})", line.finding, line.strength, line.citation.joined());
+                }
+            }
+            let tests: Vec<String> = cause
+                .next_tests
+                .iter()
+                .map(|t| t.loinc.as_ref().map_or(t.name.clone(), |code| format!("{} (LOINC {code})", t.name)))
+                .collect();
+            if !tests.is_empty() {
+                let _ = writeln!(out, "- next tests: {}", tests.join("; "));
+            }
+            let _ = writeln!(out);
+        }
+    }
+    let _ = writeln!(out, "## Drugs\n");
+    let _ = writeln!(out, "| drug | class | ATC | association | cause template | latency (days) | sources |");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|");
+    for drug in kb.drugs() {
+        let latency = drug.latency_days.map_or("—".to_owned(), |(min, typical, max)| {
+            let show = |v: Option<i64>| v.map_or("?".to_owned(), |v| v.to_string());
+            format!("{}–{} (typical {})", show(min), show(max), show(typical))
+        });
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            drug.label,
+            drug.class,
+            drug.atc.join(", "),
+            drug.association,
+            drug.cause,
+            latency,
+            drug.citation.joined()
+        );
+    }
+    out
+}

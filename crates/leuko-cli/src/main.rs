@@ -88,6 +88,8 @@ enum KbCommand {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Print the knowledge base's causes and drugs as Markdown (the source of docs/kb.md).
+    Doc,
     /// Print one entry (cause, drug, finding, source, analyte) by id.
     Show {
         /// The entry's id.
@@ -105,6 +107,10 @@ fn main() -> ExitCode {
         }
         Command::Kb { command: KbCommand::Check { dir } } => kb::check(dir.as_deref().or(kb_dir)),
         Command::Kb { command: KbCommand::Show { id } } => kb::show(kb_dir, &id),
+        Command::Kb { command: KbCommand::Doc } => kb::load(kb_dir).map(|kb| {
+            print!("{}", kb::markdown(&kb));
+            ExitCode::SUCCESS
+        }),
     };
     match result {
         Ok(code) => code,

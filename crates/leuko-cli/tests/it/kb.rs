@@ -52,3 +52,18 @@ fn show_prints_an_entry() {
     let output = leuko(&["kb", "show", "no-such-id"]);
     assert_eq!(output.status.code(), Some(1));
 }
+
+/// `docs/kb.md` is generated from `kb/` and must not drift (helix's "check uncommitted
+/// documentation changes"). Regenerate with `LEUKO_UPDATE_DOCS=1 cargo test -p leuko-cli`.
+#[test]
+fn kb_document_is_up_to_date() {
+    let output = leuko(&["kb", "doc"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let generated = stdout(&output);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/kb.md");
+    if std::env::var_os("LEUKO_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == generated, "docs/kb.md is out of date: run LEUKO_UPDATE_DOCS=1 cargo test -p leuko-cli");
+}
