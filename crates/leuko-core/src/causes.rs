@@ -283,7 +283,10 @@ pub(crate) fn rank(
                 citation: kb.ranking().calibration.clone(),
             });
         }
-        let (odds, evidence) = score(&cause.prior, &kb.ranking().calibration, kb, lines);
+        let prior = age
+            .and_then(|a| cause.prior_by_age.iter().find(|(below, _)| a < *below))
+            .map_or(&cause.prior, |(_, word)| word);
+        let (odds, evidence) = score(prior, &kb.ranking().calibration, kb, lines);
         scored.push(Scored {
             candidate: CauseCandidate {
                 id: cause.id.clone(),

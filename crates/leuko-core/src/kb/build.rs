@@ -1651,6 +1651,15 @@ fn read_causes(builder: &mut Builder<'_>, parts: &mut Parts) {
         if !PRIORS.contains(&raw.prior.as_str()) {
             builder.error(line, format!("cause {:?}: prior must be one of {PRIORS:?}, found {:?}", raw.id, raw.prior));
         }
+        for band in &raw.prior_by_age {
+            if !PRIORS.contains(&band.prior.as_str()) || band.below_years <= 0.0 {
+                builder.error(
+                    line,
+                    format!("cause {:?}: prior_by_age needs a positive below_years and a prior word", raw.id),
+                );
+            }
+            let _ = &band.note;
+        }
         for lineage in &raw.affects {
             if !LINEAGES.contains(&lineage.as_str()) {
                 builder.error(line, format!("cause {:?}: unknown lineage {lineage:?}", raw.id));
@@ -1719,6 +1728,12 @@ fn read_causes(builder: &mut Builder<'_>, parts: &mut Parts) {
                 summary: raw.summary,
                 why: raw.why,
                 prior: raw.prior,
+                prior_by_age: {
+                    let mut bands: Vec<(f64, String)> =
+                        raw.prior_by_age.iter().map(|b| (b.below_years, b.prior.clone())).collect();
+                    bands.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    bands
+                },
                 age_years: raw.age_years.map_or((None, None), |a| (a.min, a.max)),
                 requires_any: raw.requires_any,
                 context_any: raw.context_any,

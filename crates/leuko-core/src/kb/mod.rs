@@ -513,6 +513,8 @@ pub struct CauseDef {
     pub why: Option<String>,
     /// Prior word.
     pub prior: String,
+    /// Prior words for younger patients: (below this age in years, word), youngest first.
+    pub prior_by_age: Vec<(f64, String)>,
     /// Age band in years.
     pub age_years: (Option<f64>, Option<f64>),
     /// Gate findings.

@@ -391,6 +391,8 @@ pub(crate) struct RawCause {
     pub(crate) summary: String,
     pub(crate) why: Option<String>,
     pub(crate) prior: String,
+    #[serde(default)]
+    pub(crate) prior_by_age: Vec<RawAgePrior>,
     pub(crate) age_years: Option<RawAgeRangeOpt>,
     #[serde(default)]
     pub(crate) requires_any: Vec<String>,
@@ -410,6 +412,14 @@ pub(crate) struct RawCause {
     pub(crate) status: Option<String>,
     pub(crate) note: Option<String>,
     pub(crate) since: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAgePrior {
+    pub(crate) below_years: f64,
+    pub(crate) prior: String,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]

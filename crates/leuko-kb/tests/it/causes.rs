@@ -200,3 +200,24 @@ fn no_causes_without_a_low_count() {
     record.medications.push(drug("m", "metamizole", 30));
     assert!(assess(&record).causes.is_empty());
 }
+
+#[test]
+fn congenital_causes_weigh_more_in_children() {
+    let record_at = |age: f64| {
+        let mut record = patient(age, Sex::Male);
+        record.observations.push(lab("w", "6690-2", 3.5, "10*3/uL", 0));
+        record.observations.push(lab("a", "751-8", 0.15, "10*3/uL", 0));
+        record.conditions.push(finding("i", "recurrent bacterial infections since infancy"));
+        assess(&record)
+    };
+    let child = record_at(2.0);
+    let adult = record_at(40.0);
+    let id = "severe-congenital-neutropenia-elane";
+    assert!(
+        probability(&child, id) > 2.0 * probability(&adult, id),
+        "{} vs {}",
+        probability(&child, id),
+        probability(&adult, id)
+    );
+    assert!(child.causes.iter().find(|c| c.id == id).unwrap().evidence[0].finding.contains("rare"));
+}
