@@ -6,7 +6,8 @@
 //! score is that quantity summed over the candidates that list it (`next_tests` in the knowledge
 //! base), where L is the strongest evidence line whose finding the test's result decides (by the
 //! test's LOINC analyte), or the calibration's default when no finding ties them. Tests already
-//! in the record are not proposed.
+//! in the record are not proposed. The three leading candidates always take part, whatever their
+//! absolute probability; the others only from the calibration's `min_probability`.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,9 @@ use crate::assessment::{CauseCandidate, LabResult, Recommendation, Urgency};
 use crate::kb::{CauseDef, Citation, KnowledgeBase, LabRule};
 use crate::record::PatientRecord;
 use crate::text::fold;
+
+/// How many of the leading candidates get a test of their own before the rest are ordered by score.
+const LEADING_RANKS: usize = 3;
 
 struct TestScore {
     /// Candidate ranks (0 = leading) that list this test.
@@ -90,9 +94,11 @@ pub(crate) fn next_tests(
 ) -> Vec<Recommendation> {
     let ranking = kb.ranking();
     let mut scores: BTreeMap<String, TestScore> = BTreeMap::new();
-    for (rank, candidate) in
-        candidates.iter().enumerate().filter(|(_, c)| c.probability >= ranking.next_tests_min_probability)
-    {
+    // The leading candidates always count, however unlikely each is in absolute terms: when
+    // nothing explains the count well, the tests that separate the front runners matter most.
+    let considered =
+        |rank: usize, c: &CauseCandidate| rank < LEADING_RANKS || c.probability >= ranking.next_tests_min_probability;
+    for (rank, candidate) in candidates.iter().enumerate().filter(|(rank, c)| considered(*rank, c)) {
         let Some(cause) = cause_def(kb, candidate) else { continue };
         let p = candidate.probability;
         for test in &cause.next_tests {
@@ -119,11 +125,18 @@ pub(crate) fn next_tests(
     }
     let mut ordered: Vec<TestScore> = scores.into_values().collect();
     ordered.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
-    // Separate the leading candidates: first the best test of each of the top three causes, then
-    // the rest by score.
+    // Separate the leading candidates: first a test for each of the leading causes, then the rest
+    // by score.
     let mut chosen: Vec<TestScore> = Vec::new();
-    for rank in 0..3 {
-        if let Some(index) = ordered.iter().position(|t| t.ranks.contains(&rank)) {
+    // A test that every leading cause lists cannot tell them apart, so each leading cause first
+    // gets its best test that no other leading cause lists, and a shared one only when it has none.
+    for rank in 0..LEADING_RANKS {
+        let specific = |t: &TestScore| t.ranks.iter().all(|r| *r == rank || *r >= LEADING_RANKS);
+        let index = ordered
+            .iter()
+            .position(|t| t.ranks.contains(&rank) && specific(t))
+            .or_else(|| ordered.iter().position(|t| t.ranks.contains(&rank)));
+        if let Some(index) = index {
             chosen.push(ordered.remove(index));
         }
     }

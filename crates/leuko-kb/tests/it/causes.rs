@@ -221,3 +221,31 @@ fn congenital_causes_weigh_more_in_children() {
     );
     assert!(child.causes.iter().find(|c| c.id == id).unwrap().evidence[0].finding.contains("rare"));
 }
+
+#[test]
+fn each_leading_cause_gets_a_test_of_its_own() {
+    // Febrile bicytopenia after a tick bite: no cause explains it well, so every candidate is
+    // unlikely in absolute terms; the tests must still separate the three front runners, each
+    // with a test that names it.
+    let mut record = patient(60.0, Sex::Male);
+    record.observations.push(lab("w", "6690-2", 1.6, "10*3/uL", 0));
+    record.observations.push(lab("a", "751-8", 0.4, "10*3/uL", 0));
+    record.observations.push(lab("p", "777-3", 60.0, "10*3/uL", 0));
+    record.conditions.push(finding("t", "tick bite two weeks ago"));
+    let a = assess(&record);
+    let tests: Vec<&str> =
+        a.recommendations.iter().filter(|r| r.kind == "order-test").map(|r| r.rationale.as_str()).collect();
+    for cause in a.causes.iter().take(3) {
+        assert!(
+            tests.iter().any(|t| t.contains(&format!("{} (p=", cause.label))),
+            "no test for {} (p={}): {tests:#?}",
+            cause.id,
+            cause.probability
+        );
+    }
+    assert!(
+        a.causes.iter().take(3).any(|c| c.id == "ehrlichiosis-anaplasmosis"),
+        "{:?}",
+        a.causes.iter().take(3).map(|c| &c.id).collect::<Vec<_>>()
+    );
+}
