@@ -249,3 +249,23 @@ fn each_leading_cause_gets_a_test_of_its_own() {
         a.causes.iter().take(3).map(|c| &c.id).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_serious_infection_in_the_first_year_counts_as_infection_from_infancy() {
+    // Six-week-old with no neutrophils and cellulitis: severe congenital neutropenia leads; the
+    // same record in an adult derives no infection from infancy and no congenital cause leads.
+    let record = |age: f64| {
+        let mut record = patient(age, Sex::Male);
+        record.observations.push(lab("w", "6690-2", 9.0, "10*3/uL", 0));
+        record.observations.push(lab("a", "751-8", 0.0, "10*3/uL", 0));
+        record.conditions.push(finding("c", "cellulitis of the neck"));
+        record
+    };
+    let infant = assess(&record(6.0 / 52.0));
+    let leading = &infant.causes[0];
+    assert_eq!(leading.category, "congenital", "{:?}", infant.causes.iter().take(3).map(|c| &c.id).collect::<Vec<_>>());
+    assert!(leading.evidence.iter().any(|e| e.finding.contains("cellulitis") && e.finding.contains("at age 0.12")));
+    let adult = assess(&record(30.0));
+    assert_ne!(adult.causes[0].category, "congenital");
+    assert!(adult.causes.iter().flat_map(|c| &c.evidence).all(|e| !e.finding.contains("at age")));
+}
