@@ -79,11 +79,13 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
     };
     let facts = findings::facts(&context);
     let mut causes = Vec::new();
+    let mut tests = Vec::new();
     if pattern != crate::assessment::Pattern::None || recent {
         causes = causes::rank(kb, &facts, &counts, pattern, episode.as_ref(), patient.age_years);
-        recommendations.extend(next_tests::next_tests(kb, record, &labs.results, &causes));
+        tests = next_tests::next_tests(kb, record, &labs.results, &causes);
     }
-    let managed = management::manage(&context, &facts, &causes);
+    // The proposed tests pass through the same do-no-harm guards as every other action.
+    let managed = management::manage(&context, &facts, &causes, tests);
     recommendations.extend(managed.recommendations);
     let recommendations = management::finish(recommendations);
 

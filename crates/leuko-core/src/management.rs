@@ -418,8 +418,14 @@ fn leading_or_likely<'c>(kb: &KnowledgeBase, causes: &'c [CauseCandidate]) -> im
     causes.iter().enumerate().filter(move |(rank, c)| *rank == 0 || c.probability >= act).map(|(_, c)| c)
 }
 
-/// Works out urgency, the febrile-neutropenia assessment and every recommendation.
-pub(crate) fn manage(context: &Context<'_>, facts: &Facts<'_>, causes: &[CauseCandidate]) -> Management {
+/// Works out urgency, the febrile-neutropenia assessment and every recommendation; `tests` are
+/// the proposed next tests, checked by the same guards.
+pub(crate) fn manage(
+    context: &Context<'_>,
+    facts: &Facts<'_>,
+    causes: &[CauseCandidate],
+    tests: Vec<Recommendation>,
+) -> Management {
     let Context { kb, patient, counts, results, as_of, .. } = *context;
     let mgmt = kb.management();
     let def = &mgmt.febrile;
@@ -661,6 +667,8 @@ pub(crate) fn manage(context: &Context<'_>, facts: &Facts<'_>, causes: &[CauseCa
             }
         }
     }
+
+    recs.extend(tests.into_iter().map(|rec| (rec, Origin::Other)));
 
     // 5. Do-no-harm guards on the leading cause.
     if let Some(leading) = causes.first() {

@@ -7,7 +7,9 @@
 //! base), where L is the strongest evidence line whose finding the test's result decides (by the
 //! test's LOINC analyte), or the calibration's default when no finding ties them. Tests already
 //! in the record are not proposed. The three leading candidates always take part, whatever their
-//! absolute probability; the others only from the calibration's `min_probability`.
+//! absolute probability; the others only from the calibration's `min_probability`. A marrow
+//! examination is proposed only for the leading cause or one at or above the management
+//! threshold for acting (`act_probability`).
 
 use std::collections::BTreeMap;
 
@@ -24,6 +26,7 @@ struct TestScore {
     ranks: Vec<usize>,
     name: String,
     loinc: Option<String>,
+    kind: String,
     score: f64,
     causes: Vec<String>,
     citation: Citation,
@@ -101,7 +104,10 @@ pub(crate) fn next_tests(
     for (rank, candidate) in candidates.iter().enumerate().filter(|(rank, c)| considered(*rank, c)) {
         let Some(cause) = cause_def(kb, candidate) else { continue };
         let p = candidate.probability;
-        for test in &cause.next_tests {
+        // An invasive procedure is not proposed just to rule out an unlikely candidate: only for
+        // the leading cause or one likely enough to act on.
+        let invasive_ok = rank == 0 || p >= kb.management().thresholds.act_probability;
+        for test in cause.next_tests.iter().filter(|t| invasive_ok || t.kind != "bone-marrow-exam") {
             if test.loinc.as_deref().is_some_and(|code| kb.is_panel(code)) {
                 continue; // A repeat CBC is a recommendation of its own, not a discriminating test.
             }
@@ -114,6 +120,7 @@ pub(crate) fn next_tests(
                 ranks: Vec::new(),
                 name: test.name.clone(),
                 loinc: test.loinc.clone(),
+                kind: test.kind.clone(),
                 score: 0.0,
                 causes: Vec::new(),
                 citation: test.citation.clone(),
@@ -148,7 +155,7 @@ pub(crate) fn next_tests(
         .map(|test| {
             let code = test.loinc.as_deref().map(|c| format!(" (LOINC {c})")).unwrap_or_default();
             Recommendation {
-                kind: "order-test".to_owned(),
+                kind: test.kind,
                 target: Some(test.loinc.clone().unwrap_or_else(|| fold(&test.name))),
                 urgency: Urgency::Routine,
                 text: format!(

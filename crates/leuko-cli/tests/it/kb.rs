@@ -36,12 +36,17 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     let analytes = dir.join("terminology/analytes.toml");
     let text = std::fs::read_to_string(&analytes).unwrap().replacen("\"742-7\"", "\"742-4\"", 1);
     std::fs::write(&analytes, text).unwrap();
+    // A next test proposed as a kind that is not a test.
+    let marrow = dir.join("causes/marrow.toml");
+    let text = std::fs::read_to_string(&marrow).unwrap().replacen("kind = \"bone-marrow-exam\"", "kind = \"g-csf\"", 1);
+    std::fs::write(&marrow, text).unwrap();
     let output = leuko(&["kb", "check", "--dir", dir.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.contains("kb/grading/ctcae.toml:") && message.contains("\"S999\" is not registered"), "{message}");
     assert!(message.contains("kb/terminology/analytes.toml:") && message.contains("742-4"), "{message}");
+    assert!(message.contains("kb/causes/marrow.toml:") && message.contains("next test kind \"g-csf\""), "{message}");
 }
 
 #[test]

@@ -1011,6 +1011,9 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
     });
 }
 
+/// The kinds a cause's next test may be proposed as.
+const TEST_KINDS: [&str; 3] = ["order-test", "peripheral-smear", "bone-marrow-exam"];
+
 const KINDS: [&str; 19] = [
     "empiric-antibiotics",
     "blood-cultures",
@@ -1707,9 +1710,17 @@ fn read_causes(builder: &mut Builder<'_>, parts: &mut Parts) {
                     );
                 }
                 let _ = &test.note;
+                let kind = test.kind.clone().unwrap_or_else(|| "order-test".to_owned());
+                if !TEST_KINDS.contains(&kind.as_str()) {
+                    builder.error(
+                        line,
+                        format!("cause {:?}: next test kind {kind:?} is not one of {TEST_KINDS:?}", raw.id),
+                    );
+                }
                 TestDef {
                     loinc: test.loinc.clone(),
                     name: test.name.clone(),
+                    kind,
                     citation: builder.citation(line, &test.source),
                 }
             })

@@ -494,6 +494,10 @@ pub struct TestDef {
     pub loinc: Option<String>,
     /// Name.
     pub name: String,
+    /// The recommendation kind it is proposed as: `order-test`, `peripheral-smear` or
+    /// `bone-marrow-exam` (so the do-no-harm guards and deduplication see a marrow examination
+    /// as one, whichever list proposed it).
+    pub kind: String,
     /// Source.
     pub citation: Citation,
 }

@@ -443,6 +443,8 @@ pub(crate) struct RawEvidence {
 pub(crate) struct RawTest {
     pub(crate) loinc: Option<String>,
     pub(crate) name: String,
+    /// `order-test` (default), or `peripheral-smear` / `bone-marrow-exam` for those procedures.
+    pub(crate) kind: Option<String>,
     pub(crate) source: SourceRef,
     pub(crate) note: Option<String>,
 }

@@ -269,3 +269,25 @@ fn a_serious_infection_in_the_first_year_counts_as_infection_from_infancy() {
     assert_ne!(adult.causes[0].category, "congenital");
     assert!(adult.causes.iter().flat_map(|c| &c.evidence).all(|e| !e.finding.contains("at age")));
 }
+
+#[test]
+fn no_marrow_examination_is_proposed_to_rule_out_unlikely_causes() {
+    // Metamizole agranulocytosis with anaemia and thrombocytopenia: the drug leads and a marrow
+    // disorder trails in the top three, far behind; its marrow examination is not proposed (stop
+    // the drug and watch the recovery first), while a smear review keeps its own kind.
+    let mut record = on_metamizole(30);
+    record.observations.push(lab("p", "777-3", 80.0, "10*3/uL", 0));
+    record.observations.push(lab("h", "718-7", 9.5, "g/dL", 0));
+    let a = assess(&record);
+    assert_eq!(a.causes[0].id, "drug:metamizole");
+    let top3: Vec<&str> = a.causes.iter().take(3).map(|c| c.id.as_str()).collect();
+    assert!(a.causes.iter().take(3).any(|c| c.category == "marrow"), "{top3:?}");
+    assert!(
+        a.recommendations
+            .iter()
+            .all(|r| r.kind != "bone-marrow-exam" && !r.text.to_lowercase().contains("bone marrow")),
+        "{:#?}",
+        a.recommendations.iter().map(|r| (&r.kind, &r.text)).collect::<Vec<_>>()
+    );
+    assert!(a.recommendations.iter().all(|r| r.kind != "order-test" || !r.text.to_lowercase().contains("smear")));
+}
