@@ -109,7 +109,71 @@ pub fn is_negated(haystack: &str, at: usize) -> bool {
     let words: Vec<&str> = clause.split(' ').filter(|w| !w.is_empty()).collect();
     let window = &words[words.len().saturating_sub(5)..];
     let joined = window.join(" ");
-    NEGATION_CUES.iter().any(|cue| !find_phrase(&joined, cue).is_empty())
+    NEGATION_CUES.iter().any(|cue| !find_phrase(&joined, cue).is_empty()) || in_negated_list(haystack, at)
+}
+
+/// Words that end a negated list: what follows them is asserted ("no rash, but fever").
+const CONTRAST: [&str; 6] = ["but", "however", "although", "though", "except", "yet"];
+
+/// Whether the mention at byte `at` is an item of a comma list that a negation cue opens: "no
+/// bleeding, fever, night sweats or weight loss" negates every item. The list must be short items
+/// (at most three words before the last, which may hold the closing "or"/"nor"/"and"), be closed
+/// by one of those words, and hold no contrast word; so "no travel history, splenomegaly on
+/// examination" leaves the splenomegaly asserted.
+fn in_negated_list(haystack: &str, at: usize) -> bool {
+    let start = haystack[..at].rfind(['.', ';', ':', '(', '\n']).map_or(0, |i| i + 1);
+    let end = haystack[at..].find(['.', ';', '(', ')', '\n']).map_or(haystack.len(), |i| at + i);
+    let sentence = &haystack[start..end];
+    let at = at - start;
+    let mut segments = Vec::new();
+    let mut offset = 0;
+    for segment in sentence.split(',') {
+        segments.push((offset, segment));
+        offset += segment.len() + 1;
+    }
+    let Some(own) = segments.iter().rposition(|(from, _)| *from <= at) else { return false };
+    let words = |text: &str| text.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+    let contrast = |ws: &[String]| ws.iter().any(|w| CONTRAST.contains(&w.as_str()));
+    let closes = |ws: &[String]| ws.iter().any(|w| matches!(w.as_str(), "or" | "nor" | "and"));
+    // The mention's own item: at most three words before the mention, no contrast.
+    let (own_from, own_text) = segments[own];
+    let before = words(&own_text[..at - own_from]);
+    let own_words = words(own_text);
+    let own_limit = if closes(&own_words) { 6 } else { 3 };
+    if before.len() > 3 || own_words.len() > own_limit || contrast(&own_words) || own == 0 {
+        return false;
+    }
+    // Walk back over short items to the one that opens with a negation cue.
+    let mut head = None;
+    for index in (0..own).rev() {
+        let item = words(segments[index].1);
+        if contrast(&item) {
+            return false;
+        }
+        let opens = item.len() <= 4
+            && NEGATION_CUES.iter().any(|cue| {
+                let cue_words: Vec<&str> = cue.split(' ').collect();
+                item.len() > cue_words.len() && item.iter().zip(&cue_words).all(|(w, c)| w == c)
+            });
+        if opens {
+            head = Some(index);
+            break;
+        }
+        if item.len() > 3 {
+            return false;
+        }
+    }
+    let Some(head) = head else { return false };
+    // The list closes with "or"/"nor"/"and" in the mention's item or a short item after it.
+    let mut closed = closes(&own_words);
+    for (_, item) in &segments[own + 1..] {
+        let item = words(item);
+        if closed || item.len() > 6 || contrast(&item) {
+            break;
+        }
+        closed = closes(&item);
+    }
+    closed && (head + 1..own).all(|index| !contrast(&words(segments[index].1)))
 }
 
 /// Words that, right after a phrase in the same clause, negate it ("HIV serology negative",
@@ -325,6 +389,25 @@ mod tests {
         assert!(!is_negated(&text, at));
         let text = fold("patient denies night sweats");
         assert!(is_negated(&text, find_phrase(&text, "night sweats")[0]));
+    }
+
+    #[test]
+    fn a_list_opened_by_a_negation_negates_every_item() {
+        let text = fold("No bleeding, fever, night sweats or weight loss.");
+        for item in ["bleeding", "fever", "night sweats", "weight loss"] {
+            assert!(is_negated(&text, find_phrase(&text, item)[0]), "{item}");
+        }
+        let text = fold("Denies fever, chills, and rigors; splenomegaly on examination");
+        assert!(is_negated(&text, find_phrase(&text, "rigors")[0]));
+        assert!(!is_negated(&text, find_phrase(&text, "splenomegaly")[0]));
+        // Not a closed list, or a contrast: the later item is asserted.
+        let text = fold("no travel history, splenomegaly on examination");
+        assert!(!is_negated(&text, find_phrase(&text, "splenomegaly")[0]));
+        let text = fold("no rash, but fever and night sweats");
+        assert!(!is_negated(&text, find_phrase(&text, "fever")[0]));
+        let text = fold("no recent travel, fever for two weeks with drenching sweats, weight loss and pallor");
+        assert!(!is_negated(&text, find_phrase(&text, "fever")[0]));
+        assert!(!is_negated(&text, find_phrase(&text, "weight loss")[0]));
     }
 
     #[test]
