@@ -286,6 +286,13 @@ pub fn find_phrase_loose(haystack: &str, phrase: &str, gap: usize) -> Vec<(usize
         return exact;
     }
     let found = words(haystack);
+    // A word joined to the one before by a hyphen ("non-tender") does not add to the gap.
+    let joined: Vec<bool> = (0..found.len())
+        .map(|i| {
+            i > 0 && found[i - 1].0 + found[i - 1].1.len() + 1 == found[i].0 && haystack[..found[i].0].ends_with('-')
+        })
+        .collect();
+    let gap_between = |from: usize, to: usize| (from + 1..to).filter(|&k| !joined[k]).count();
     let mut hits = Vec::new();
     for first in 0..found.len() {
         if !same_word(found[first].1, wanted[0]) {
@@ -294,7 +301,8 @@ pub fn find_phrase_loose(haystack: &str, phrase: &str, gap: usize) -> Vec<(usize
         let mut at = first;
         let mut ok = true;
         for word in &wanted[1..] {
-            let next = (at + 1..found.len().min(at + 2 + gap))
+            let next = (at + 1..found.len())
+                .take_while(|&i| gap_between(at, i) <= gap)
                 .find(|&i| found[i].2 == found[first].2 && same_word(found[i].1, word));
             match next {
                 Some(i) => at = i,
@@ -357,6 +365,14 @@ mod tests {
         let text = fold("no recent zinc supplement");
         let (start, end) = find_phrase_loose(&text, "zinc supplement", 2)[0];
         assert!(is_negated_span(&text, start, end));
+    }
+
+    #[test]
+    fn a_hyphenated_word_counts_once_in_the_gap() {
+        let text = fold("massive firm non-tender splenomegaly");
+        assert_eq!(find_phrase_loose(&text, "massive splenomegaly", 2).len(), 1);
+        let text = fold("massive firm and tender splenomegaly");
+        assert!(find_phrase_loose(&text, "massive splenomegaly", 2).is_empty());
     }
 
     #[test]
