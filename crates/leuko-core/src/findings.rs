@@ -11,10 +11,13 @@ use crate::analyte::Analyte;
 use crate::assess::latest;
 use crate::assessment::{Counts, LabResult, PatientSummary, Pattern};
 use crate::episode::Episode;
-use crate::kb::{DrugDef, KnowledgeBase, LabRule};
+use crate::kb::{DrugDef, DurationRule, KnowledgeBase, LabRule};
 use crate::record::{CodeSystem, Coding, MedicationExposure, MedicationStatus, ObservationValue, PatientRecord};
 use crate::reference::interval_for;
-use crate::text::{find_any, find_any_loose, find_phrase, fold, is_list_negated, might_contain, word_set};
+use crate::text::{
+    duration_days, find_any, find_any_loose, find_phrase, fold, is_list_negated, is_negated_span, might_contain,
+    word_set,
+};
 
 /// Words allowed between the words of a multi-word finding phrase ("zinc-rich enteral
 /// supplement" for "zinc supplement"); a matching tolerance, not a clinical number.
@@ -193,6 +196,15 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
             facts.add(&finding.id, format!("\"{phrase}\" in {source}"));
             continue;
         }
+        if let Some(rule) = &finding.duration
+            && let Some(detail) = texts.iter().find_map(|(source, text)| {
+                stated_duration(text, rule, finding.negation_sensitive)
+                    .map(|(word, days)| format!("\"{word}\" for {days} days in {source}"))
+            })
+        {
+            facts.add(&finding.id, detail);
+            continue;
+        }
         let coded = record
             .conditions
             .iter()
@@ -262,6 +274,22 @@ fn lab_hit(
         }
     };
     hit.map(|detail| format!("{detail} ({})", result.origin.observations().join(", ")))
+}
+
+/// A word of the rule (not negated) followed in its sentence by a duration at least the rule's
+/// length: the word and the days.
+fn stated_duration<'r>(text: &str, rule: &'r DurationRule, negation_sensitive: bool) -> Option<(&'r str, u32)> {
+    rule.words.iter().find_map(|word| {
+        find_phrase(text, word).into_iter().find_map(|at| {
+            let end = at + word.len();
+            if negation_sensitive && is_negated_span(text, at, end) {
+                return None;
+            }
+            let rest = &text[end..];
+            let sentence = &rest[..rest.find(['.', ';', '\n']).unwrap_or(rest.len())];
+            duration_days(sentence).filter(|days| *days >= rule.at_least_days).map(|days| (word.as_str(), days))
+        })
+    })
 }
 
 fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<'_>) {

@@ -325,6 +325,30 @@ pub fn find_phrase_loose(haystack: &str, phrase: &str, gap: usize) -> Vec<(usize
     hits
 }
 
+/// The first duration stated in the folded `text` — "for 3 weeks", "for one month", "a 10-day",
+/// "two months of" — in days (a week as 7, a month as 30, a year as 365). `None` when no number
+/// or number word names one.
+pub fn duration_days(text: &str) -> Option<u32> {
+    const NUMBERS: [&str; 13] =
+        ["a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+    let found = words(text);
+    found.windows(2).find_map(|pair| {
+        let (word, unit) = (pair[0].1, pair[1].1);
+        let count = match word.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => NUMBERS.iter().position(|n| *n == word).map(|i| i.max(1) as u32)?,
+        };
+        let per = match unit.strip_suffix('s').unwrap_or(unit) {
+            "day" => 1,
+            "week" | "wk" => 7,
+            "month" | "mo" => 30,
+            "year" | "yr" => 365,
+            _ => return None,
+        };
+        Some(count.saturating_mul(per))
+    })
+}
+
 /// As [`find_any`], with loose matching of multi-word phrases ([`find_phrase_loose`]).
 pub fn find_any_loose<'p>(
     haystack: &str,
@@ -365,6 +389,17 @@ mod tests {
         let text = fold("no recent zinc supplement");
         let (start, end) = find_phrase_loose(&text, "zinc supplement", 2)[0];
         assert!(is_negated_span(&text, start, end));
+    }
+
+    #[test]
+    fn durations_are_read_in_days() {
+        assert_eq!(duration_days(&fold(" with rigors and chills for one month")), Some(30));
+        assert_eq!(duration_days(&fold(" for 3 weeks")), Some(21));
+        assert_eq!(duration_days(&fold("a 10-day history")), Some(10));
+        assert_eq!(duration_days(&fold(" for a week")), Some(7));
+        assert_eq!(duration_days(&fold(" for 2 days, weight loss for 3 months")), Some(2));
+        assert_eq!(duration_days(&fold(" since childhood")), None);
+        assert_eq!(duration_days(&fold(" to 39.4 c")), None);
     }
 
     #[test]

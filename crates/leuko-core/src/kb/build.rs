@@ -1559,7 +1559,17 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
         if let Some(rule) = &raw.lab {
             parts.pending_labs.push((builder.file.to_owned(), line, raw.id.clone(), rule.clone()));
         }
-        if raw.text.is_empty() && raw.icd10.is_empty() && raw.snomed.is_empty() && raw.lab.is_none() {
+        if let Some(duration) = &raw.duration
+            && (duration.words.is_empty() || duration.at_least_days == 0)
+        {
+            builder.error(line, format!("finding {:?}: a duration rule needs words and at_least_days > 0", raw.id));
+        }
+        if raw.text.is_empty()
+            && raw.icd10.is_empty()
+            && raw.snomed.is_empty()
+            && raw.lab.is_none()
+            && raw.duration.is_none()
+        {
             builder
                 .error(line, format!("finding {:?} can never be recognised: give text, codes or a lab rule", raw.id));
         }
@@ -1578,6 +1588,10 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
                 snomed: raw.snomed,
                 negation_sensitive: raw.negation_sensitive.unwrap_or(true),
                 lab: None,
+                duration: raw.duration.as_ref().map(|d| super::DurationRule {
+                    words: d.words.iter().map(|w| fold(w)).collect(),
+                    at_least_days: d.at_least_days,
+                }),
                 citation,
             },
         ));

@@ -472,8 +472,19 @@ pub struct FindingDef {
     pub negation_sensitive: bool,
     /// Lab rule.
     pub lab: Option<LabRule>,
+    /// Duration rule: a stated duration after one of these (folded) words, at least this long.
+    pub duration: Option<DurationRule>,
     /// Source.
     pub citation: Citation,
+}
+
+/// A finding read from a stated duration ("fever with rigors for one month").
+#[derive(Debug, Clone)]
+pub struct DurationRule {
+    /// Folded words that the duration must follow in the same sentence.
+    pub words: Vec<String>,
+    /// The shortest duration, in days, that counts.
+    pub at_least_days: u32,
 }
 
 /// Evidence line of a cause.

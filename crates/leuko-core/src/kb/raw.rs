@@ -357,11 +357,21 @@ pub(crate) struct RawFinding {
     pub(crate) snomed: Vec<String>,
     pub(crate) negation_sensitive: Option<bool>,
     pub(crate) lab: Option<RawLabRule>,
+    pub(crate) duration: Option<RawDuration>,
     pub(crate) source: SourceRef,
     pub(crate) locator: Option<String>,
     pub(crate) status: Option<String>,
     pub(crate) note: Option<String>,
     pub(crate) since: Option<String>,
+}
+
+/// A finding read from a stated duration: one of `words`, then "for 3 weeks" (or "3-week",
+/// "one month") in the same sentence, lasting at least `at_least_days`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDuration {
+    pub(crate) words: Vec<String>,
+    pub(crate) at_least_days: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -291,3 +291,27 @@ fn no_marrow_examination_is_proposed_to_rule_out_unlikely_causes() {
     );
     assert!(a.recommendations.iter().all(|r| r.kind != "order-test" || !r.text.to_lowercase().contains("smear")));
 }
+
+#[test]
+fn a_stated_fever_duration_of_two_weeks_or_more_is_prolonged_fever() {
+    let with = |text: &str| {
+        let mut record = patient(40.0, Sex::Male);
+        record.observations.push(lab("w", "6690-2", 2.1, "10*3/uL", 0));
+        record.observations.push(lab("a", "751-8", 0.6, "10*3/uL", 0));
+        record.observations.push(lab("p", "777-3", 60.0, "10*3/uL", 0));
+        record.conditions.push(finding("f", text));
+        assess(&record)
+    };
+    let prolonged = |a: &Assessment| {
+        a.causes
+            .iter()
+            .flat_map(|c| &c.evidence)
+            .any(|e| e.finding.starts_with("Prolonged fever") && e.finding.contains("days in"))
+    };
+    // WHO visceral-leishmaniasis case definition: fever of more than two weeks (the rule's 14 days).
+    assert!(prolonged(&with("fever with rigors and chills for one month")));
+    assert!(prolonged(&with("fevers for 14 days")));
+    assert!(!prolonged(&with("fevers for 13 days")));
+    assert!(!prolonged(&with("fever for 3 days, weight loss for 3 months")));
+    assert!(!prolonged(&with("no fever for 3 weeks")));
+}
