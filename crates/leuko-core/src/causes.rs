@@ -316,6 +316,16 @@ pub(crate) fn rank(
             },
         );
         lines.extend(timing(kb, matched, episode));
+        // The drug's own risk factors (renal impairment for methotrexate, …).
+        for risk in matched.drug.risk_factors.iter().filter(|r| facts.has(&r.finding)) {
+            let label = kb.findings().iter().find(|f| f.id == risk.finding).map_or(risk.finding.as_str(), |f| &f.label);
+            lines.push(Evidence {
+                finding: format!("risk factor for {name} toxicity — {label}: {}", facts.hits[&risk.finding].detail),
+                supports: true,
+                weight: kb.ranking().lr_for.get(&risk.strength).copied().unwrap_or(1.0),
+                citation: risk.citation.clone(),
+            });
+        }
         let prior_word =
             kb.ranking().drug_priors.get(&matched.drug.association).cloned().unwrap_or_else(|| "rare".to_owned());
         let (odds, evidence) = score(&prior_word, &kb.ranking().calibration, kb, lines);

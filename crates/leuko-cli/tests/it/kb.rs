@@ -40,6 +40,14 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     let marrow = dir.join("causes/marrow.toml");
     let text = std::fs::read_to_string(&marrow).unwrap().replacen("kind = \"bone-marrow-exam\"", "kind = \"g-csf\"", 1);
     std::fs::write(&marrow, text).unwrap();
+    // A drug risk factor naming a finding that does not exist.
+    let immunomodulators = dir.join("drugs/immunomodulators.toml");
+    let text = std::fs::read_to_string(&immunomodulators).unwrap().replacen(
+        "finding = \"renal-impairment\"",
+        "finding = \"renal-impairmnet\"",
+        1,
+    );
+    std::fs::write(&immunomodulators, text).unwrap();
     let output = leuko(&["kb", "check", "--dir", dir.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -47,6 +55,10 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     assert!(message.contains("kb/grading/ctcae.toml:") && message.contains("\"S999\" is not registered"), "{message}");
     assert!(message.contains("kb/terminology/analytes.toml:") && message.contains("742-4"), "{message}");
     assert!(message.contains("kb/causes/marrow.toml:") && message.contains("next test kind \"g-csf\""), "{message}");
+    assert!(
+        message.contains("kb/drugs/immunomodulators.toml:") && message.contains("unknown finding \"renal-impairmnet\""),
+        "{message}"
+    );
 }
 
 #[test]

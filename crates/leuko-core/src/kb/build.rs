@@ -1503,6 +1503,24 @@ fn read_drugs(builder: &mut Builder<'_>, parts: &mut Parts) {
         builder.verification(line, raw.status.as_deref(), &format!("drug {:?}", raw.id));
         let citation = builder.citation(line, &raw.source);
         let _ = (&raw.locator, &raw.note, &raw.since);
+        let risk_factors: Vec<EvidenceDef> = raw
+            .risk_factors
+            .iter()
+            .map(|item| {
+                if !STRENGTHS.contains(&item.strength.as_str()) {
+                    builder.error(
+                        line,
+                        format!("drug {:?}: strength must be one of {STRENGTHS:?}, found {:?}", raw.id, item.strength),
+                    );
+                }
+                let _ = &item.note;
+                EvidenceDef {
+                    finding: item.finding.clone(),
+                    strength: item.strength.clone(),
+                    citation: builder.citation(line, &item.source),
+                }
+            })
+            .collect();
         builder.register(&raw.id, "drug", line, span);
         let cause = raw.cause.clone();
         parts.drugs.push((
@@ -1526,6 +1544,7 @@ fn read_drugs(builder: &mut Builder<'_>, parts: &mut Parts) {
                 latency_days: raw.latency_days.map(|l| (l.min, l.typical, l.max)),
                 late_onset_possible: raw.late_onset_possible,
                 monitoring: raw.monitoring,
+                risk_factors,
                 citation,
             },
         ));
@@ -1847,6 +1866,15 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
         }
     }
     for (line, file, drug) in &parts.drugs {
+        for risk in &drug.risk_factors {
+            if !finding_ids.contains(risk.finding.as_str()) {
+                errors.push(KbError {
+                    file: file.clone(),
+                    line: *line,
+                    message: format!("drug {:?}: risk factor refers to unknown finding {:?}", drug.id, risk.finding),
+                });
+            }
+        }
         if !cause_ids.contains(drug.cause.as_str()) && !parts.causes.is_empty() {
             errors.push(KbError {
                 file: file.clone(),

@@ -438,6 +438,8 @@ pub struct DrugDef {
     pub late_onset_possible: bool,
     /// Monitoring programme id.
     pub monitoring: Option<String>,
+    /// Findings that make this drug's toxicity more likely, each a `for` line of its candidate.
+    pub risk_factors: Vec<EvidenceDef>,
     /// Source.
     pub citation: Citation,
 }

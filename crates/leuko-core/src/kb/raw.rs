@@ -322,6 +322,9 @@ pub(crate) struct RawDrug {
     #[serde(default)]
     pub(crate) late_onset_possible: bool,
     pub(crate) monitoring: Option<String>,
+    /// Findings that make this drug's toxicity more likely (e.g. renal impairment for methotrexate).
+    #[serde(default)]
+    pub(crate) risk_factors: Vec<RawEvidence>,
     pub(crate) source: SourceRef,
     pub(crate) locator: Option<String>,
     pub(crate) status: Option<String>,

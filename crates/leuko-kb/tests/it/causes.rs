@@ -315,3 +315,32 @@ fn a_stated_fever_duration_of_two_weeks_or_more_is_prolonged_fever() {
     assert!(!prolonged(&with("fever for 3 days, weight loss for 3 months")));
     assert!(!prolonged(&with("no fever for 3 weeks")));
 }
+
+#[test]
+fn a_drug_risk_factor_raises_that_drug() {
+    // Low-dose methotrexate pancytopenia: renal impairment (label boxed warning) supports it.
+    let record = |ckd: bool| {
+        let mut record = patient(70.0, Sex::Female);
+        record.observations.push(lab("w", "6690-2", 2.5, "10*3/uL", 0));
+        record.observations.push(lab("a", "751-8", 1.0, "10*3/uL", 0));
+        record.observations.push(lab("p", "777-3", 40.0, "10*3/uL", 0));
+        record.observations.push(lab("h", "718-7", 8.0, "g/dL", 0));
+        record.medications.push(drug("m", "methotrexate 10 mg weekly", 700));
+        record.conditions.push(finding("r", "rheumatoid arthritis"));
+        if ckd {
+            record.conditions.push(finding("k", "chronic kidney disease stage 4"));
+        }
+        assess(&record)
+    };
+    let (without, with) = (record(false), record(true));
+    assert!(probability(&with, "drug:methotrexate") > 2.0 * probability(&without, "drug:methotrexate"));
+    let line = with.causes.iter().find(|c| c.id == "drug:methotrexate").unwrap();
+    assert!(
+        line.evidence
+            .iter()
+            .any(|e| e.finding.contains("risk factor")
+                && e.citation.ids().iter().any(|id| id == "fda-methotrexate-label")),
+        "{:#?}",
+        line.evidence
+    );
+}
