@@ -462,4 +462,15 @@ fn contraindications_are_checked_against_the_record() {
     record.observations.push(lab_at_minutes("t", "8310-5", 38.6, "Cel", 30));
     let a = assess(&record);
     assert!(a.recommendations.iter().all(|r| r.contraindications.is_empty()));
+    // Renal impairment: the empiric regimen (cefepime / piperacillin named in its text) needs a
+    // renal dose.
+    record.conditions.push(finding("ckd", "chronic kidney disease stage 4"));
+    let a = assess(&record);
+    let antibiotics = a.recommendations.iter().find(|r| r.kind == "empiric-antibiotics").unwrap();
+    assert!(
+        antibiotics.contraindications.iter().any(|c| c.contains("renal impairment")),
+        "{}: {:?}",
+        antibiotics.text,
+        antibiotics.contraindications
+    );
 }
