@@ -263,10 +263,13 @@ fn words(text: &str) -> Vec<(usize, &str, usize)> {
     out
 }
 
+/// Units whose plural carries meaning: "fever for weeks" is not "fever for one week".
+const DURATION_UNITS: [&str; 5] = ["days", "weeks", "months", "years", "hours"];
+
 fn same_word(found: &str, wanted: &str) -> bool {
     found == wanted
         || found.strip_suffix('s').is_some_and(|stem| stem == wanted)
-        || wanted.strip_suffix('s').is_some_and(|stem| stem == found)
+        || (!DURATION_UNITS.contains(&wanted) && wanted.strip_suffix('s').is_some_and(|stem| stem == found))
 }
 
 /// Byte offsets where the words of a multi-word `phrase` occur in order within one clause of
@@ -400,6 +403,16 @@ mod tests {
         assert_eq!(duration_days(&fold(" for 2 days, weight loss for 3 months")), Some(2));
         assert_eq!(duration_days(&fold(" since childhood")), None);
         assert_eq!(duration_days(&fold(" to 39.4 c")), None);
+    }
+
+    #[test]
+    fn a_plural_duration_is_not_a_single_one() {
+        let text = fold("intermittent fever and chills for one week");
+        assert!(find_phrase_loose(&text, "intermittent fever for weeks", 2).is_empty());
+        let text = fold("intermittent fever and chills for weeks");
+        assert_eq!(find_phrase_loose(&text, "intermittent fever for weeks", 2).len(), 1);
+        // Other plurals still match their singular.
+        assert_eq!(find_phrase_loose(&fold("recurrent skin infection"), "recurrent infections", 2).len(), 1);
     }
 
     #[test]
