@@ -648,14 +648,20 @@ pub(crate) fn manage(
 
     // 4. Plans of the leading causes.
     let agranulocytosis = anc.is_some_and(|a| a < kb.agranulocytosis.value);
-    for cause in leading_or_likely(kb, causes) {
-        recs.extend(plan_for(kb, cause, facts, &decided).into_iter().map(|r| (r, Origin::Other)));
+    let leading: Vec<&CauseCandidate> = leading_or_likely(kb, causes).collect();
+    for cause in &leading {
+        recs.extend(plan_for(kb, cause, facts, &decided, None).into_iter().map(|r| (r, Origin::Other)));
+    }
+    for (rank, cause) in causes.iter().enumerate().filter(|(_, c)| !leading.iter().any(|l| l.id == c.id)) {
+        if let Some(why) = suspected(kb, cause, rank, facts) {
+            recs.extend(plan_for(kb, cause, facts, &decided, Some(why)).into_iter().map(|r| (r, Origin::Other)));
+        }
     }
     if agranulocytosis {
         // Stop every suspect drug in the agranulocytosis range (S45), not only the leading one.
         let floor = mgmt.thresholds.stop_all_suspects_probability;
         for cause in causes.iter().filter(|c| c.id.starts_with("drug:") && c.probability >= floor) {
-            let mut from_plan = plan_for(kb, cause, facts, &decided);
+            let mut from_plan = plan_for(kb, cause, facts, &decided, None);
             from_plan.retain(|r| r.kind == "stop-drug");
             for mut rec in from_plan {
                 rec.rationale = format!(
@@ -701,13 +707,32 @@ pub(crate) fn manage(
     Management { urgent: !urgent_reasons.is_empty(), urgent_reasons, febrile, recommendations }
 }
 
+/// Why a cause that is not leading still gets its plan: the plan applies on suspicion, the cause
+/// ranks within the plan's reach, and the context the cause needs (a tick bite, an endemic
+/// area) is recorded.
+fn suspected(kb: &KnowledgeBase, cause: &CauseCandidate, rank: usize, facts: &Facts<'_>) -> Option<String> {
+    let plan = kb.management().plans.iter().find(|p| p.causes.contains(&cause.id))?;
+    let (within_top, citation) = plan.on_suspicion.as_ref()?;
+    let def = kb.causes().iter().find(|c| c.id == cause.id)?;
+    let context = def.context_any.iter().find(|f| facts.has(f))?;
+    (rank < *within_top).then(|| {
+        format!(
+            "{} is suspected (rank {}, {context} recorded) and is treated on suspicion [{}]",
+            cause.label,
+            rank + 1,
+            citation.joined()
+        )
+    })
+}
+
 /// The actions of a cause's plan (drug templates with the drug filled in), except a stop-drug that
-/// a drug-label rule says not to do at this count.
+/// a drug-label rule says not to do at this count. `why` replaces the leading-cause rationale.
 fn plan_for(
     kb: &KnowledgeBase,
     cause: &CauseCandidate,
     facts: &Facts<'_>,
     decided: &[(&str, Decision)],
+    why: Option<String>,
 ) -> Vec<Recommendation> {
     let (plan_key, drug) = match cause.id.strip_prefix("drug:") {
         Some(drug) => {
@@ -728,11 +753,10 @@ fn plan_for(
                 }))
         })
         .map(|a| {
-            from_action(
-                a,
-                drug,
-                format!("{} is a leading explanation (p={:.2}, plan {})", cause.label, cause.probability, plan.id),
-            )
+            let rationale = why.clone().unwrap_or_else(|| {
+                format!("{} is a leading explanation (p={:.2}, plan {})", cause.label, cause.probability, plan.id)
+            });
+            from_action(a, drug, rationale)
         })
         .collect()
 }

@@ -1404,8 +1404,15 @@ fn read_plans(builder: &mut Builder<'_>, parts: &mut Parts) {
             None => Citation::new(vec!["uncited".to_owned()]),
         };
         let actions = p.actions.iter().map(|a| action(builder, parts, line, a, &citation)).collect();
+        let on_suspicion = p.on_suspicion.as_ref().map(|suspicion| {
+            if suspicion.within_top == 0 {
+                builder.error(line, format!("plan {:?}: on_suspicion.within_top must be at least 1", p.id));
+            }
+            let _ = &suspicion.note;
+            (suspicion.within_top, builder.citation(line, &suspicion.source))
+        });
         builder.register(&p.id, "plan", line, span);
-        parts.plans.push((builder.file.to_owned(), line, Plan { id: p.id, causes: p.causes, actions }));
+        parts.plans.push((builder.file.to_owned(), line, Plan { id: p.id, causes: p.causes, actions, on_suspicion }));
     }
 }
 

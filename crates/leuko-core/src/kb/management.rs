@@ -225,6 +225,9 @@ pub struct Plan {
     pub causes: Vec<String>,
     /// Actions.
     pub actions: Vec<ActionDef>,
+    /// Applies on suspicion: when its cause is among this many leading candidates with its
+    /// required context recorded (tick-borne rickettsial disease: treat before confirmation).
+    pub on_suspicion: Option<(usize, Citation)>,
 }
 
 /// A chemotherapy regimen and its febrile-neutropenia risk.

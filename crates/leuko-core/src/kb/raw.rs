@@ -826,8 +826,19 @@ pub(crate) struct RawPlan {
     pub(crate) id: String,
     pub(crate) causes: Vec<String>,
     pub(crate) actions: Vec<RawAction>,
+    pub(crate) on_suspicion: Option<RawSuspicion>,
     pub(crate) source: Option<SourceRef>,
     pub(crate) status: Option<String>,
+    pub(crate) note: Option<String>,
+}
+
+/// A plan that applies on suspicion: its cause among the `within_top` leading candidates with
+/// the cause's required context recorded, whatever its probability.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSuspicion {
+    pub(crate) within_top: usize,
+    pub(crate) source: SourceRef,
     pub(crate) note: Option<String>,
 }
 

@@ -474,3 +474,32 @@ fn contraindications_are_checked_against_the_record() {
         antibiotics.contraindications
     );
 }
+
+#[test]
+fn tick_borne_rickettsial_disease_is_treated_on_suspicion() {
+    // CDC: start doxycycline on suspicion, without waiting for confirmation. Pancytopenia at 75
+    // after a tick bite: ehrlichiosis is among the leading three, behind a marrow cause.
+    let record = |exposure: Option<&str>| {
+        let mut record = patient(75.0, Sex::Male);
+        record.observations.push(lab("w", "6690-2", 1.6, "10*3/uL", 0));
+        record.observations.push(lab("a", "751-8", 0.4, "10*3/uL", 0));
+        record.observations.push(lab("p", "777-3", 60.0, "10*3/uL", 0));
+        record.observations.push(lab("h", "718-7", 8.5, "g/dL", 0));
+        if let Some(text) = exposure {
+            record.conditions.push(finding("t", text));
+        }
+        assess(&record)
+    };
+    let a = record(Some("tick bite two weeks ago"));
+    let rank = a.causes.iter().position(|c| c.id == "ehrlichiosis-anaplasmosis").expect("ranked");
+    assert!((1..3).contains(&rank) && a.causes[rank].probability < 0.35, "rank {rank}");
+    let doxycycline = a
+        .recommendations
+        .iter()
+        .find(|r| r.kind == "treat-infection" && r.target.as_deref() == Some("doxycycline"))
+        .expect("doxycycline on suspicion");
+    assert!(doxycycline.rationale.contains("treated on suspicion"), "{}", doxycycline.rationale);
+    // Without a recorded exposure, no doxycycline.
+    let a = record(None);
+    assert!(a.recommendations.iter().all(|r| r.target.as_deref() != Some("doxycycline")));
+}
