@@ -654,7 +654,7 @@ pub(crate) fn manage(
     }
     for (rank, cause) in causes.iter().enumerate().filter(|(_, c)| !leading.iter().any(|l| l.id == c.id)) {
         if let Some(why) = suspected(kb, cause, rank, facts) {
-            recs.extend(plan_for(kb, cause, facts, &decided, Some(why)).into_iter().map(|r| (r, Origin::Other)));
+            recs.extend(plan_for(kb, cause, facts, &decided, Some(&why)).into_iter().map(|r| (r, Origin::Other)));
         }
     }
     if agranulocytosis {
@@ -732,7 +732,7 @@ fn plan_for(
     cause: &CauseCandidate,
     facts: &Facts<'_>,
     decided: &[(&str, Decision)],
-    why: Option<String>,
+    why: Option<&str>,
 ) -> Vec<Recommendation> {
     let (plan_key, drug) = match cause.id.strip_prefix("drug:") {
         Some(drug) => {
@@ -753,7 +753,7 @@ fn plan_for(
                 }))
         })
         .map(|a| {
-            let rationale = why.clone().unwrap_or_else(|| {
+            let rationale = why.map(str::to_owned).unwrap_or_else(|| {
                 format!("{} is a leading explanation (p={:.2}, plan {})", cause.label, cause.probability, plan.id)
             });
             from_action(a, drug, rationale)
