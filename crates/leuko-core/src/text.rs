@@ -469,6 +469,13 @@ mod tests {
         assert!(!is_negated(&text, find_phrase(&text, "splenomegaly")[0]));
         let text = fold("no rash, but fever and night sweats");
         assert!(!is_negated(&text, find_phrase(&text, "fever")[0]));
+        // Odd punctuation and non-ASCII text neither panic nor negate wrongly.
+        for odd in ["no ,, fever", "no a, , fever or rash", "pas de fièvre, fever or rash", ", fever", "no, fever"] {
+            let text = fold(odd);
+            let _ = is_negated(&text, find_phrase(&text, "fever")[0]);
+        }
+        let text = fold("no rash, fièvre, fever or pallor");
+        assert!(is_negated(&text, find_phrase(&text, "fever")[0]));
         let text = fold("no recent travel, fever for two weeks with drenching sweats, weight loss and pallor");
         assert!(!is_negated(&text, find_phrase(&text, "fever")[0]));
         assert!(!is_negated(&text, find_phrase(&text, "weight loss")[0]));
