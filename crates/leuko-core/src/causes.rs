@@ -64,24 +64,13 @@ fn evidence(
         let base = drug_name.map_or(base.clone(), |name| base.replace("{drug}", name));
         format!("{base}: {detail}")
     };
-    for line in &cause.evidence_for {
-        if facts.has(&line.finding) {
-            let weight = ranking.lr_for.get(&line.strength).copied().unwrap_or(1.0);
+    let sides = [(&cause.evidence_for, true, &ranking.lr_for), (&cause.evidence_against, false, &ranking.lr_against)];
+    for (lines, supports, ratios) in sides {
+        for line in lines.iter().filter(|l| facts.has(&l.finding)) {
             out.push(Evidence {
                 finding: label(&line.finding),
-                supports: true,
-                weight,
-                citation: line.citation.clone(),
-            });
-        }
-    }
-    for line in &cause.evidence_against {
-        if facts.has(&line.finding) {
-            let weight = ranking.lr_against.get(&line.strength).copied().unwrap_or(1.0);
-            out.push(Evidence {
-                finding: label(&line.finding),
-                supports: false,
-                weight,
+                supports,
+                weight: ratios.get(&line.strength).copied().unwrap_or(1.0),
                 citation: line.citation.clone(),
             });
         }

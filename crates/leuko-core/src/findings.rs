@@ -338,12 +338,15 @@ fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<
             }
         }
     }
-    // A serious bacterial infection recorded in the first year of life is an infection from infancy.
-    if let Some(age) = patient.age_years.filter(|age| *age < 1.0)
-        && let Some(hit) = facts.hits.get("serious-bacterial-infection")
-    {
-        let detail = format!("{} at age {age:.2} years", hit.detail);
-        facts.add("infections-from-infancy", detail);
+    // Findings another finding implies below an age (`below_age` in the knowledge base).
+    for finding in kb.findings() {
+        if let Some((from, years)) = &finding.below_age
+            && let Some(age) = patient.age_years.filter(|age| age < years)
+            && let Some(hit) = facts.hits.get(from)
+        {
+            let detail = format!("{} at age {age:.2} years", hit.detail);
+            facts.add(&finding.id, detail);
+        }
     }
     match patient.sex {
         crate::kb::Sex::Female => facts.add("female", "sex female".to_owned()),

@@ -131,49 +131,52 @@ fn in_negated_list(haystack: &str, at: usize) -> bool {
         segments.push((offset, segment));
         offset += segment.len() + 1;
     }
-    let Some(own) = segments.iter().rposition(|(from, _)| *from <= at) else { return false };
-    let words = |text: &str| text.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect::<Vec<_>>();
-    let contrast = |ws: &[String]| ws.iter().any(|w| CONTRAST.contains(&w.as_str()));
-    let closes = |ws: &[String]| ws.iter().any(|w| matches!(w.as_str(), "or" | "nor" | "and"));
-    // The mention's own item: at most three words before the mention, no contrast.
-    let (own_from, own_text) = segments[own];
-    let before = words(&own_text[..at - own_from]);
-    let own_words = words(own_text);
-    let own_limit = if closes(&own_words) { 6 } else { 3 };
-    if before.len() > 3 || own_words.len() > own_limit || contrast(&own_words) || own == 0 {
+    // The mention's own item; a list needs an item before it.
+    let own = segments.iter().rposition(|(from, _)| *from <= at).unwrap_or(0);
+    if own == 0 {
         return false;
     }
-    // Walk back over short items to the one that opens with a negation cue.
-    let mut head = None;
-    for index in (0..own).rev() {
-        let item = words(segments[index].1);
+    fn items(text: &str) -> Vec<&str> {
+        text.split(' ').filter(|w| !w.is_empty()).collect()
+    }
+    let contrast = |ws: &[&str]| ws.iter().any(|w| CONTRAST.contains(w));
+    let closes = |ws: &[&str]| ws.iter().any(|w| matches!(*w, "or" | "nor" | "and"));
+    // At most three words before the mention in its item, no contrast.
+    let (own_from, own_text) = segments[own];
+    let own_words = items(own_text);
+    let own_limit = if closes(&own_words) { 6 } else { 3 };
+    if items(&own_text[..at - own_from]).len() > 3 || own_words.len() > own_limit || contrast(&own_words) {
+        return false;
+    }
+    // Walk back over short items, none with a contrast word, to one that opens with a cue.
+    let mut opened = false;
+    for (_, item) in segments[..own].iter().rev() {
+        let item = items(item);
         if contrast(&item) {
             return false;
         }
-        let opens = item.len() <= 4
+        opened = item.len() <= 4
             && NEGATION_CUES.iter().any(|cue| {
                 let cue_words: Vec<&str> = cue.split(' ').collect();
                 item.len() > cue_words.len() && item.iter().zip(&cue_words).all(|(w, c)| w == c)
             });
-        if opens {
-            head = Some(index);
+        if opened || item.len() > 3 {
             break;
         }
-        if item.len() > 3 {
-            return false;
-        }
     }
-    let Some(head) = head else { return false };
+    if !opened {
+        return false;
+    }
     // The list closes with "or"/"nor"/"and" in the mention's item or a short item after it.
     let mut closed = closes(&own_words);
     for (_, item) in &segments[own + 1..] {
-        let item = words(item);
+        let item = items(item);
         if closed || item.len() > 6 || contrast(&item) {
             break;
         }
         closed = closes(&item);
     }
-    closed && (head + 1..own).all(|index| !contrast(&words(segments[index].1)))
+    closed
 }
 
 /// Words that, right after a phrase in the same clause, negate it ("HIV serology negative",

@@ -259,6 +259,11 @@ fn codings(concept: Option<&model::CodeableConcept>) -> Vec<Coding> {
         .unwrap_or_default()
 }
 
+/// The first code of a status concept (clinicalStatus, verificationStatus).
+fn first_code(concept: Option<&model::CodeableConcept>) -> Option<&str> {
+    concept?.coding.iter().find_map(|c| c.code.as_deref())
+}
+
 fn concept_text(concept: Option<&model::CodeableConcept>) -> Option<String> {
     let concept = concept?;
     concept.text.clone().or_else(|| concept.coding.iter().find_map(|c| c.display.clone()))
@@ -622,25 +627,24 @@ impl Reader {
         Ok(())
     }
 
+    /// Whether a verification status of `refuted` or `entered-in-error` excludes the resource
+    /// (recorded in `excluded`).
+    fn refuted(&mut self, located: &Located<'_>, kind: &str, verification: Option<&model::CodeableConcept>) -> bool {
+        let code = first_code(verification);
+        let refuted = matches!(code, Some("refuted" | "entered-in-error"));
+        if refuted {
+            self.input.excluded.push(format!("{}: verification {}", label(kind, located), code.unwrap_or_default()));
+        }
+        refuted
+    }
+
     fn condition(&mut self, located: &Located<'_>) -> Result<(), FhirError> {
         const KIND: &str = "Condition";
         let condition: model::Condition = typed(located, KIND)?;
-        let verification =
-            condition.verification_status.as_ref().and_then(|c| c.coding.iter().find_map(|c| c.code.clone()));
-        if matches!(verification.as_deref(), Some("refuted" | "entered-in-error")) {
-            self.input.excluded.push(format!(
-                "{}: verification {}",
-                label(KIND, located),
-                verification.unwrap_or_default()
-            ));
+        if self.refuted(located, KIND, condition.verification_status.as_ref()) {
             return Ok(());
         }
-        let status = match condition
-            .clinical_status
-            .as_ref()
-            .and_then(|c| c.coding.iter().find_map(|c| c.code.clone()))
-            .as_deref()
-        {
+        let status = match first_code(condition.clinical_status.as_ref()) {
             None => ConditionStatus::Unknown,
             Some("active" | "recurrence" | "relapse") => ConditionStatus::Active,
             Some("inactive" | "remission" | "resolved") => ConditionStatus::Resolved,
@@ -681,22 +685,10 @@ impl Reader {
     fn allergy(&mut self, located: &Located<'_>) -> Result<(), FhirError> {
         const KIND: &str = "AllergyIntolerance";
         let allergy: model::AllergyIntolerance = typed(located, KIND)?;
-        let verification =
-            allergy.verification_status.as_ref().and_then(|c| c.coding.iter().find_map(|c| c.code.clone()));
-        if matches!(verification.as_deref(), Some("refuted" | "entered-in-error")) {
-            self.input.excluded.push(format!(
-                "{}: verification {}",
-                label(KIND, located),
-                verification.unwrap_or_default()
-            ));
+        if self.refuted(located, KIND, allergy.verification_status.as_ref()) {
             return Ok(());
         }
-        let status = match allergy
-            .clinical_status
-            .as_ref()
-            .and_then(|c| c.coding.iter().find_map(|c| c.code.clone()))
-            .as_deref()
-        {
+        let status = match first_code(allergy.clinical_status.as_ref()) {
             None | Some("active") => ConditionStatus::Active,
             Some("inactive" | "resolved") => ConditionStatus::Resolved,
             Some(other) => {

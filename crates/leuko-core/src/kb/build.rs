@@ -1387,6 +1387,25 @@ fn read_drug_rules(builder: &mut Builder<'_>, parts: &mut Parts) {
     }
 }
 
+/// Evidence lines (a cause's `evidence_for`/`evidence_against`, a drug's `risk_factors`), each
+/// strength word checked; `owner` names the entry in errors.
+fn evidence_lines(builder: &mut Builder<'_>, line: usize, owner: &str, list: &[raw::RawEvidence]) -> Vec<EvidenceDef> {
+    list.iter()
+        .map(|item| {
+            if !STRENGTHS.contains(&item.strength.as_str()) {
+                builder
+                    .error(line, format!("{owner}: strength must be one of {STRENGTHS:?}, found {:?}", item.strength));
+            }
+            let _ = &item.note;
+            EvidenceDef {
+                finding: item.finding.clone(),
+                strength: item.strength.clone(),
+                citation: builder.citation(line, &item.source),
+            }
+        })
+        .collect()
+}
+
 fn read_plans(builder: &mut Builder<'_>, parts: &mut Parts) {
     let Some(file) = builder.parse::<raw::PlansFile>() else { return };
     for spanned in file.plan {
@@ -1510,24 +1529,7 @@ fn read_drugs(builder: &mut Builder<'_>, parts: &mut Parts) {
         builder.verification(line, raw.status.as_deref(), &format!("drug {:?}", raw.id));
         let citation = builder.citation(line, &raw.source);
         let _ = (&raw.locator, &raw.note, &raw.since);
-        let risk_factors: Vec<EvidenceDef> = raw
-            .risk_factors
-            .iter()
-            .map(|item| {
-                if !STRENGTHS.contains(&item.strength.as_str()) {
-                    builder.error(
-                        line,
-                        format!("drug {:?}: strength must be one of {STRENGTHS:?}, found {:?}", raw.id, item.strength),
-                    );
-                }
-                let _ = &item.note;
-                EvidenceDef {
-                    finding: item.finding.clone(),
-                    strength: item.strength.clone(),
-                    citation: builder.citation(line, &item.source),
-                }
-            })
-            .collect();
+        let risk_factors = evidence_lines(builder, line, &format!("drug {:?}", raw.id), &raw.risk_factors);
         builder.register(&raw.id, "drug", line, span);
         let cause = raw.cause.clone();
         parts.drugs.push((
@@ -1585,6 +1587,12 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
         if let Some(rule) = &raw.lab {
             parts.pending_labs.push((builder.file.to_owned(), line, raw.id.clone(), rule.clone()));
         }
+        if let Some(below) = &raw.below_age {
+            parts.finding_refs.push((builder.file.to_owned(), line, below.finding.clone()));
+            if !(below.years > 0.0 && below.years < 150.0) {
+                builder.error(line, format!("finding {:?}: below_age.years must lie in (0, 150)", raw.id));
+            }
+        }
         if let Some(duration) = &raw.duration
             && (duration.words.is_empty() || duration.at_least_days == 0)
         {
@@ -1595,6 +1603,7 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
             && raw.snomed.is_empty()
             && raw.lab.is_none()
             && raw.duration.is_none()
+            && raw.below_age.is_none()
         {
             builder
                 .error(line, format!("finding {:?} can never be recognised: give text, codes or a lab rule", raw.id));
@@ -1618,6 +1627,7 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
                     words: d.words.iter().map(|w| fold(w)).collect(),
                     at_least_days: d.at_least_days,
                 }),
+                below_age: raw.below_age.as_ref().map(|b| (b.finding.clone(), b.years)),
                 citation,
             },
         ));
@@ -1714,29 +1724,9 @@ fn read_causes(builder: &mut Builder<'_>, parts: &mut Parts) {
         {
             builder.error(line, format!("cause {:?}: age_years min {min} must be below max {max}", raw.id));
         }
-        let evidence = |builder: &mut Builder<'_>, list: &[raw::RawEvidence]| -> Vec<EvidenceDef> {
-            list.iter()
-                .map(|item| {
-                    if !STRENGTHS.contains(&item.strength.as_str()) {
-                        builder.error(
-                            line,
-                            format!(
-                                "cause {:?}: strength must be one of {STRENGTHS:?}, found {:?}",
-                                raw.id, item.strength
-                            ),
-                        );
-                    }
-                    let _ = &item.note;
-                    EvidenceDef {
-                        finding: item.finding.clone(),
-                        strength: item.strength.clone(),
-                        citation: builder.citation(line, &item.source),
-                    }
-                })
-                .collect()
-        };
-        let evidence_for = evidence(builder, &raw.evidence_for);
-        let evidence_against = evidence(builder, &raw.evidence_against);
+        let owner = format!("cause {:?}", raw.id);
+        let evidence_for = evidence_lines(builder, line, &owner, &raw.evidence_for);
+        let evidence_against = evidence_lines(builder, line, &owner, &raw.evidence_against);
         let next_tests = raw
             .next_tests
             .iter()

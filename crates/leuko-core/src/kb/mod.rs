@@ -476,6 +476,8 @@ pub struct FindingDef {
     pub lab: Option<LabRule>,
     /// Duration rule: a stated duration after one of these (folded) words, at least this long.
     pub duration: Option<DurationRule>,
+    /// Implied by another finding in a patient younger than this many years: (finding, years).
+    pub below_age: Option<(String, f64)>,
     /// Source.
     pub citation: Citation,
 }

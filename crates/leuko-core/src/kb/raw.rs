@@ -361,11 +361,21 @@ pub(crate) struct RawFinding {
     pub(crate) negation_sensitive: Option<bool>,
     pub(crate) lab: Option<RawLabRule>,
     pub(crate) duration: Option<RawDuration>,
+    pub(crate) below_age: Option<RawBelowAge>,
     pub(crate) source: SourceRef,
     pub(crate) locator: Option<String>,
     pub(crate) status: Option<String>,
     pub(crate) note: Option<String>,
     pub(crate) since: Option<String>,
+}
+
+/// A finding that another finding implies in a patient younger than `years` ("a serious bacterial
+/// infection in the first year of life is an infection from infancy").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBelowAge {
+    pub(crate) finding: String,
+    pub(crate) years: f64,
 }
 
 /// A finding read from a stated duration: one of `words`, then "for 3 weeks" (or "3-week",
