@@ -9,7 +9,7 @@ use chrono::Duration;
 use crate::assessment::{CauseCandidate, Counts, Evidence, Pattern};
 use crate::episode::Episode;
 use crate::findings::{DrugMatch, Facts};
-use crate::kb::{CauseDef, Citation, KnowledgeBase, Lr};
+use crate::kb::{CauseDef, Citation, EvidenceDef, KnowledgeBase, Lr};
 use crate::record::MedicationStatus;
 
 /// Candidates shown in an assessment.
@@ -64,21 +64,25 @@ fn evidence(
         let base = drug_name.map_or(base.clone(), |name| base.replace("{drug}", name));
         format!("{base}: {detail}")
     };
+    let doubt = ranking.doubtful_findings.iter().find(|f| facts.has(f)).filter(|_| cause.category != "spurious");
     let sides = [(&cause.evidence_for, true, &ranking.lr_for), (&cause.evidence_against, false, &ranking.lr_against)];
     for (lines, supports, ratios) in sides {
         for line in lines.iter().filter(|l| facts.has(&l.finding)) {
+            let discounted = supports && doubt.is_some() && ranking.doubtful_read_from_count.contains(&line.finding);
+            let finding = label(&line.finding);
             out.push(Evidence {
-                finding: label(&line.finding),
+                finding: if discounted {
+                    format!("{finding} (not counted: read from a count in doubt)")
+                } else {
+                    finding
+                },
                 supports,
-                weight: ratios.get(&line.strength).copied().unwrap_or(1.0),
+                weight: if discounted { 1.0 } else { ratios.get(&line.strength).copied().unwrap_or(1.0) },
                 citation: line.citation.clone(),
             });
         }
     }
-    let ranking = kb.ranking();
-    if cause.category != "spurious"
-        && let Some(doubt) = ranking.doubtful_findings.iter().find(|f| facts.has(f))
-    {
+    if let Some(doubt) = doubt {
         out.push(Evidence {
             finding: format!("the count itself is in doubt ({doubt}: {})", facts.hits[doubt].detail),
             supports: false,
@@ -207,9 +211,11 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
     out
 }
 
-/// Evidence lines that are not about the pattern, age or sex: the cause's own hallmarks.
-fn is_hallmark(finding: &str, strength: &str) -> bool {
-    matches!(strength, "strong" | "very-strong")
+/// Evidence lines that are not about the pattern, age or sex: the cause's own hallmarks (strong
+/// lines, and weaker ones the knowledge base marks `hallmark = true`).
+fn is_hallmark(line: &EvidenceDef) -> bool {
+    let finding = line.finding.as_str();
+    (line.hallmark || matches!(line.strength.as_str(), "strong" | "very-strong"))
         && !finding.starts_with("pattern-")
         && !finding.starts_with("age-")
         && !matches!(finding, "female" | "male")
@@ -222,12 +228,8 @@ fn is_test_result(kb: &KnowledgeBase, finding: &str) -> bool {
 }
 
 fn hallmark_penalty(kb: &KnowledgeBase, cause: &CauseDef, facts: &Facts<'_>) -> Option<Evidence> {
-    let hallmarks: Vec<&str> = cause
-        .evidence_for
-        .iter()
-        .filter(|l| is_hallmark(&l.finding, &l.strength))
-        .map(|l| l.finding.as_str())
-        .collect();
+    let hallmarks: Vec<&str> =
+        cause.evidence_for.iter().filter(|l| is_hallmark(l)).map(|l| l.finding.as_str()).collect();
     if hallmarks.iter().any(|f| facts.has(f)) {
         return None;
     }

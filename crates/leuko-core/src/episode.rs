@@ -9,7 +9,7 @@ use crate::assessment::{LabResult, PatientSummary};
 use crate::kb::KnowledgeBase;
 use crate::reference::interval_for;
 
-/// The episode, read from the ANC series (or the WBC series when no ANC is known).
+/// The episode, read from the ANC series, or the WBC series when it tells more (see [`episode`]).
 #[derive(Debug, Clone)]
 pub(crate) struct Episode {
     /// The analyte the episode was read from.
@@ -55,13 +55,37 @@ pub(crate) fn low_series<'a>(
 }
 
 /// The current or most recent episode, if any value of the series was ever low.
+///
+/// Read from the ANC series and from the WBC series; the WBC run is used instead of the ANC run
+/// when it overlaps it and tells more of its history: it began earlier, or it began at the same
+/// time with a value in range before it (a normal WBC a month before the first ANC was measured
+/// makes the drop acute).
 pub(crate) fn episode(
     kb: &KnowledgeBase,
     config: &AssessConfig,
     patient: &PatientSummary,
     results: &[LabResult],
 ) -> Option<Episode> {
-    let analyte = if results.iter().any(|r| r.analyte == Analyte::Anc) { Analyte::Anc } else { Analyte::Wbc };
+    let anc = episode_of(kb, config, patient, results, Analyte::Anc);
+    let wbc = episode_of(kb, config, patient, results, Analyte::Wbc);
+    match (anc, wbc) {
+        (Some(anc), Some(wbc)) => {
+            let overlaps = wbc.last_low >= anc.onset && wbc.onset <= anc.last_low;
+            let tells_more = wbc.onset < anc.onset
+                || (wbc.onset == anc.onset && anc.last_normal_before.is_none() && wbc.last_normal_before.is_some());
+            Some(if overlaps && tells_more { wbc } else { anc })
+        }
+        (anc, wbc) => anc.or(wbc),
+    }
+}
+
+fn episode_of(
+    kb: &KnowledgeBase,
+    config: &AssessConfig,
+    patient: &PatientSummary,
+    results: &[LabResult],
+    analyte: Analyte,
+) -> Option<Episode> {
     let series = low_series(kb, config, patient, results, analyte);
     let last_low_index = series.iter().rposition(|&(_, low)| low)?;
     let mut first = last_low_index;

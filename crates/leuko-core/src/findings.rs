@@ -231,7 +231,14 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
             continue;
         }
         if let Some(rule) = &finding.lab
-            && let Some(detail) = lab_hit(kb, config, patient, results, rule)
+            && let Some(detail) = lab_hit(
+                kb,
+                config,
+                patient,
+                results,
+                rule,
+                finding.lab_within_days.map(|days| as_of - Duration::days(i64::from(days))),
+            )
         {
             facts.add(&finding.id, detail);
         }
@@ -251,11 +258,12 @@ fn lab_hit(
     patient: &PatientSummary,
     results: &[LabResult],
     rule: &LabRule,
+    not_before: Option<DateTime<Utc>>,
 ) -> Option<String> {
     let analyte = match rule {
         LabRule::Below(a, _) | LabRule::Above(a, _) | LabRule::BelowReference(a) | LabRule::AboveReference(a) => *a,
     };
-    let result = latest(results, analyte)?;
+    let result = latest(results, analyte).filter(|r| not_before.is_none_or(|t| r.time >= t))?;
     let unit = &result.unit;
     let hit = match rule {
         LabRule::Below(_, threshold) => {

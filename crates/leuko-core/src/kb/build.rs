@@ -971,7 +971,7 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
     let line = builder.line(&file.doubtful_count);
     let doubtful = file.doubtful_count.into_inner();
     builder.verification(line, doubtful.status.as_deref(), "doubtful-count rule");
-    for finding in &doubtful.findings {
+    for finding in doubtful.findings.iter().chain(&doubtful.read_from_the_count) {
         parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
     }
     let doubtful_against = rule(builder, line, &doubtful.against_true_causes);
@@ -1003,6 +1003,7 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
         hallmark_absent,
         context_absent,
         doubtful_findings: doubtful.findings,
+        doubtful_read_from_count: doubtful.read_from_the_count,
         doubtful_against,
         doubtful_citation,
         next_tests_max: next.max,
@@ -1400,6 +1401,7 @@ fn evidence_lines(builder: &mut Builder<'_>, line: usize, owner: &str, list: &[r
             EvidenceDef {
                 finding: item.finding.clone(),
                 strength: item.strength.clone(),
+                hallmark: item.hallmark,
                 citation: builder.citation(line, &item.source),
             }
         })
@@ -1623,6 +1625,7 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
                 snomed: raw.snomed,
                 negation_sensitive: raw.negation_sensitive.unwrap_or(true),
                 lab: None,
+                lab_within_days: raw.lab.as_ref().and_then(|rule| rule.within_days),
                 duration: raw.duration.as_ref().map(|d| super::DurationRule {
                     words: d.words.iter().map(|w| fold(w)).collect(),
                     at_least_days: d.at_least_days,

@@ -358,6 +358,8 @@ pub struct Ranking {
     pub doubtful_findings: Vec<String>,
     /// Applied to every non-spurious cause when one is present.
     pub doubtful_against: Lr,
+    /// Findings read from the count itself, which support no true cause while it is in doubt.
+    pub doubtful_read_from_count: Vec<String>,
     /// Source of the doubtful-count rule.
     pub doubtful_citation: Citation,
     /// How many next tests to recommend.
@@ -474,6 +476,9 @@ pub struct FindingDef {
     pub negation_sensitive: bool,
     /// Lab rule.
     pub lab: Option<LabRule>,
+    /// The lab rule counts only on a result at most this many days old (an acute marker such as
+    /// transaminases: last season's hepatitis says nothing of today's).
+    pub lab_within_days: Option<u32>,
     /// Duration rule: a stated duration after one of these (folded) words, at least this long.
     pub duration: Option<DurationRule>,
     /// Implied by another finding in a patient younger than this many years: (finding, years).
@@ -498,6 +503,9 @@ pub struct EvidenceDef {
     pub finding: String,
     /// Strength word.
     pub strength: String,
+    /// Marked characteristic of the cause in the data although weaker than `strong` (lines of
+    /// strength `strong` or above are characteristic anyway).
+    pub hallmark: bool,
     /// Source.
     pub citation: Citation,
 }

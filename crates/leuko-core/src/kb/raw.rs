@@ -396,6 +396,8 @@ pub(crate) struct RawLabRule {
     pub(crate) below_reference: Option<bool>,
     pub(crate) above_reference: Option<bool>,
     pub(crate) unit: Option<String>,
+    /// Counts only when the result is at most this many days old (an acute marker).
+    pub(crate) within_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -459,6 +461,9 @@ pub(crate) struct RawEvidence {
     pub(crate) strength: String,
     pub(crate) source: SourceRef,
     pub(crate) note: Option<String>,
+    /// Counts as one of the cause's characteristic findings although weaker than `strong`.
+    #[serde(default)]
+    pub(crate) hallmark: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -493,6 +498,8 @@ pub(crate) struct RankingFile {
 pub(crate) struct RawDoubtful {
     pub(crate) findings: Vec<String>,
     pub(crate) against_true_causes: RawRule,
+    #[serde(default)]
+    pub(crate) read_from_the_count: Vec<String>,
     pub(crate) source: SourceRef,
     pub(crate) status: Option<String>,
 }

@@ -344,3 +344,62 @@ fn a_drug_risk_factor_raises_that_drug() {
         line.evidence
     );
 }
+
+/// A 63-year-old gardener with two days of fever, WBC 6.2 a month ago and now 0.77 with ANC 0.15
+/// and platelets 50 (the presentation of human granulocytic anaplasmosis).
+fn febrile_gardener() -> PatientRecord {
+    let mut record = patient(63.0, Sex::Female);
+    record.observations.push(lab("w0", "6690-2", 6.2, "10*3/uL", 30));
+    record.observations.push(lab("p0", "777-3", 240.0, "10*3/uL", 30));
+    record.observations.push(lab("w1", "6690-2", 0.77, "10*3/uL", 0));
+    record.observations.push(lab("a1", "751-8", 0.15, "10*3/uL", 0));
+    record.observations.push(lab("p1", "777-3", 50.0, "10*3/uL", 0));
+    record.conditions.push(finding("f1", "fever and fatigue for two days"));
+    record.conditions.push(finding("f2", "avid gardener"));
+    record
+}
+
+#[test]
+fn a_normal_wbc_before_the_first_anc_makes_the_drop_acute() {
+    // The ANC series starts today; the WBC series shows a value in range 30 days ago, within the
+    // chronic duration (90 days): the episode is an acute drop, which counts against MDS.
+    let a = assess(&febrile_gardener());
+    let mds = a.causes.iter().find(|c| c.id == "myelodysplastic-syndrome").expect("MDS is listed");
+    assert!(mds.evidence.iter().any(|e| !e.supports && e.finding.contains("acute")), "{:?}", mds.evidence);
+    // Without the earlier WBC there is no history: no acute-drop line.
+    let mut record = febrile_gardener();
+    record.observations.retain(|o| o.id != "Observation/w0");
+    let a = assess(&record);
+    let mds = a.causes.iter().find(|c| c.id == "myelodysplastic-syndrome").expect("MDS is listed");
+    assert!(!mds.evidence.iter().any(|e| e.finding.contains("acute")), "{:?}", mds.evidence);
+}
+
+#[test]
+fn time_in_tick_habitat_counts_as_a_characteristic_finding_of_tick_borne_infection() {
+    // `hallmark = true` on the outdoor-exposure line: no missing-hallmark penalty for a gardener.
+    let a = assess(&febrile_gardener());
+    let hga = a.causes.iter().find(|c| c.id == "ehrlichiosis-anaplasmosis").expect("listed");
+    assert!(!hga.evidence.iter().any(|e| e.finding.contains("characteristic findings")), "{:?}", hga.evidence);
+    let ranked = rank(&a, "ehrlichiosis-anaplasmosis");
+    assert!(ranked.is_some_and(|r| r <= 1), "{:?}", a.causes.iter().map(|c| &c.id).collect::<Vec<_>>());
+    // Without the exposure the penalty applies and the cause falls.
+    let mut record = febrile_gardener();
+    record.conditions.retain(|c| c.id != "Condition/f2");
+    let without = assess(&record);
+    let hga = without.causes.iter().find(|c| c.id == "ehrlichiosis-anaplasmosis");
+    assert!(hga.is_none_or(|c| c.evidence.iter().any(|e| e.finding.contains("characteristic findings"))));
+    assert!(probability(&without, "ehrlichiosis-anaplasmosis") < probability(&a, "ehrlichiosis-anaplasmosis"));
+}
+
+#[test]
+fn an_acute_marker_counts_only_when_recent() {
+    // Transaminases are an acute marker (`within_days = 30`): raised 90 days ago is not evidence today.
+    let mut record = febrile_gardener();
+    record.observations.push(lab("alt-old", "1742-6", 1826.0, "U/L", 90));
+    let old = assess(&record);
+    let raised =
+        |a: &Assessment| a.causes.iter().flat_map(|c| &c.evidence).any(|e| e.finding.contains("transaminases"));
+    assert!(!raised(&old));
+    record.observations.push(lab("alt-new", "1742-6", 75.0, "U/L", 0));
+    assert!(raised(&assess(&record)));
+}

@@ -419,6 +419,13 @@ fn no_g_csf_or_drug_withdrawal_for_a_spurious_count() {
         "{:?}",
         a.causes.iter().map(|c| (&c.id, c.probability)).collect::<Vec<_>>()
     );
+    // The fall from 7.0 ninety days ago is read from the doubtful count: it supports no true cause.
+    let drug = a.causes.iter().find(|c| c.id == "drug:carbamazepine").expect("listed");
+    assert!(
+        drug.evidence.iter().any(|e| e.finding.contains("not counted: read from a count in doubt") && e.weight == 1.0),
+        "{:?}",
+        drug.evidence
+    );
     assert!(has(&a, "repeat-cbc", None));
     assert!(!has(&a, "g-csf", None));
     assert!(!has(&a, "stop-drug", None));
