@@ -46,10 +46,151 @@ pub struct Assessment {
     pub causes: Vec<Cause>,
     /// Recommendations.
     pub recommendations: Vec<Recommendation>,
+    /// Series analysis per analyte, keyed by analyte id (`wbc`, `anc`, `alc`, `platelets`,
+    /// `hemoglobin`), for each analyte with any value.
+    pub trend: std::collections::BTreeMap<String, Trend>,
+    /// Cyclic-neutropenia check of the ANC series (absent without any ANC).
+    pub cyclic: Option<Cyclic>,
+    /// Expected course after the latest chemotherapy cycles.
+    pub nadir: Vec<Nadir>,
+    /// Drug-monitoring programmes that apply.
+    pub monitoring: Vec<Monitoring>,
+    /// Alert conditions that hold now.
+    pub alerts: Vec<Alert>,
     /// Warnings and data-quality flags.
     pub warnings: Vec<Warning>,
     /// What the input held.
     pub input: Input,
+}
+
+/// The series of one analyte.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trend {
+    /// Latest value (canonical unit).
+    pub latest: f64,
+    /// Its time (RFC 3339).
+    pub latest_time: String,
+    /// Canonical unit.
+    pub unit: String,
+    /// Values in the series.
+    pub values: usize,
+    /// Personal baseline (median of earlier stable values), or null.
+    pub baseline: Option<f64>,
+    /// Values the baseline was taken from.
+    pub baseline_values: usize,
+    /// Change of the latest value from the baseline (%), or null.
+    pub change_from_baseline_pct: Option<f64>,
+    /// Fall from baseline at least the knowledge base's steep-drop percentage.
+    pub steep_drop: bool,
+    /// Least-squares slope over the recent window (unit per day), or null.
+    pub slope_per_day: Option<f64>,
+    /// Projected date of crossing below 1.0 ×10^9/L, or null.
+    pub projected_below_1_0: Option<String>,
+    /// Projected date of crossing below 0.5 ×10^9/L, or null.
+    pub projected_below_0_5: Option<String>,
+    /// `none`, `acute`, `chronic`, `intermittent`, `recovered` or `undetermined`.
+    pub chronicity: String,
+    /// Start of the current low run, or null.
+    pub low_since: Option<String>,
+    /// First in-range value after the last low run, or null.
+    pub recovered_at: Option<String>,
+    /// Source of the method.
+    pub source: String,
+}
+
+/// Cyclic-neutropenia check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cyclic {
+    /// `detected`, `not-detected` or `insufficient-data`.
+    pub status: String,
+    /// ANC values used.
+    pub values: usize,
+    /// Span (days).
+    pub span_days: i64,
+    /// Period of the highest peak (days), or null.
+    pub period_days: Option<f64>,
+    /// False-alarm probability of that peak, or null.
+    pub false_alarm_probability: Option<f64>,
+    /// Lowest ANC.
+    pub lowest: f64,
+    /// The lowest ANC meets the definition's nadir.
+    pub nadir_below_definition: bool,
+    /// What the method needs.
+    pub needs: String,
+    /// Source.
+    pub source: String,
+}
+
+/// Expected course after a chemotherapy cycle (dates RFC 3339).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Nadir {
+    /// Drug id.
+    pub drug: String,
+    /// Cycle start.
+    pub cycle_start: String,
+    /// Day of the cycle.
+    pub day_of_cycle: i64,
+    /// Expected phase now.
+    pub phase: String,
+    /// Counts expected to fall from.
+    pub fall_from: String,
+    /// Nadir expected from.
+    pub nadir_from: String,
+    /// Nadir expected until.
+    pub nadir_to: String,
+    /// Recovery expected by.
+    pub recovery_by: String,
+    /// Source.
+    pub source: String,
+}
+
+/// One monitoring programme applied to one drug.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Monitoring {
+    /// Programme id.
+    pub programme: String,
+    /// Drug id.
+    pub drug: String,
+    /// Phase of the schedule (or the band that sets the interval).
+    pub phase: String,
+    /// Analyte monitored.
+    pub analyte: String,
+    /// Latest value, or null.
+    pub latest_value: Option<f64>,
+    /// Its time, or null.
+    pub latest_time: Option<String>,
+    /// `continue`, `interrupt`, `discontinue`, `start-allowed`, `start-not-allowed`,
+    /// `count-now`, or null when the source gives none.
+    pub action: Option<String>,
+    /// How often to test now.
+    pub frequency: String,
+    /// Next test due (RFC 3339), or null when the source gives no interval.
+    pub next_due: Option<String>,
+    /// The next test is past due.
+    pub overdue: bool,
+    /// Why.
+    pub notes: Vec<String>,
+    /// Source.
+    pub source: String,
+}
+
+/// An alert condition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    /// Kind.
+    pub kind: String,
+    /// `info`, `warning` or `critical`.
+    pub level: String,
+    /// Analyte or drug.
+    pub subject: String,
+    /// Start of its episode, or null.
+    pub episode: Option<String>,
+    /// Severity within the kind.
+    pub severity: u8,
+    /// Deduplication key.
+    pub key: String,
+    /// Text.
+    pub text: String,
 }
 
 /// Knowledge-base stamp.
@@ -354,6 +495,19 @@ fn count(count: &Option<core::Count>) -> Option<Count> {
     })
 }
 
+/// The contract form of an alert.
+pub fn alert(alert: &core::Alert) -> Alert {
+    Alert {
+        kind: alert.kind.clone(),
+        level: alert.level.id().to_owned(),
+        subject: alert.subject.clone(),
+        episode: alert.episode.map(format_time),
+        severity: alert.severity,
+        key: alert.key(),
+        text: alert.text.clone(),
+    }
+}
+
 impl From<&core::Assessment> for Assessment {
     fn from(assessment: &core::Assessment) -> Assessment {
         let counts = &assessment.counts;
@@ -449,6 +603,78 @@ impl From<&core::Assessment> for Assessment {
                     source: recommendation.citation.joined(),
                 })
                 .collect(),
+            trend: assessment
+                .trends
+                .iter()
+                .map(|t| {
+                    let digits = if t.unit.contains("10*9") { 3 } else { 1 };
+                    (
+                        t.analyte.id().to_owned(),
+                        Trend {
+                            latest: round(t.latest, 4),
+                            latest_time: format_time(t.latest_time),
+                            unit: t.unit.clone(),
+                            values: t.values,
+                            baseline: t.baseline.map(|b| round(b, digits)),
+                            baseline_values: t.baseline_values,
+                            change_from_baseline_pct: t.change_from_baseline_pct,
+                            steep_drop: t.steep_drop,
+                            slope_per_day: t.slope_per_day,
+                            projected_below_1_0: t.projected_below_1_0.map(format_time),
+                            projected_below_0_5: t.projected_below_0_5.map(format_time),
+                            chronicity: t.chronicity.id().to_owned(),
+                            low_since: t.low_since.map(format_time),
+                            recovered_at: t.recovered_at.map(format_time),
+                            source: t.citation.joined(),
+                        },
+                    )
+                })
+                .collect(),
+            cyclic: assessment.cyclic.as_ref().map(|c| Cyclic {
+                status: c.status.id().to_owned(),
+                values: c.values,
+                span_days: c.span_days,
+                period_days: c.period_days,
+                false_alarm_probability: c.false_alarm_probability.map(|p| round(p, 6)),
+                lowest: round(c.lowest, 4),
+                nadir_below_definition: c.nadir_below_definition,
+                needs: c.needs.clone(),
+                source: c.citation.joined(),
+            }),
+            nadir: assessment
+                .nadir
+                .iter()
+                .map(|n| Nadir {
+                    drug: n.drug.clone(),
+                    cycle_start: format_time(n.cycle_start),
+                    day_of_cycle: n.day_of_cycle,
+                    phase: n.phase.clone(),
+                    fall_from: format_time(n.fall_from),
+                    nadir_from: format_time(n.nadir_from),
+                    nadir_to: format_time(n.nadir_to),
+                    recovery_by: format_time(n.recovery_by),
+                    source: n.citation.joined(),
+                })
+                .collect(),
+            monitoring: assessment
+                .monitoring
+                .iter()
+                .map(|m| Monitoring {
+                    programme: m.programme.clone(),
+                    drug: m.drug.clone(),
+                    phase: m.phase.clone(),
+                    analyte: m.analyte.id().to_owned(),
+                    latest_value: m.latest_value.map(|v| round(v, 4)),
+                    latest_time: m.latest_time.map(format_time),
+                    action: m.action.clone(),
+                    frequency: m.frequency.clone(),
+                    next_due: m.next_due.map(format_time),
+                    overdue: m.overdue,
+                    notes: m.notes.clone(),
+                    source: m.citation.joined(),
+                })
+                .collect(),
+            alerts: assessment.alerts.iter().map(alert).collect(),
             warnings: assessment
                 .warnings
                 .iter()

@@ -13,7 +13,8 @@ use crate::kb::{CtcaeVersion, KnowledgeBase};
 use crate::record::PatientRecord;
 use crate::text::{find_any, fold};
 use crate::{
-    AssessConfig, causes, episode, findings, labs, management, next_tests, patient, pattern, reference, vitals_text,
+    AssessConfig, alerts, causes, episode, findings, labs, management, monitoring, next_tests, patient, pattern,
+    reference, trend, vitals_text,
 };
 
 /// Assesses one patient at `as_of`. Records dated after `as_of` are left out, as if not yet known.
@@ -89,6 +90,31 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
     recommendations.extend(managed.recommendations);
     let recommendations = management::finish(recommendations);
 
+    // Early detection over time: the series, cycles and monitoring programmes.
+    let trends = trend::trends(kb, config, &patient, &labs.results);
+    let cyclic = trend::cyclic(kb, &labs.results);
+    let all_drugs = findings::match_drugs(kb, record, as_of, true);
+    let nadir = trend::nadir_windows(kb, &facts.drugs, as_of);
+    let monitoring = monitoring::monitoring(
+        kb,
+        &monitoring::Subject {
+            drugs: &all_drugs,
+            facts: &facts,
+            results: &labs.results,
+            ben: management::ben_table(&patient, &facts),
+            nadir: &nadir,
+            as_of,
+        },
+    );
+    let alerts = alerts::alerts(&alerts::Inputs {
+        grades: &grades,
+        trends: &trends,
+        urgent: managed.urgent,
+        urgent_reasons: &managed.urgent_reasons,
+        monitoring: &monitoring,
+        cyclic: cyclic.as_ref(),
+    });
+
     let input = InputSummary {
         observations: record.observations.len(),
         observations_recognised: labs.recognised,
@@ -117,6 +143,11 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
         febrile: managed.febrile,
         causes,
         recommendations,
+        trends,
+        cyclic,
+        nadir,
+        monitoring,
+        alerts,
         warnings,
         results: labs.results,
         input,

@@ -33,6 +33,16 @@ pub struct Assessment {
     pub causes: Vec<CauseCandidate>,
     /// Recommendations, most urgent first.
     pub recommendations: Vec<Recommendation>,
+    /// Series analysis per analyte (WBC, ANC, ALC, platelets, haemoglobin) with any value.
+    pub trends: Vec<Trend>,
+    /// Periodicity of the ANC series (cyclic neutropenia), when there is any ANC.
+    pub cyclic: Option<CyclicCheck>,
+    /// Expected course after the latest chemotherapy cycles.
+    pub nadir: Vec<NadirWindow>,
+    /// Drug-monitoring programmes that apply, one entry per programme and drug.
+    pub monitoring: Vec<MonitoringEntry>,
+    /// Alert conditions that hold now (deduplicate against earlier ones with [`crate::new_alerts`]).
+    pub alerts: Vec<Alert>,
     /// Data-quality and spurious-result flags and other warnings.
     pub warnings: Vec<DataQualityFlag>,
     /// Every normalised result up to `as_of`, in time order (the series for trends).
@@ -438,4 +448,221 @@ pub struct ScoreItem {
     pub recorded: bool,
     /// How it was scored.
     pub note: String,
+}
+
+/// How long a count has been low.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chronicity {
+    /// Never low in the series.
+    None,
+    /// Low now, with a value in range before the run, for less than the chronic duration.
+    Acute,
+    /// Low for at least the chronic duration (3 months).
+    Chronic,
+    /// Two or more separate low runs within the intermittent window.
+    Intermittent,
+    /// Low earlier, in range now.
+    Recovered,
+    /// Low now with no earlier value to tell.
+    Undetermined,
+}
+
+impl Chronicity {
+    /// Word used in the output.
+    pub fn id(self) -> &'static str {
+        match self {
+            Chronicity::None => "none",
+            Chronicity::Acute => "acute",
+            Chronicity::Chronic => "chronic",
+            Chronicity::Intermittent => "intermittent",
+            Chronicity::Recovered => "recovered",
+            Chronicity::Undetermined => "undetermined",
+        }
+    }
+}
+
+/// The series of one analyte read over time.
+#[derive(Debug, Clone)]
+pub struct Trend {
+    /// Analyte.
+    pub analyte: Analyte,
+    /// Latest value (canonical unit).
+    pub latest: f64,
+    /// Its time.
+    pub latest_time: DateTime<Utc>,
+    /// Canonical unit.
+    pub unit: String,
+    /// Values in the series (one per time).
+    pub values: usize,
+    /// The latest value is below its interval.
+    pub low: bool,
+    /// Personal baseline: the median of earlier stable values, when there are enough.
+    pub baseline: Option<f64>,
+    /// Values the baseline was taken from.
+    pub baseline_values: usize,
+    /// Change of the latest value from the baseline (%).
+    pub change_from_baseline_pct: Option<f64>,
+    /// A fall from the baseline at least the knowledge base's steep-drop percentage.
+    pub steep_drop: bool,
+    /// Least-squares slope over the recent window (canonical unit per day).
+    pub slope_per_day: Option<f64>,
+    /// Projected time of crossing below 1.0 ×10^9/L while falling (WBC, ANC, ALC).
+    pub projected_below_1_0: Option<DateTime<Utc>>,
+    /// Projected time of crossing below 0.5 ×10^9/L while falling (WBC, ANC, ALC).
+    pub projected_below_0_5: Option<DateTime<Utc>>,
+    /// Acute, chronic, intermittent, recovered …
+    pub chronicity: Chronicity,
+    /// Start of the current low run.
+    pub low_since: Option<DateTime<Utc>>,
+    /// First value in range after the last low run.
+    pub recovered_at: Option<DateTime<Utc>>,
+    /// Source of the baseline and projection method (uncited calibration).
+    pub citation: Citation,
+}
+
+/// Outcome of the cyclic-neutropenia check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CyclicStatus {
+    /// A period in the band with a false-alarm probability at or below the cut-off.
+    Detected,
+    /// Enough data, no significant period.
+    NotDetected,
+    /// Too few values or too short a span.
+    InsufficientData,
+}
+
+impl CyclicStatus {
+    /// Word used in the output.
+    pub fn id(self) -> &'static str {
+        match self {
+            CyclicStatus::Detected => "detected",
+            CyclicStatus::NotDetected => "not-detected",
+            CyclicStatus::InsufficientData => "insufficient-data",
+        }
+    }
+}
+
+/// Periodicity of the ANC series (cyclic neutropenia).
+#[derive(Debug, Clone)]
+pub struct CyclicCheck {
+    /// Outcome.
+    pub status: CyclicStatus,
+    /// ANC values used.
+    pub values: usize,
+    /// Span of the series (days).
+    pub span_days: i64,
+    /// Period of the highest peak (days).
+    pub period_days: Option<f64>,
+    /// False-alarm probability of that peak.
+    pub false_alarm_probability: Option<f64>,
+    /// Lowest ANC in the series.
+    pub lowest: f64,
+    /// The lowest ANC meets the nadir of the definition (< 0.2 ×10^9/L).
+    pub nadir_below_definition: bool,
+    /// What the method needs.
+    pub needs: String,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// The expected course after a chemotherapy cycle.
+#[derive(Debug, Clone)]
+pub struct NadirWindow {
+    /// Drug id.
+    pub drug: String,
+    /// Start of the latest cycle.
+    pub cycle_start: DateTime<Utc>,
+    /// Day of the cycle at the assessment time.
+    pub day_of_cycle: i64,
+    /// Where in the course the patient is expected to be.
+    pub phase: String,
+    /// Counts expected to fall from.
+    pub fall_from: DateTime<Utc>,
+    /// Nadir expected from.
+    pub nadir_from: DateTime<Utc>,
+    /// Nadir expected until.
+    pub nadir_to: DateTime<Utc>,
+    /// Recovery expected by.
+    pub recovery_by: DateTime<Utc>,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// One drug-monitoring programme applied to one drug of the patient.
+#[derive(Debug, Clone)]
+pub struct MonitoringEntry {
+    /// Programme id.
+    pub programme: String,
+    /// Drug id.
+    pub drug: String,
+    /// Phase of the schedule or band that sets the interval.
+    pub phase: String,
+    /// Analyte monitored.
+    pub analyte: Analyte,
+    /// Latest value of it.
+    pub latest_value: Option<f64>,
+    /// Its time.
+    pub latest_time: Option<DateTime<Utc>>,
+    /// What the latest value calls for: continue, interrupt, discontinue, start-allowed,
+    /// start-not-allowed, count-now, review — none when the source gives no action.
+    pub action: Option<String>,
+    /// How often to test now.
+    pub frequency: String,
+    /// When the next test is due.
+    pub next_due: Option<DateTime<Utc>>,
+    /// The next test is past due.
+    pub overdue: bool,
+    /// Why (course start, confirmations, assumptions).
+    pub notes: Vec<String>,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// How loudly an alert should reach the clinician.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AlertLevel {
+    /// For the record.
+    Info,
+    /// Needs attention today.
+    Warning,
+    /// Needs attention now.
+    Critical,
+}
+
+impl AlertLevel {
+    /// Word used in the output (and NATS subject suffix).
+    pub fn id(self) -> &'static str {
+        match self {
+            AlertLevel::Info => "info",
+            AlertLevel::Warning => "warning",
+            AlertLevel::Critical => "critical",
+        }
+    }
+}
+
+/// A condition worth telling the clinician about, keyed so that the same condition in the same
+/// episode alerts once and a worse one alerts again ([`crate::new_alerts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    /// Kind (neutropenia, lymphopenia, febrile-neutropenia, baseline-drop, projected-crossing,
+    /// monitoring-overdue, monitoring-action, cyclic-pattern, nadir-expected).
+    pub kind: String,
+    /// Level.
+    pub level: AlertLevel,
+    /// What it is about (analyte or drug).
+    pub subject: String,
+    /// Start of the episode it belongs to (the low run, the course, the cycle), if any.
+    pub episode: Option<DateTime<Utc>>,
+    /// Severity within the kind (CTCAE grade, or the level): a higher value re-alerts.
+    pub severity: u8,
+    /// Plain-language text.
+    pub text: String,
+}
+
+impl Alert {
+    /// Identity for deduplication: kind, subject and episode.
+    pub fn key(&self) -> String {
+        let episode = self.episode.map(|t| t.date_naive().to_string()).unwrap_or_default();
+        format!("{}|{}|{episode}", self.kind, self.subject)
+    }
 }

@@ -93,14 +93,19 @@ fn texts(record: &PatientRecord, as_of: DateTime<Utc>) -> Vec<(String, String)> 
 
 /// Matches the record's drug exposures to the knowledge base's drugs: ATC or RxNorm code first,
 /// then names on word boundaries (a name inside a longer matched name does not count twice).
+///
+/// Proposed orders (draft, proposal, plan) are matched only when `proposed` is set: they are not
+/// exposures for cause ranking, but a monitoring programme decides whether they may start.
 pub(crate) fn match_drugs<'a>(
     kb: &'a KnowledgeBase,
     record: &'a PatientRecord,
     as_of: DateTime<Utc>,
+    proposed: bool,
 ) -> Vec<DrugMatch<'a>> {
     let mut matches = Vec::new();
     for exposure in &record.medications {
-        if exposure.status == MedicationStatus::Proposed || exposure.start.is_some_and(|t| t > as_of) {
+        let is_proposed = exposure.status == MedicationStatus::Proposed;
+        if (is_proposed && !proposed) || (!is_proposed && exposure.start.is_some_and(|t| t > as_of)) {
             continue;
         }
         let mut found: Vec<(&DrugDef, String)> = Vec::new();
@@ -172,7 +177,7 @@ pub(crate) struct Context<'a> {
 /// Every finding present in the record at `as_of`.
 pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
     let Context { kb, config, record, patient, results, counts, as_of, .. } = *context;
-    let mut facts = Facts { drugs: match_drugs(kb, record, as_of), ..Facts::default() };
+    let mut facts = Facts { drugs: match_drugs(kb, record, as_of, false), ..Facts::default() };
     let texts = texts(record, as_of);
     let word_sets: Vec<_> = texts.iter().map(|(_, text)| word_set(text)).collect();
 

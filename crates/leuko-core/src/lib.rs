@@ -9,6 +9,7 @@
 #![warn(clippy::disallowed_methods, reason = "leuko-core is pure: no clock, no environment, no file system")]
 #![deny(missing_docs)]
 
+mod alerts;
 pub mod analyte;
 mod assess;
 pub mod assessment;
@@ -19,14 +20,17 @@ pub mod grading;
 pub mod kb;
 mod labs;
 mod management;
+mod monitoring;
 mod next_tests;
 mod patient;
 pub mod pattern;
 pub mod record;
 mod reference;
 pub mod text;
+mod trend;
 mod vitals_text;
 
+pub use alerts::new_alerts;
 pub use analyte::{Analyte, Property};
 pub use assess::assess;
 pub use assessment::*;

@@ -617,7 +617,7 @@ pub(crate) fn manage(
     }
 
     // 3. Drug-label decisions (clozapine, deferiprone) for drugs the patient takes.
-    let ben = patient.duffy_null || facts.has("dx-danc") || facts.has("benign-ethnic-neutropenia");
+    let ben = ben_table(patient, facts);
     let mut decided: Vec<(&str, Decision)> = Vec::new();
     if let Some(value) = anc {
         for matched in facts.drugs.iter().filter(|m| {
@@ -893,4 +893,10 @@ pub(crate) fn finish(mut recommendations: Vec<Recommendation>) -> Vec<Recommenda
         }
     }
     out
+}
+
+/// Whether drug-label tables with a BEN / Duffy-null variant use it for this patient: Duffy-null
+/// documented, or the diagnosis recorded (never ancestry alone).
+pub(crate) fn ben_table(patient: &crate::assessment::PatientSummary, facts: &Facts<'_>) -> bool {
+    patient.duffy_null || facts.has("dx-danc") || facts.has("benign-ethnic-neutropenia")
 }

@@ -275,6 +275,7 @@ struct Parts {
     regimens: Vec<(String, usize, Regimen)>,
     risk_factors: Vec<String>,
     contraindications: Vec<Contraindication>,
+    monitoring: Option<super::monitoring::Monitoring>,
     /// Finding references of management rules, checked once all findings are read.
     finding_refs: Vec<(String, usize, String)>,
     pending_labs: Vec<(String, usize, String, raw::RawLabRule)>,
@@ -317,6 +318,7 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
         "management/supportive.toml",
         "management/thresholds.toml",
         "management/drug-rules.toml",
+        "monitoring/programmes.toml",
     ] {
         if !parts.seen_files.contains(required) {
             builder.errors.push(KbError {
@@ -366,8 +368,10 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
     }
 
     let errors = builder.errors;
+    let monitoring = parts.monitoring.take();
     match (
         errors.is_empty(),
+        monitoring,
         parts.version,
         parts.agranulocytosis,
         parts.chronic_days,
@@ -381,6 +385,7 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
     ) {
         (
             true,
+            Some(monitoring),
             Some(version),
             Some(agranulocytosis),
             Some(chronic_days),
@@ -427,6 +432,7 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
                     risk_factors: parts.risk_factors,
                     contraindications: parts.contraindications,
                 },
+                monitoring,
                 entries: builder.entries,
                 notes: builder.notes,
             })
@@ -464,6 +470,7 @@ fn read_file(builder: &mut Builder<'_>, parts: &mut Parts, path: &str) {
         "management/drug-rules.toml" => "management/drug-rules.toml",
         "management/cause-specific.toml" => "management/cause-specific.toml",
         "management/regimens.toml" => "management/regimens.toml",
+        "monitoring/programmes.toml" => "monitoring/programmes.toml",
         _ if path.ends_with(".md") => return,
         _ if path.starts_with("sources/") && path.ends_with(".toml") => "sources/",
         _ if path.starts_with("drugs/") && path.ends_with(".toml") => "drugs/",
@@ -494,6 +501,7 @@ fn read_file(builder: &mut Builder<'_>, parts: &mut Parts, path: &str) {
         "management/drug-rules.toml" => read_drug_rules(builder, parts),
         "management/cause-specific.toml" => read_plans(builder, parts),
         "management/regimens.toml" => read_regimens(builder, parts),
+        "monitoring/programmes.toml" => read_monitoring(builder, parts),
         "drugs/" => read_drugs(builder, parts),
         "findings/" => read_findings(builder, parts),
         _ => read_causes(builder, parts),
@@ -1804,6 +1812,19 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
     let cause_ids: BTreeSet<&str> = parts.causes.iter().map(|(_, _, c)| c.id.as_str()).collect();
     let drug_ids: BTreeSet<&str> = parts.drugs.iter().map(|(_, _, d)| d.id.as_str()).collect();
     let mut errors = Vec::new();
+    if let Some(monitoring) = &parts.monitoring {
+        for (line, file, drug) in &parts.drugs {
+            if let Some(id) = &drug.monitoring
+                && !monitoring.programmes.iter().any(|p| &p.id == id)
+            {
+                errors.push(KbError {
+                    file: file.clone(),
+                    line: *line,
+                    message: format!("drug {:?} names unknown monitoring programme {id:?}", drug.id),
+                });
+            }
+        }
+    }
     for (file, line, finding) in &parts.finding_refs {
         if !finding_ids.contains(finding.as_str()) {
             errors.push(KbError { file: file.clone(), line: *line, message: format!("unknown finding {finding:?}") });
@@ -1910,6 +1931,177 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
         }
     }
     builder.errors.extend(errors);
+}
+
+fn read_monitoring(builder: &mut Builder<'_>, parts: &mut Parts) {
+    use super::monitoring::{
+        AfterRecovery, Band, CyclicParams, Monitoring, NadirParams, Programme, ScheduleStep, TrendParams,
+    };
+    let Some(file) = builder.parse::<raw::MonitoringFile>() else { return };
+    let line = builder.line(&file.trend);
+    let t = file.trend.into_inner();
+    let _ = &t.note;
+    if t.baseline_min_values == 0 || t.baseline_gap_days < 0 || t.baseline_window_days <= t.baseline_gap_days {
+        builder.error(line, "trend: baseline_min_values >= 1 and 0 <= baseline_gap_days < baseline_window_days");
+    }
+    if !(0.0 < t.steep_drop_pct && t.steep_drop_pct < 100.0) {
+        builder.error(line, "trend: steep_drop_pct must be in (0, 100)");
+    }
+    if t.slope_window_days <= 0 || t.projection_horizon_days <= 0 || t.intermittent_window_days <= 0 {
+        builder.error(line, "trend: windows and horizon must be positive");
+    }
+    let trend = TrendParams {
+        baseline_min_values: t.baseline_min_values,
+        baseline_gap_days: t.baseline_gap_days,
+        baseline_window_days: t.baseline_window_days,
+        steep_drop_pct: t.steep_drop_pct,
+        slope_window_days: t.slope_window_days,
+        projection_horizon_days: t.projection_horizon_days,
+        intermittent_window_days: t.intermittent_window_days,
+        citation: builder.citation(line, &t.source),
+    };
+    let line = builder.line(&file.cyclic);
+    let c = file.cyclic.into_inner();
+    let _ = &c.note;
+    if !(0.0 < c.period_min_days && c.period_min_days < c.period_max_days) {
+        builder.error(line, "cyclic: 0 < period_min_days < period_max_days");
+    }
+    if !(0.0 < c.false_alarm_max && c.false_alarm_max < 1.0) || c.min_values < 4 || c.min_span_days <= 0 {
+        builder.error(line, "cyclic: false_alarm_max in (0, 1), min_values >= 4, min_span_days > 0");
+    }
+    let cyclic = CyclicParams {
+        period_min_days: c.period_min_days,
+        period_max_days: c.period_max_days,
+        min_values: c.min_values,
+        min_span_days: c.min_span_days,
+        nadir_below: c.nadir_below,
+        false_alarm_max: c.false_alarm_max,
+        citation: builder.citation(line, &c.source),
+    };
+    let line = builder.line(&file.nadir);
+    let n = file.nadir.into_inner();
+    builder.verification(line, n.status.as_deref(), "chemotherapy nadir window");
+    let ordered = |[a, b]: [i64; 2]| a <= b;
+    if !(ordered(n.onset_days) && ordered(n.nadir_days) && ordered(n.recovery_days)) {
+        builder.error(line, "nadir: each window must be [low, high] with low <= high");
+    }
+    let nadir = NadirParams {
+        onset_days: (n.onset_days[0], n.onset_days[1]),
+        nadir_days: (n.nadir_days[0], n.nadir_days[1]),
+        recovery_days: (n.recovery_days[0], n.recovery_days[1]),
+        citation: builder.citation(line, &n.source),
+    };
+    let mut programmes: Vec<Programme> = Vec::new();
+    for spanned in file.programme {
+        let line = builder.line(&spanned);
+        let span = spanned.span();
+        let p = spanned.into_inner();
+        let _ = &p.note;
+        if programmes.iter().any(|other| other.id == p.id) {
+            builder.error(line, format!("programme id {:?} is defined twice", p.id));
+        }
+        builder.verification(line, p.status.as_deref(), &format!("programme {:?}", p.id));
+        builder.register(&p.id, "programme", line, span);
+        let Some(analyte) = Analyte::from_id(&p.analyte) else {
+            builder.error(line, format!("programme {:?}: unknown analyte {:?}", p.id, p.analyte));
+            continue;
+        };
+        if p.schedule.is_empty() {
+            builder.error(line, format!("programme {:?}: schedule needs at least one step", p.id));
+        }
+        let mut previous = 0;
+        for (index, step) in p.schedule.iter().enumerate() {
+            let last = index + 1 == p.schedule.len();
+            match step.until_days {
+                Some(until) if until <= previous => {
+                    builder.error(line, format!("programme {:?}: schedule steps must end in increasing order", p.id));
+                }
+                Some(until) if last => {
+                    builder.error(
+                        line,
+                        format!("programme {:?}: the last schedule step has no until_days ({until})", p.id),
+                    );
+                }
+                None if !last => {
+                    builder
+                        .error(line, format!("programme {:?}: only the last schedule step may omit until_days", p.id));
+                }
+                Some(until) => previous = until,
+                None => {}
+            }
+            if step.every_days.is_some_and(|days| days <= 0) {
+                builder.error(line, format!("programme {:?}: every_days must be positive", p.id));
+            }
+        }
+        let mut bands: Vec<Band> = Vec::new();
+        for band in &p.bands {
+            let ben = match band.population.as_str() {
+                "general" => false,
+                "ben" => true,
+                other => {
+                    builder.error(
+                        line,
+                        format!("programme {:?}: population must be general or ben, found {other:?}", p.id),
+                    );
+                    false
+                }
+            };
+            if let (Some(low), Some(high)) = (band.anc_at_least, band.anc_below)
+                && low >= high
+            {
+                builder.error(line, format!("programme {:?}: anc_at_least must be below anc_below", p.id));
+            }
+            if band.every_days <= 0 {
+                builder.error(line, format!("programme {:?}: band every_days must be positive", p.id));
+            }
+            let low = band.anc_at_least.unwrap_or(f64::NEG_INFINITY);
+            let high = band.anc_below.unwrap_or(f64::INFINITY);
+            if bands.iter().any(|other| {
+                other.ben == ben
+                    && other.at_least.unwrap_or(f64::NEG_INFINITY) < high
+                    && low < other.below.unwrap_or(f64::INFINITY)
+            }) {
+                builder.error(line, format!("programme {:?}: bands overlap", p.id));
+            }
+            bands.push(Band {
+                ben,
+                at_least: band.anc_at_least,
+                below: band.anc_below,
+                every_days: band.every_days,
+                frequency: band.frequency.clone(),
+            });
+        }
+        for finding in &p.on_symptoms {
+            parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
+        }
+        let citation = builder.citation(line, &p.source);
+        programmes.push(Programme {
+            id: p.id,
+            label: p.label,
+            analyte,
+            schedule: p
+                .schedule
+                .into_iter()
+                .map(|s| ScheduleStep { until_days: s.until_days, every_days: s.every_days, phase: s.phase })
+                .collect(),
+            bands,
+            after_recovery: p.after_recovery.map(|a| AfterRecovery {
+                below: a.below,
+                weeks: a.weeks,
+                every_days: a.every_days,
+                frequency: a.frequency,
+            }),
+            restart_after_gap_days: p.restart_after_gap_days,
+            start_at_least: p.start_anc_at_least,
+            start_at_least_ben: p.start_anc_at_least_ben,
+            ben_baseline_values: p.ben_baseline_values,
+            confirm_within_hours: p.confirm_within_hours,
+            on_symptoms: p.on_symptoms,
+            nadir: p.nadir,
+            citation,
+        });
+    }
+    parts.monitoring = Some(Monitoring { trend, cyclic, nadir, programmes });
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 mod build;
 pub mod management;
+pub mod monitoring;
 pub(crate) mod raw;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -613,6 +614,7 @@ pub struct KnowledgeBase {
     pub(crate) ranking: Ranking,
     pub(crate) vitals_text: Vec<VitalText>,
     pub(crate) management: management::Management,
+    pub(crate) monitoring: monitoring::Monitoring,
     pub(crate) entries: BTreeMap<String, Vec<EntrySnippet>>,
     pub(crate) notes: Vec<KbNote>,
 }
@@ -692,6 +694,11 @@ impl KnowledgeBase {
     /// Management knowledge (pathways, supportive care, plans).
     pub fn management(&self) -> &management::Management {
         &self.management
+    }
+
+    /// Early-detection knowledge: trend parameters and drug-monitoring programmes.
+    pub fn monitoring(&self) -> &monitoring::Monitoring {
+        &self.monitoring
     }
 
     /// The ranking calibration.

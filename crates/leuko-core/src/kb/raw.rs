@@ -924,3 +924,102 @@ pub(crate) struct RawVitalText {
     pub(crate) default_unit: String,
     pub(crate) source: SourceRef,
 }
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MonitoringFile {
+    pub(crate) trend: Spanned<RawTrend>,
+    pub(crate) cyclic: Spanned<RawCyclic>,
+    pub(crate) nadir: Spanned<RawNadir>,
+    #[serde(default)]
+    pub(crate) programme: Vec<Spanned<RawProgramme>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTrend {
+    pub(crate) baseline_min_values: usize,
+    pub(crate) baseline_gap_days: i64,
+    pub(crate) baseline_window_days: i64,
+    pub(crate) steep_drop_pct: f64,
+    pub(crate) slope_window_days: i64,
+    pub(crate) projection_horizon_days: i64,
+    pub(crate) intermittent_window_days: i64,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCyclic {
+    pub(crate) period_min_days: f64,
+    pub(crate) period_max_days: f64,
+    pub(crate) min_values: usize,
+    pub(crate) min_span_days: i64,
+    pub(crate) nadir_below: f64,
+    pub(crate) false_alarm_max: f64,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawNadir {
+    pub(crate) onset_days: [i64; 2],
+    pub(crate) nadir_days: [i64; 2],
+    pub(crate) recovery_days: [i64; 2],
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScheduleStep {
+    pub(crate) until_days: Option<i64>,
+    pub(crate) every_days: Option<i64>,
+    pub(crate) phase: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBand {
+    pub(crate) population: String,
+    pub(crate) anc_at_least: Option<f64>,
+    pub(crate) anc_below: Option<f64>,
+    pub(crate) every_days: i64,
+    pub(crate) frequency: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAfterRecovery {
+    pub(crate) below: f64,
+    pub(crate) weeks: i64,
+    pub(crate) every_days: i64,
+    pub(crate) frequency: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawProgramme {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) analyte: String,
+    pub(crate) schedule: Vec<RawScheduleStep>,
+    #[serde(default)]
+    pub(crate) bands: Vec<RawBand>,
+    pub(crate) after_recovery: Option<RawAfterRecovery>,
+    pub(crate) restart_after_gap_days: Option<i64>,
+    pub(crate) start_anc_at_least: Option<f64>,
+    pub(crate) start_anc_at_least_ben: Option<f64>,
+    #[serde(default)]
+    pub(crate) ben_baseline_values: usize,
+    pub(crate) confirm_within_hours: Option<i64>,
+    #[serde(default)]
+    pub(crate) on_symptoms: Vec<String>,
+    #[serde(default)]
+    pub(crate) nadir: bool,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
+    pub(crate) note: Option<String>,
+}
