@@ -13,6 +13,9 @@ use leuko_core as core;
 /// Contract identifier written into every assessment.
 pub const CONTRACT: &str = "leuko.assessment/v1";
 
+/// Contract identifier of a timeline.
+pub const TIMELINE_CONTRACT: &str = "leuko.timeline/v1";
+
 /// Statement carried by every assessment.
 pub const DISCLAIMER: &str = "Decision support for clinicians, not a diagnosis: every output must be \
 interpreted by a qualified clinician with the whole patient in view.";
@@ -61,6 +64,55 @@ pub struct Assessment {
     pub warnings: Vec<Warning>,
     /// What the input held.
     pub input: Input,
+}
+
+/// A patient's history in time order, and the assessment at its end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    /// Always [`TIMELINE_CONTRACT`].
+    pub contract: String,
+    /// [`DISCLAIMER`].
+    pub disclaimer: String,
+    /// Events in time order; those after `assessment.as_of` are expectations.
+    pub events: Vec<TimelineEvent>,
+    /// The assessment at the end of the timeline.
+    pub assessment: Assessment,
+}
+
+/// One event of a timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    /// RFC 3339 time.
+    pub time: String,
+    /// `count`, `drug-start`, `drug-stop`, `alert`, `baseline`, `projected`, `nadir`, `due`, `overdue`.
+    pub kind: String,
+    /// Text.
+    pub text: String,
+    /// Alert level (`info`, `warning`, `critical`) for alerts.
+    pub level: Option<String>,
+    /// A projection or due date after the assessment time, not a fact.
+    pub expected: bool,
+}
+
+impl From<&core::Timeline> for Timeline {
+    fn from(timeline: &core::Timeline) -> Timeline {
+        Timeline {
+            contract: TIMELINE_CONTRACT.to_owned(),
+            disclaimer: DISCLAIMER.to_owned(),
+            events: timeline
+                .events
+                .iter()
+                .map(|e| TimelineEvent {
+                    time: format_time(e.time),
+                    kind: e.kind.to_owned(),
+                    text: e.text.clone(),
+                    level: e.level.map(|l| l.id().to_owned()),
+                    expected: e.expected,
+                })
+                .collect(),
+            assessment: Assessment::from(&timeline.assessment),
+        }
+    }
 }
 
 /// The series of one analyte.

@@ -9,6 +9,7 @@ mod eval;
 mod kb;
 mod render;
 mod site;
+mod timeline;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +33,9 @@ struct Cli {
 enum Command {
     /// Assess a patient record (FHIR R4 Bundle or NDJSON) and print the assessment.
     Assess(AssessArgs),
+    /// Show a patient's history in time order: counts and grades, drug exposures, baseline,
+    /// projected crossings, due and overdue tests, and the alerts raised as each count arrived.
+    Timeline(AssessArgs),
     /// Score the engine on vignettes (shared/eval layout): accuracy, grades, urgency, actions.
     Eval {
         /// The vignettes (JSON list).
@@ -102,6 +106,7 @@ fn main() -> ExitCode {
     let kb_dir = cli.kb.as_deref();
     let result = match cli.command {
         Command::Assess(args) => assess::run(kb_dir, &args),
+        Command::Timeline(args) => timeline::run(kb_dir, &args),
         Command::Eval { vignettes, bundles, site, ratchet } => {
             eval::run(kb_dir, &vignettes, &bundles, site.as_deref(), ratchet.as_deref())
         }

@@ -99,6 +99,7 @@ pub(crate) fn text(a: &Assessment) -> String {
             let _ = writeln!(out, "      source: {}", recommendation.source);
         }
     }
+    over_time(&mut out, a);
     if !a.warnings.is_empty() {
         let _ = writeln!(out, "\nWarnings");
         for warning in &a.warnings {
@@ -106,4 +107,78 @@ pub(crate) fn text(a: &Assessment) -> String {
         }
     }
     out
+}
+
+/// Trends, cycles, nadir windows, monitoring programmes and alerts.
+fn over_time(out: &mut String, a: &Assessment) {
+    let date = |t: &Option<String>| t.as_deref().map_or("-".to_owned(), |t| t.get(..10).unwrap_or(t).to_owned());
+    let series: Vec<_> = a.trend.iter().filter(|(_, t)| t.values >= 2 || t.chronicity != "none").collect();
+    if !series.is_empty() {
+        let _ = writeln!(out, "\nOver time (baseline and projections: uncited engine calibration)");
+        for (analyte, t) in series {
+            let mut parts = vec![format!("{} values", t.values), t.chronicity.clone()];
+            if let Some(baseline) = t.baseline {
+                let change = t.change_from_baseline_pct.map_or(String::new(), |pct| format!(", {pct:+.0} %"));
+                parts.push(format!("baseline {baseline}{change}{}", if t.steep_drop { " STEEP DROP" } else { "" }));
+            }
+            if let Some(slope) = t.slope_per_day {
+                parts.push(format!("slope {slope:+.3}/day"));
+            }
+            if t.projected_below_1_0.is_some() || t.projected_below_0_5.is_some() {
+                parts.push(format!(
+                    "projected < 1.0 on {}, < 0.5 on {}",
+                    date(&t.projected_below_1_0),
+                    date(&t.projected_below_0_5)
+                ));
+            }
+            let _ = writeln!(out, "  {:<10} {} {}: {}", analyte, t.latest, t.unit, parts.join("; "));
+        }
+    }
+    if let Some(cyclic) = a.cyclic.as_ref().filter(|c| c.status != "insufficient-data") {
+        let period = cyclic.period_days.map_or(String::new(), |p| format!(", period {p} days"));
+        let _ = writeln!(out, "  cyclic check: {}{period} ({})", cyclic.status, cyclic.source);
+    }
+    for window in &a.nadir {
+        let _ = writeln!(
+            out,
+            "  {} cycle of {}: day {} ({}); nadir expected {} to {}, recovery by {} ({})",
+            window.drug,
+            date(&Some(window.cycle_start.clone())),
+            window.day_of_cycle,
+            window.phase,
+            date(&Some(window.nadir_from.clone())),
+            date(&Some(window.nadir_to.clone())),
+            date(&Some(window.recovery_by.clone())),
+            window.source
+        );
+    }
+    if !a.monitoring.is_empty() {
+        let _ = writeln!(out, "\nMonitoring programmes");
+        for m in &a.monitoring {
+            let latest = m
+                .latest_value
+                .map_or("no value".to_owned(), |v| format!("{} {v} on {}", m.analyte, date(&m.latest_time)));
+            let _ = writeln!(
+                out,
+                "  {} ({}): {}; action {}; next {} {}{}",
+                m.drug,
+                m.programme,
+                latest,
+                m.action.as_deref().unwrap_or("-"),
+                m.frequency,
+                date(&m.next_due),
+                if m.overdue { " OVERDUE" } else { "" }
+            );
+            for note in &m.notes {
+                let _ = writeln!(out, "      {note}");
+            }
+            let _ = writeln!(out, "      source: {}", m.source);
+        }
+    }
+    if !a.alerts.is_empty() {
+        let _ = writeln!(out, "\nAlerts");
+        for alert in &a.alerts {
+            let _ = writeln!(out, "  [{}] {}", alert.level, alert.text);
+        }
+    }
 }

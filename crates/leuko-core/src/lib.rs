@@ -27,6 +27,7 @@ pub mod pattern;
 pub mod record;
 mod reference;
 pub mod text;
+mod timeline;
 mod trend;
 mod vitals_text;
 
@@ -36,6 +37,7 @@ pub use assess::assess;
 pub use assessment::*;
 pub use kb::{KbError, KbErrors, KbFile, KnowledgeBase};
 pub use record::*;
+pub use timeline::{Timeline, TimelineEvent, timeline};
 
 /// How an assessment is configured. Deliberately without `Default`: every caller states its choices.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::analyte::Analyte;
-use crate::assessment::{LabResult, MonitoringEntry, NadirWindow};
+use crate::assessment::{LabResult, MonitoringEntry, NadirWindow, Trend};
 use crate::findings::{DrugMatch, Facts};
 use crate::kb::KnowledgeBase;
 use crate::kb::management::Decision;
@@ -23,6 +23,8 @@ pub(crate) struct Subject<'a> {
     pub(crate) results: &'a [LabResult],
     /// The BEN / Duffy-null tables apply.
     pub(crate) ben: bool,
+    /// Trends (whether the latest value of the monitored analyte is low).
+    pub(crate) trends: &'a [Trend],
     /// Expected nadir windows of the latest chemotherapy cycles.
     pub(crate) nadir: &'a [NadirWindow],
     /// Assessment time.
@@ -232,11 +234,15 @@ fn entry(
             notes.push("no label rule covers this value".to_owned());
         }
         if rules.is_empty() {
-            entry.action = Some("continue".to_owned());
-            notes.push(
-                "the programme's source gives no value-based action; the count is for the prescriber to review"
-                    .to_owned(),
-            );
+            let low = subject.trends.iter().any(|t| t.analyte == programme.analyte && t.low);
+            if low {
+                notes.push(format!(
+                    "{} below its reference interval: see the recommendations (the programme's source gives no value-based action)",
+                    programme.analyte
+                ));
+            } else {
+                entry.action = Some("continue".to_owned());
+            }
         }
     }
 

@@ -29,6 +29,11 @@ fn json_contract_has_every_field() {
         "urgent",
         "causes",
         "recommendations",
+        "trend",
+        "cyclic",
+        "nadir",
+        "monitoring",
+        "alerts",
         "warnings",
     ] {
         assert!(a.get(field).is_some(), "missing {field}");

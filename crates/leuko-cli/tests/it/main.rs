@@ -2,6 +2,7 @@
 
 mod assess;
 mod kb;
+mod timeline;
 mod vignettes;
 
 use std::path::PathBuf;

@@ -6,6 +6,7 @@ mod grading;
 mod intervals;
 mod labs;
 mod management;
+mod monitoring;
 mod units;
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
