@@ -79,5 +79,96 @@ fn bench_ranking(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench, bench_ranking);
+/// A 10-year history (issue #5): 2,000 counts (ANC and WBC alternately, every ~1.8 days, with
+/// dips) and 20 drug courses (clozapine with interruptions, chemotherapy cycles, OPAT, methotrexate,
+/// antithyroid, linezolid). Benchmarks the assessment with its trends and monitoring programmes,
+/// and the replayed timeline.
+fn bench_history(c: &mut Criterion) {
+    use leuko_core::{CodeSystem, Coding, MedicationExposure, MedicationSource, MedicationStatus, Observation};
+    let kb = leuko_kb::bundled();
+    let as_of = Utc.with_ymd_and_hms(2026, 1, 15, 8, 0, 0).unwrap();
+    let config = AssessConfig { site_intervals: Vec::new() };
+    let start = as_of - chrono::Duration::days(3650);
+    let mut record = leuko_core::PatientRecord {
+        id: Some("history".to_owned()),
+        birth_date: Some(chrono::NaiveDate::from_ymd_opt(1970, 5, 1).unwrap()),
+        sex: Some(leuko_core::Sex::Female),
+        ..leuko_core::PatientRecord::default()
+    };
+    for index in 0..2000_i64 {
+        let time = start + chrono::Duration::minutes(index * 3650 * 1440 / 2000);
+        let (loinc, base) = if index % 2 == 0 { ("751-8", 3.0) } else { ("6690-2", 6.0) };
+        // A slow oscillation and a dip every ~200 counts.
+        let dip = if index % 200 > 185 { 0.25 } else { 1.0 };
+        let value = base * dip * (1.0 + 0.2 * ((index as f64) / 11.0).sin());
+        record.observations.push(Observation {
+            id: format!("Observation/{index}"),
+            codes: vec![Coding { system: CodeSystem::Loinc, code: loinc.to_owned(), display: None }],
+            text: None,
+            value: leuko_core::ObservationValue::Quantity(leuko_core::Quantity {
+                value,
+                comparator: None,
+                unit: Some("10*3/uL".to_owned()),
+                code: None,
+            }),
+            time: Some(time),
+            reference_low: None,
+            reference_high: None,
+            status: leuko_core::ResultStatus::Final,
+            interpretation: Vec::new(),
+            notes: Vec::new(),
+            specimen: None,
+        });
+    }
+    let drugs = [
+        "clozapine",
+        "clozapine",
+        "clozapine",
+        "docetaxel",
+        "docetaxel",
+        "docetaxel",
+        "docetaxel",
+        "vancomycin",
+        "ceftriaxone",
+        "methotrexate",
+        "methimazole",
+        "linezolid",
+        "azathioprine",
+        "sulfasalazine",
+        "deferiprone",
+        "valganciclovir",
+        "cyclophosphamide",
+        "cyclophosphamide",
+        "carbamazepine",
+        "clozapine",
+    ];
+    for (index, name) in drugs.iter().enumerate() {
+        let begin = start + chrono::Duration::days(index as i64 * 180);
+        let last = index + 1 == drugs.len();
+        record.medications.push(MedicationExposure {
+            id: format!("MedicationStatement/{index}"),
+            codes: Vec::new(),
+            text: Some((*name).to_owned()),
+            start: Some(begin),
+            end: (!last).then(|| begin + chrono::Duration::days(120)),
+            status: if last { MedicationStatus::Active } else { MedicationStatus::Completed },
+            source: MedicationSource::Statement,
+            dosage: None,
+        });
+    }
+    let check = leuko_core::assess(kb, &record, as_of, &config);
+    assert_eq!(check.trends.iter().find(|t| t.analyte == leuko_core::Analyte::Anc).map(|t| t.values), Some(1000));
+    assert!(!check.monitoring.is_empty());
+    c.bench_function("assess with trends and monitoring, 10 years 2000 counts 20 courses", |b| {
+        b.iter(|| leuko_core::assess(kb, std::hint::black_box(&record), as_of, &config))
+    });
+    let mut group = c.benchmark_group("timeline");
+    group.sample_size(10);
+    group.bench_function("timeline (replayed alerts), 10 years 2000 counts 20 courses", |b| {
+        b.iter(|| leuko_core::timeline(kb, std::hint::black_box(&record), as_of, &config))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_ranking, bench_history);
 criterion_main!(benches);

@@ -67,6 +67,7 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
     // Causes are ranked while a count is low, or was low within the chronic duration.
     let episode = episode::episode(kb, config, &patient, &labs.results);
     let recent = episode.as_ref().is_some_and(|e| ((as_of - e.last_low).num_days() as f64) <= kb.chronic_days().value);
+    let all_drugs = findings::match_drugs(kb, record, as_of, true);
     let context = findings::Context {
         kb,
         config,
@@ -77,6 +78,7 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
         pattern,
         episode: episode.as_ref(),
         as_of,
+        drugs: &all_drugs,
     };
     let facts = findings::facts(&context);
     let mut causes = Vec::new();
@@ -93,7 +95,6 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
     // Early detection over time: the series, cycles and monitoring programmes.
     let trends = trend::trends(kb, config, &patient, &labs.results);
     let cyclic = trend::cyclic(kb, &labs.results);
-    let all_drugs = findings::match_drugs(kb, record, as_of, true);
     let nadir = trend::nadir_windows(kb, &facts.drugs, as_of);
     let monitoring = monitoring::monitoring(
         kb,

@@ -172,19 +172,26 @@ pub(crate) struct Context<'a> {
     pub(crate) pattern: Pattern,
     pub(crate) episode: Option<&'a Episode>,
     pub(crate) as_of: DateTime<Utc>,
+    /// The record's drugs matched to the knowledge base, proposed orders included
+    /// ([`match_drugs`] with `proposed`); findings keep those taken or given.
+    pub(crate) drugs: &'a [DrugMatch<'a>],
 }
 
 /// Every finding present in the record at `as_of`.
 pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
-    let Context { kb, config, record, patient, results, counts, as_of, .. } = *context;
-    let mut facts = Facts { drugs: match_drugs(kb, record, as_of, false), ..Facts::default() };
+    let Context { kb, config, record, patient, results, counts, as_of, drugs, .. } = *context;
+    let taken = drugs.iter().filter(|m| m.exposure.status != MedicationStatus::Proposed).cloned().collect();
+    let mut facts = Facts { drugs: taken, ..Facts::default() };
     let texts = texts(record, as_of);
     let word_sets: Vec<_> = texts.iter().map(|(_, text)| word_set(text)).collect();
+    // Every word of the record: a phrase with a word outside it is in no single text either.
+    let all_words: std::collections::BTreeSet<&str> = word_sets.iter().flatten().copied().collect();
 
     for finding in kb.findings() {
-        if !finding.text.is_empty()
+        let possible: Vec<&String> = finding.text.iter().filter(|phrase| might_contain(&all_words, phrase)).collect();
+        if !possible.is_empty()
             && let Some((source, phrase)) = texts.iter().zip(&word_sets).find_map(|((source, text), words)| {
-                finding.text.iter().filter(|phrase| might_contain(words, phrase)).find_map(|phrase| {
+                possible.iter().copied().filter(|phrase| might_contain(words, phrase)).find_map(|phrase| {
                     let hit =
                         find_any_loose(text, std::slice::from_ref(phrase), finding.negation_sensitive, LOOSE_GAP)?;
                     // A diagnosis or test result in a list the sentence closes with "negative".

@@ -122,6 +122,10 @@ fn read_observation(
         return;
     };
     labs.recognised += 1;
+    if observation.time.is_some_and(|time| time > as_of) {
+        labs.after_as_of += 1;
+        return;
+    }
     let who = describe(observation, analyte);
     let Some(time) = observation.time else {
         labs.flags.push(flag(
@@ -131,10 +135,6 @@ fn read_observation(
         ));
         return;
     };
-    if time > as_of {
-        labs.after_as_of += 1;
-        return;
-    }
     match observation.status {
         ResultStatus::NotUsable => {
             labs.flags.push(flag(

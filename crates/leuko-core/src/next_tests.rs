@@ -46,6 +46,7 @@ fn already_done(
     kb: &KnowledgeBase,
     record: &PatientRecord,
     results: &[LabResult],
+    done_names: &std::collections::BTreeSet<String>,
     loinc: Option<&str>,
     name: &str,
 ) -> bool {
@@ -59,8 +60,7 @@ fn already_done(
             return true;
         }
     }
-    let folded = fold(name);
-    record.observations.iter().any(|o| o.names().any(|n| fold(n) == folded))
+    done_names.contains(&fold(name))
 }
 
 /// The strongest |ln LR| among the cause's evidence lines whose finding the test decides.
@@ -97,6 +97,9 @@ pub(crate) fn next_tests(
 ) -> Vec<Recommendation> {
     let ranking = kb.ranking();
     let mut scores: BTreeMap<String, TestScore> = BTreeMap::new();
+    // Names of the tests already in the record, folded once.
+    let done_names: std::collections::BTreeSet<String> =
+        record.observations.iter().flat_map(|o| o.names()).map(fold).collect();
     // The leading candidates always count, however unlikely each is in absolute terms: when
     // nothing explains the count well, the tests that separate the front runners matter most.
     let considered =
@@ -111,7 +114,7 @@ pub(crate) fn next_tests(
             if test.loinc.as_deref().is_some_and(|code| kb.is_panel(code)) {
                 continue; // A repeat CBC is a recommendation of its own, not a discriminating test.
             }
-            if already_done(kb, record, results, test.loinc.as_deref(), &test.name) {
+            if already_done(kb, record, results, &done_names, test.loinc.as_deref(), &test.name) {
                 continue;
             }
             let ln_lr = telling(kb, cause, test.loinc.as_deref()).unwrap_or_else(|| ranking.next_tests_default_lr.ln());

@@ -160,8 +160,10 @@ fn trend(
 /// knowledge base's period band, with its false-alarm probability.
 pub(crate) fn cyclic(kb: &KnowledgeBase, results: &[LabResult]) -> Option<CyclicCheck> {
     let params = &kb.monitoring().cyclic;
+    let latest = results.iter().filter(|r| r.analyte == Analyte::Anc).map(|r| r.time).max()?;
+    let from = latest - Duration::days(params.window_days);
     let mut series: Vec<&LabResult> = Vec::new();
-    for result in results.iter().filter(|r| r.analyte == Analyte::Anc) {
+    for result in results.iter().filter(|r| r.analyte == Analyte::Anc && r.time >= from) {
         match series.last() {
             Some(last) if last.time == result.time => {}
             _ => series.push(result),
@@ -172,8 +174,8 @@ pub(crate) fn cyclic(kb: &KnowledgeBase, results: &[LabResult]) -> Option<Cyclic
     let span_days = (last.time - first.time).num_days();
     let lowest = series.iter().map(|r| r.value).fold(f64::INFINITY, f64::min);
     let needs = format!(
-        "at least {} ANC values over at least {} days (counts three times a week for six weeks)",
-        params.min_values, params.min_span_days
+        "at least {} ANC values over at least {} days within the last {} (counts three times a week for six weeks)",
+        params.min_values, params.min_span_days, params.window_days
     );
     let mut check = CyclicCheck {
         status: CyclicStatus::InsufficientData,
@@ -303,6 +305,7 @@ mod tests {
             period_max_days: 35.0,
             min_values: 12,
             min_span_days: 42,
+            window_days: 180,
             nadir_below: 0.2,
             false_alarm_max: 0.01,
             citation: crate::kb::Citation::new(vec!["S47".to_owned()]),

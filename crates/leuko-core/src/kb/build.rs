@@ -1966,14 +1966,19 @@ fn read_monitoring(builder: &mut Builder<'_>, parts: &mut Parts) {
     if !(0.0 < c.period_min_days && c.period_min_days < c.period_max_days) {
         builder.error(line, "cyclic: 0 < period_min_days < period_max_days");
     }
-    if !(0.0 < c.false_alarm_max && c.false_alarm_max < 1.0) || c.min_values < 4 || c.min_span_days <= 0 {
-        builder.error(line, "cyclic: false_alarm_max in (0, 1), min_values >= 4, min_span_days > 0");
+    if !(0.0 < c.false_alarm_max && c.false_alarm_max < 1.0)
+        || c.min_values < 4
+        || c.min_span_days <= 0
+        || c.window_days < c.min_span_days
+    {
+        builder.error(line, "cyclic: false_alarm_max in (0, 1), min_values >= 4, 0 < min_span_days <= window_days");
     }
     let cyclic = CyclicParams {
         period_min_days: c.period_min_days,
         period_max_days: c.period_max_days,
         min_values: c.min_values,
         min_span_days: c.min_span_days,
+        window_days: c.window_days,
         nadir_below: c.nadir_below,
         false_alarm_max: c.false_alarm_max,
         citation: builder.citation(line, &c.source),

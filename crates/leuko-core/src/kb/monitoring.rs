@@ -50,6 +50,8 @@ pub struct CyclicParams {
     pub min_values: usize,
     /// Shortest span of the series needed (days).
     pub min_span_days: i64,
+    /// Only counts of the last this many days are searched.
+    pub window_days: i64,
     /// Nadir that the definition asks for (x10^9/L).
     pub nadir_below: f64,
     /// Largest false-alarm probability reported as a period.

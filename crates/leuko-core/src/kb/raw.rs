@@ -956,6 +956,7 @@ pub(crate) struct RawCyclic {
     pub(crate) period_max_days: f64,
     pub(crate) min_values: usize,
     pub(crate) min_span_days: i64,
+    pub(crate) window_days: i64,
     pub(crate) nadir_below: f64,
     pub(crate) false_alarm_max: f64,
     pub(crate) source: SourceRef,
