@@ -78,3 +78,50 @@ fn the_next_day_without_a_count_the_clozapine_test_is_overdue() {
     let clozapine = a["monitoring"].as_array().unwrap().iter().find(|m| m["programme"] == "clozapine").unwrap();
     assert_eq!(clozapine["overdue"], true);
 }
+
+/// Days between the first alert raised on a count (not a process alert such as an overdue test)
+/// and the first ANC below 0.5 x10^9/L, from the timeline of a published serial-count case.
+fn lead_time_days(file: &str, as_of: &str) -> (i64, bool) {
+    let path = test_data(file);
+    let output = leuko(&["timeline", "--format", "json", "--as-of", as_of, path.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let timeline: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let events = timeline["events"].as_array().unwrap();
+    let time = |e: &Value| chrono::DateTime::parse_from_rfc3339(e["time"].as_str().unwrap()).unwrap();
+    let crossed = events
+        .iter()
+        .find(|e| {
+            e["kind"] == "count" && e["text"].as_str().unwrap().starts_with("anc ") && {
+                let value: f64 = e["text"].as_str().unwrap()[4..].split(' ').next().unwrap().parse().unwrap();
+                value < 0.5
+            }
+        })
+        .map(time)
+        .expect("the ANC fell below 0.5");
+    let count_alert = |e: &&Value| {
+        e["kind"] == "alert"
+            && !e["text"].as_str().unwrap().contains("overdue")
+            && !e["text"].as_str().unwrap().contains(": interrupt")
+    };
+    let first = events.iter().find(count_alert).map(time).expect("an alert");
+    // A monitoring test overdue before the crossing (an alert, or the due date the timeline marks
+    // overdue): a process alert that would have prompted a count.
+    let process_alert_before = events.iter().any(|e| {
+        (e["kind"] == "overdue" || (e["kind"] == "alert" && e["text"].as_str().unwrap().contains("overdue")))
+            && time(e) < crossed
+    });
+    ((crossed - first).num_days(), process_alert_before)
+}
+
+#[test]
+fn lead_time_on_published_serial_counts() {
+    // Clozapine (Psychiatr Serv 1998): WBC 5.1 -> 3.9 alerts (grade 1, falling, projected below
+    // 0.5) 8 days before the ANC of 0.17.
+    assert_eq!(lead_time_days("series/series-clozapine-1998.json", "1997-07-25T10:00:00Z"), (8, true));
+    // Deferiprone (PMC3200417): a normal count a week before the agranulocytosis: no lead time
+    // is possible from counts.
+    assert_eq!(lead_time_days("series/series-deferiprone-pmc3200417.json", "2000-03-19T10:00:00Z"), (0, false));
+    // Ceftriaxone OPAT (Perm J 2019): no count between day -1 and day 21, so no count-based lead
+    // time, but the weekly OPAT count was overdue from day 7.
+    assert_eq!(lead_time_days("series/series-ceftriaxone-2019.json", "2018-01-22T10:00:00Z"), (0, true));
+}
