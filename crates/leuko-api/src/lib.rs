@@ -140,7 +140,7 @@ pub struct Trend {
     pub projected_below_1_0: Option<String>,
     /// Projected date of crossing below 0.5 ×10^9/L, or null.
     pub projected_below_0_5: Option<String>,
-    /// `none`, `acute`, `chronic`, `intermittent`, `recovered` or `undetermined`.
+    /// `none`, `acute`, `chronic`, `intermittent`, `transient`, `recovered` or `undetermined`.
     pub chronicity: String,
     /// Start of the current low run, or null.
     pub low_since: Option<String>,

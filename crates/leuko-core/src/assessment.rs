@@ -463,6 +463,9 @@ pub enum Chronicity {
     Intermittent,
     /// Low earlier, in range now.
     Recovered,
+    /// Low earlier for no longer than the transient duration (a post-viral dip: most resolve
+    /// within 30 days), in range now.
+    Transient,
     /// Low now with no earlier value to tell.
     Undetermined,
 }
@@ -476,6 +479,7 @@ impl Chronicity {
             Chronicity::Chronic => "chronic",
             Chronicity::Intermittent => "intermittent",
             Chronicity::Recovered => "recovered",
+            Chronicity::Transient => "transient",
             Chronicity::Undetermined => "undetermined",
         }
     }

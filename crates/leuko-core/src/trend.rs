@@ -132,7 +132,14 @@ fn trend(
         Some((0, _)) => Chronicity::Undetermined,
         Some(_) => Chronicity::Acute,
         None if recent_runs >= 2 => Chronicity::Intermittent,
-        None if recent_runs == 1 => Chronicity::Recovered,
+        None if recent_runs == 1 => match (runs.last(), recovered_at) {
+            (Some(&(first, _)), Some(back))
+                if days_between(series[first].0.time, back) <= params.transient_days as f64 =>
+            {
+                Chronicity::Transient
+            }
+            _ => Chronicity::Recovered,
+        },
         None => Chronicity::None,
     };
     Some(Trend {

@@ -1947,7 +1947,11 @@ fn read_monitoring(builder: &mut Builder<'_>, parts: &mut Parts) {
     if !(0.0 < t.steep_drop_pct && t.steep_drop_pct < 100.0) {
         builder.error(line, "trend: steep_drop_pct must be in (0, 100)");
     }
-    if t.slope_window_days <= 0 || t.projection_horizon_days <= 0 || t.intermittent_window_days <= 0 {
+    if t.slope_window_days <= 0
+        || t.projection_horizon_days <= 0
+        || t.intermittent_window_days <= 0
+        || t.transient_days <= 0
+    {
         builder.error(line, "trend: windows and horizon must be positive");
     }
     let trend = TrendParams {
@@ -1958,6 +1962,7 @@ fn read_monitoring(builder: &mut Builder<'_>, parts: &mut Parts) {
         slope_window_days: t.slope_window_days,
         projection_horizon_days: t.projection_horizon_days,
         intermittent_window_days: t.intermittent_window_days,
+        transient_days: t.transient_days,
         citation: builder.citation(line, &t.source),
     };
     let line = builder.line(&file.cyclic);

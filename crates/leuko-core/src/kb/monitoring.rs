@@ -35,6 +35,8 @@ pub struct TrendParams {
     pub projection_horizon_days: i64,
     /// Window for counting separate low runs (days).
     pub intermittent_window_days: i64,
+    /// A low run that recovered within this many days of its start is transient.
+    pub transient_days: i64,
     /// Source (uncited calibration).
     pub citation: Citation,
 }

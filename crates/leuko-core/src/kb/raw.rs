@@ -945,6 +945,7 @@ pub(crate) struct RawTrend {
     pub(crate) slope_window_days: i64,
     pub(crate) projection_horizon_days: i64,
     pub(crate) intermittent_window_days: i64,
+    pub(crate) transient_days: i64,
     pub(crate) source: SourceRef,
     pub(crate) note: Option<String>,
 }

@@ -268,7 +268,10 @@ fn chronicity_tells_acute_from_chronic_and_recovered() {
     };
     assert_eq!(series(&[(3.0, 20), (0.9, 0)]), Chronicity::Acute);
     assert_eq!(series(&[(1.1, 200), (1.0, 100), (1.1, 0)]), Chronicity::Chronic);
-    assert_eq!(series(&[(3.0, 40), (0.9, 20), (2.5, 0)]), Chronicity::Recovered);
+    // Low for 20 days, then back in range: transient (a post-viral dip resolves within 30 days [S53]).
+    assert_eq!(series(&[(3.0, 40), (0.9, 20), (2.5, 0)]), Chronicity::Transient);
+    // Low for 50 days before recovering: recovered, not transient.
+    assert_eq!(series(&[(3.0, 80), (0.9, 60), (0.9, 20), (2.5, 10), (2.4, 0)]), Chronicity::Recovered);
     assert_eq!(series(&[(0.9, 100), (2.5, 60), (0.9, 20), (2.5, 10), (0.8, 0)]), Chronicity::Intermittent);
     assert_eq!(series(&[(0.9, 0)]), Chronicity::Undetermined);
     assert_eq!(series(&[(2.5, 0)]), Chronicity::None);
