@@ -1,0 +1,616 @@
+//! Durable patient history for leuko: the FHIR resources of each patient (stored verbatim, one row
+//! per resource identity), an append-only audit log, CDS Hooks card feedback and JWT `jti` replay
+//! protection — behind one interface, on SQLite (the embedded default: a file, WAL, synchronous
+//! commits) or PostgreSQL (by URL).
+//!
+//! A write is acknowledged only after its transaction has committed: SQLite runs with
+//! `journal_mode=WAL` and `synchronous=FULL`, PostgreSQL with its default durable commit, so a
+//! crash after the acknowledgement loses nothing.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database URL is not `sqlite:PATH` or `postgres://…`.
+    #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://user@host/db")]
+    Url(String),
+    /// SQLite failed.
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL failed.
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No PostgreSQL connection could be had from the pool.
+    #[error("PostgreSQL pool: {0}")]
+    Pool(String),
+    /// A stored body is not JSON (the database was edited by hand).
+    #[error("stored resource {0} is not valid JSON")]
+    Corrupt(String),
+    /// A blocking task was lost.
+    #[error("storage task failed: {0}")]
+    Task(String),
+}
+
+/// A resource to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewResource {
+    /// FHIR resource type.
+    pub resource_type: String,
+    /// Logical id.
+    pub id: String,
+    /// The patient it belongs to (the Patient's own id for a Patient).
+    pub patient: String,
+    /// The resource, verbatim.
+    pub body: Value,
+}
+
+/// What a put did to one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// A new resource identity.
+    Created,
+    /// A new version of a stored resource.
+    Updated,
+    /// The same content was already stored (an idempotent resend).
+    Unchanged,
+}
+
+/// One audit-log line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who called (JWT `iss`, or `dev` in development mode, or `anonymous`).
+    pub caller: String,
+    /// What was called (service id or route).
+    pub service: String,
+    /// For which patient, if any.
+    pub patient: Option<String>,
+    /// What was returned (status and a short summary, never clinical values).
+    pub outcome: String,
+}
+
+/// Feedback on a CDS Hooks card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feedback {
+    /// Card uuid.
+    pub card: String,
+    /// The rule (service and card kind) that produced it.
+    pub rule: String,
+    /// `accepted` or `overridden`.
+    pub outcome: String,
+    /// Override reason code and display, if any.
+    pub reason: Option<String>,
+}
+
+/// Override rate of one rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverrideStat {
+    /// Rule.
+    pub rule: String,
+    /// Cards with feedback.
+    pub total: u64,
+    /// Of which overridden.
+    pub overridden: u64,
+}
+
+/// The store.
+#[derive(Clone)]
+pub enum Store {
+    /// Embedded SQLite (one connection; writes are serialised).
+    Sqlite(Arc<Mutex<rusqlite::Connection>>),
+    /// PostgreSQL (a connection pool; each transaction has a connection of its own).
+    Postgres(deadpool_postgres::Pool),
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Store::Sqlite(_) => f.write_str("Store::Sqlite"),
+            Store::Postgres(_) => f.write_str("Store::Postgres"),
+        }
+    }
+}
+
+const SQLITE_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS resources (
+    resource_type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    patient TEXT NOT NULL,
+    body TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (resource_type, id)
+);
+CREATE INDEX IF NOT EXISTS resources_patient ON resources (patient);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    caller TEXT NOT NULL,
+    service TEXT NOT NULL,
+    patient TEXT,
+    outcome TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS feedback (
+    card TEXT PRIMARY KEY,
+    rule TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    reason TEXT,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jwt_ids (
+    jti TEXT PRIMARY KEY,
+    expires TEXT NOT NULL
+);
+";
+
+const POSTGRES_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS resources (
+    resource_type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    patient TEXT NOT NULL,
+    body TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (resource_type, id)
+);
+CREATE INDEX IF NOT EXISTS resources_patient ON resources (patient);
+CREATE TABLE IF NOT EXISTS audit (
+    seq BIGSERIAL PRIMARY KEY,
+    at TEXT NOT NULL,
+    caller TEXT NOT NULL,
+    service TEXT NOT NULL,
+    patient TEXT,
+    outcome TEXT NOT NULL
+);
+CREATE OR REPLACE FUNCTION leuko_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
+  $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+DROP TRIGGER IF EXISTS audit_append_only ON audit;
+CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+  FOR EACH ROW EXECUTE FUNCTION leuko_audit_append_only();
+CREATE TABLE IF NOT EXISTS feedback (
+    card TEXT PRIMARY KEY,
+    rule TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    reason TEXT,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jwt_ids (
+    jti TEXT PRIMARY KEY,
+    expires TEXT NOT NULL
+);
+";
+
+fn now() -> String {
+    Utc::now().to_rfc3339()
+}
+
+fn parse_time(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}
+
+impl Store {
+    /// Opens (and migrates) the store named by `url`: `sqlite:PATH` (created if missing),
+    /// `sqlite::memory:`, or `postgres://…` / `postgresql://…`.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            let path = path.strip_prefix("//").unwrap_or(path).to_owned();
+            return tokio::task::spawn_blocking(move || Store::open_sqlite(&path))
+                .await
+                .map_err(|e| StoreError::Task(e.to_string()))?;
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Store::open_postgres(url, None).await;
+        }
+        Err(StoreError::Url(url.to_owned()))
+    }
+
+    /// Opens PostgreSQL with every table in `schema` (created if missing): one isolated store per
+    /// test on a shared server.
+    pub async fn open_postgres_schema(url: &str, schema: &str) -> Result<Store, StoreError> {
+        Store::open_postgres(url, Some(schema)).await
+    }
+
+    fn open_sqlite(path: &str) -> Result<Store, StoreError> {
+        let connection = if path == ":memory:" {
+            rusqlite::Connection::open_in_memory()?
+        } else {
+            rusqlite::Connection::open(path)?
+        };
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        connection.execute_batch(SQLITE_SCHEMA)?;
+        Ok(Store::Sqlite(Arc::new(Mutex::new(connection))))
+    }
+
+    async fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
+        let mut config: tokio_postgres::Config = url.parse()?;
+        if let Some(schema) = schema {
+            let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
+            let task = tokio::spawn(connection);
+            client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{}\"", schema.replace('"', ""))).await?;
+            drop(client);
+            let _ = task.await;
+            config.options(format!("-c search_path={}", schema.replace([' ', '"', '\''], "")));
+        }
+        let manager = deadpool_postgres::Manager::new(config, tokio_postgres::NoTls);
+        let pool = deadpool_postgres::Pool::builder(manager)
+            .max_size(8)
+            .build()
+            .map_err(|e| StoreError::Pool(e.to_string()))?;
+        let store = Store::Postgres(pool);
+        store.client().await?.batch_execute(POSTGRES_SCHEMA).await?;
+        Ok(store)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        match self {
+            Store::Postgres(pool) => pool.get().await.map_err(|e| StoreError::Pool(e.to_string())),
+            Store::Sqlite(_) => Err(StoreError::Pool("not a PostgreSQL store".to_owned())),
+        }
+    }
+
+    async fn sqlite<T: Send + 'static>(
+        connection: &Arc<Mutex<rusqlite::Connection>>,
+        work: impl FnOnce(&mut rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let connection = Arc::clone(connection);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = connection.lock().map_err(|_| StoreError::Task("SQLite connection poisoned".to_owned()))?;
+            work(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(c) => Store::sqlite(c, |c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?)).await,
+            Store::Postgres(_) => Ok(self.client().await?.simple_query("SELECT 1").await.map(|_| ())?),
+        }
+    }
+
+    /// Stores resources in one transaction; a resend of the same content is `Unchanged`.
+    pub async fn put(&self, resources: Vec<NewResource>) -> Result<Vec<PutOutcome>, StoreError> {
+        let at = now();
+        match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, move |c| {
+                    let tx = c.transaction()?;
+                    let mut out = Vec::with_capacity(resources.len());
+                    for r in &resources {
+                        let body = r.body.to_string();
+                        let existing: Option<(String, i64)> = tx
+                            .query_row(
+                                "SELECT body, version FROM resources WHERE resource_type = ?1 AND id = ?2",
+                                (&r.resource_type, &r.id),
+                                |row| Ok((row.get(0)?, row.get(1)?)),
+                            )
+                            .map(Some)
+                            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?;
+                        let outcome = match existing {
+                            Some((old, _)) if old == body => PutOutcome::Unchanged,
+                            Some((_, version)) => {
+                                tx.execute(
+                                    "UPDATE resources SET body = ?1, patient = ?2, version = ?3, updated_at = ?4 WHERE resource_type = ?5 AND id = ?6",
+                                    (&body, &r.patient, version + 1, &at, &r.resource_type, &r.id),
+                                )?;
+                                PutOutcome::Updated
+                            }
+                            None => {
+                                tx.execute(
+                                    "INSERT INTO resources (resource_type, id, patient, body, version, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+                                    (&r.resource_type, &r.id, &r.patient, &body, &at),
+                                )?;
+                                PutOutcome::Created
+                            }
+                        };
+                        out.push(outcome);
+                    }
+                    tx.commit()?;
+                    Ok(out)
+                })
+                .await
+            }
+            Store::Postgres(_) => {
+                let mut client = self.client().await?;
+                let client = client.transaction().await?;
+                let result = async {
+                    let mut out = Vec::with_capacity(resources.len());
+                    for r in &resources {
+                        let body = r.body.to_string();
+                        let row = client
+                            .query_opt(
+                                "SELECT body, version FROM resources WHERE resource_type = $1 AND id = $2 FOR UPDATE",
+                                &[&r.resource_type, &r.id],
+                            )
+                            .await?;
+                        let outcome = match row {
+                            Some(row) if row.get::<_, String>(0) == body => PutOutcome::Unchanged,
+                            Some(row) => {
+                                let version: i64 = row.get(1);
+                                client
+                                    .execute(
+                                        "UPDATE resources SET body = $1, patient = $2, version = $3, updated_at = $4 WHERE resource_type = $5 AND id = $6",
+                                        &[&body, &r.patient, &(version + 1), &at, &r.resource_type, &r.id],
+                                    )
+                                    .await?;
+                                PutOutcome::Updated
+                            }
+                            None => {
+                                client
+                                    .execute(
+                                        "INSERT INTO resources (resource_type, id, patient, body, version, updated_at) VALUES ($1, $2, $3, $4, 1, $5)",
+                                        &[&r.resource_type, &r.id, &r.patient, &body, &at],
+                                    )
+                                    .await?;
+                                PutOutcome::Created
+                            }
+                        };
+                        out.push(outcome);
+                    }
+                    Ok::<_, StoreError>(out)
+                }
+                .await;
+                match result {
+                    Ok(out) => {
+                        client.commit().await?;
+                        Ok(out)
+                    }
+                    Err(error) => {
+                        let _ = client.rollback().await;
+                        Err(error)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every stored resource of a patient (the Patient first, then by type and id).
+    pub async fn patient_resources(&self, patient: &str) -> Result<Vec<Value>, StoreError> {
+        let rows: Vec<(String, String, String)> = match self {
+            Store::Sqlite(c) => {
+                let patient = patient.to_owned();
+                Store::sqlite(c, move |c| {
+                    let mut statement = c.prepare(
+                        "SELECT resource_type, id, body FROM resources WHERE patient = ?1 ORDER BY resource_type <> 'Patient', resource_type, id",
+                    )?;
+                    let rows = statement
+                        .query_map([&patient], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok(rows)
+                })
+                .await?
+            }
+            Store::Postgres(_) => self
+                .client()
+                .await?
+                .query(
+                    "SELECT resource_type, id, body FROM resources WHERE patient = $1 ORDER BY resource_type <> 'Patient', resource_type, id",
+                    &[&patient],
+                )
+                .await?
+                .into_iter()
+                .map(|row| (row.get(0), row.get(1), row.get(2)))
+                .collect(),
+        };
+        rows.into_iter()
+            .map(|(kind, id, body)| {
+                serde_json::from_str(&body).map_err(|_| StoreError::Corrupt(format!("{kind}/{id}")))
+            })
+            .collect()
+    }
+
+    /// One stored resource.
+    pub async fn resource(&self, resource_type: &str, id: &str) -> Result<Option<Value>, StoreError> {
+        let body: Option<String> = match self {
+            Store::Sqlite(c) => {
+                let (kind, key) = (resource_type.to_owned(), id.to_owned());
+                Store::sqlite(c, move |c| {
+                    Ok(c.query_row(
+                        "SELECT body FROM resources WHERE resource_type = ?1 AND id = ?2",
+                        (&kind, &key),
+                        |row| row.get(0),
+                    )
+                    .map(Some)
+                    .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?)
+                })
+                .await?
+            }
+            Store::Postgres(_) => self
+                .client()
+                .await?
+                .query_opt("SELECT body FROM resources WHERE resource_type = $1 AND id = $2", &[&resource_type, &id])
+                .await?
+                .map(|row| row.get::<_, String>(0)),
+        };
+        body.map(|b| serde_json::from_str(&b).map_err(|_| StoreError::Corrupt(format!("{resource_type}/{id}"))))
+            .transpose()
+    }
+
+    /// Ids of every patient with stored resources.
+    pub async fn patients(&self) -> Result<Vec<String>, StoreError> {
+        match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, |c| {
+                    let mut statement = c.prepare("SELECT DISTINCT patient FROM resources ORDER BY patient")?;
+                    let rows = statement.query_map([], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?;
+                    Ok(rows)
+                })
+                .await
+            }
+            Store::Postgres(_) => Ok(self
+                .client()
+                .await?
+                .query("SELECT DISTINCT patient FROM resources ORDER BY patient", &[])
+                .await?
+                .into_iter()
+                .map(|row| row.get(0))
+                .collect()),
+        }
+    }
+
+    /// Appends to the audit log.
+    pub async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError> {
+        let at = entry.at.to_rfc3339();
+        match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, move |c| {
+                    c.execute(
+                        "INSERT INTO audit (at, caller, service, patient, outcome) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        (&at, &entry.caller, &entry.service, &entry.patient, &entry.outcome),
+                    )?;
+                    Ok(())
+                })
+                .await
+            }
+            Store::Postgres(_) => {
+                self.client()
+                    .await?
+                    .execute(
+                        "INSERT INTO audit (at, caller, service, patient, outcome) VALUES ($1, $2, $3, $4, $5)",
+                        &[&at, &entry.caller, &entry.service, &entry.patient, &entry.outcome],
+                    )
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// The audit log, oldest first.
+    pub async fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows: Vec<(String, String, String, Option<String>, String)> = match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, |c| {
+                    let mut statement =
+                        c.prepare("SELECT at, caller, service, patient, outcome FROM audit ORDER BY seq")?;
+                    let rows = statement
+                        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok(rows)
+                })
+                .await?
+            }
+            Store::Postgres(_) => self
+                .client()
+                .await?
+                .query("SELECT at, caller, service, patient, outcome FROM audit ORDER BY seq", &[])
+                .await?
+                .into_iter()
+                .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4)))
+                .collect(),
+        };
+        Ok(rows
+            .into_iter()
+            .map(|(at, caller, service, patient, outcome)| AuditEntry {
+                at: parse_time(&at),
+                caller,
+                service,
+                patient,
+                outcome,
+            })
+            .collect())
+    }
+
+    /// Records feedback on a card (the latest feedback for a card replaces an earlier one).
+    pub async fn feedback(&self, feedback: Feedback) -> Result<(), StoreError> {
+        let at = now();
+        match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, move |c| {
+                    c.execute(
+                        "INSERT INTO feedback (card, rule, outcome, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (card) DO UPDATE SET rule = excluded.rule, outcome = excluded.outcome, reason = excluded.reason, at = excluded.at",
+                        (&feedback.card, &feedback.rule, &feedback.outcome, &feedback.reason, &at),
+                    )?;
+                    Ok(())
+                })
+                .await
+            }
+            Store::Postgres(_) => {
+                self.client()
+                    .await?
+                    .execute(
+                        "INSERT INTO feedback (card, rule, outcome, reason, at) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (card) DO UPDATE SET rule = excluded.rule, outcome = excluded.outcome, reason = excluded.reason, at = excluded.at",
+                        &[&feedback.card, &feedback.rule, &feedback.outcome, &feedback.reason, &at],
+                    )
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Override rate per rule.
+    pub async fn override_stats(&self) -> Result<Vec<OverrideStat>, StoreError> {
+        const QUERY: &str = "SELECT rule, COUNT(*), SUM(CASE WHEN outcome = 'overridden' THEN 1 ELSE 0 END) FROM feedback GROUP BY rule ORDER BY rule";
+        match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, |c| {
+                    let mut statement = c.prepare(QUERY)?;
+                    let rows = statement
+                        .query_map([], |row| {
+                            Ok(OverrideStat {
+                                rule: row.get(0)?,
+                                total: row.get::<_, i64>(1)? as u64,
+                                overridden: row.get::<_, i64>(2)? as u64,
+                            })
+                        })?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok(rows)
+                })
+                .await
+            }
+            Store::Postgres(_) => Ok(self
+                .client()
+                .await?
+                .query(QUERY, &[])
+                .await?
+                .into_iter()
+                .map(|row| OverrideStat {
+                    rule: row.get(0),
+                    total: row.get::<_, i64>(1) as u64,
+                    overridden: row.get::<_, i64>(2) as u64,
+                })
+                .collect()),
+        }
+    }
+
+    /// Records a JWT id until it expires; false when it was already seen (a replay).
+    pub async fn remember_jti(&self, jti: &str, expires: DateTime<Utc>) -> Result<bool, StoreError> {
+        let (jti, expires, now) = (jti.to_owned(), expires.to_rfc3339(), now());
+        match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, move |c| {
+                    c.execute("DELETE FROM jwt_ids WHERE expires < ?1", [&now])?;
+                    let inserted = c.execute(
+                        "INSERT INTO jwt_ids (jti, expires) VALUES (?1, ?2) ON CONFLICT (jti) DO NOTHING",
+                        (&jti, &expires),
+                    )?;
+                    Ok(inserted == 1)
+                })
+                .await
+            }
+            Store::Postgres(_) => {
+                let client = self.client().await?;
+                client.execute("DELETE FROM jwt_ids WHERE expires < $1", &[&now]).await?;
+                let inserted = client
+                    .execute(
+                        "INSERT INTO jwt_ids (jti, expires) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING",
+                        &[&jti, &expires],
+                    )
+                    .await?;
+                Ok(inserted == 1)
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The same storage behaviour on SQLite (always) and PostgreSQL (when `DATABASE_URL` names a
+
+#![allow(clippy::print_stderr, reason = "a skipped PostgreSQL run says so")]
+//! server; each test works in a schema of its own and drops it).
+
+use chrono::{Duration, Utc};
+use leuko_store::{AuditEntry, Feedback, NewResource, PutOutcome, Store};
+use serde_json::json;
+
+/// Every store to test: a fresh SQLite file, and PostgreSQL in a fresh schema when configured.
+async fn stores(name: &str) -> Vec<(Store, Option<(String, String)>, tempfile_path::Path)> {
+    let mut out = Vec::new();
+    let path = tempfile_path::Path::new(name);
+    out.push((Store::open(&format!("sqlite:{}", path.0.display())).await.expect("SQLite opens"), None, path));
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => {
+            let schema = format!("leuko_test_{}_{}", name, uuid::Uuid::new_v4().simple());
+            let store = Store::open_postgres_schema(&url, &schema).await.expect("PostgreSQL opens");
+            out.push((store, Some((url, schema)), tempfile_path::Path::new(&format!("{name}-pg"))));
+        }
+        _ => eprintln!("DATABASE_URL not set: PostgreSQL storage tests skipped"),
+    }
+    out
+}
+
+async fn drop_schema(cleanup: Option<(String, String)>) {
+    if let Some((url, schema)) = cleanup {
+        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.expect("connects");
+        tokio::spawn(connection);
+        client.batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE")).await.expect("schema dropped");
+    }
+}
+
+mod tempfile_path {
+    /// A file path under the system temporary folder, removed (with its WAL files) on drop.
+    pub(super) struct Path(pub(super) std::path::PathBuf);
+    impl Path {
+        pub(super) fn new(name: &str) -> Path {
+            Path(std::env::temp_dir().join(format!("leuko-store-{name}-{}.db", uuid::Uuid::new_v4().simple())))
+        }
+    }
+    impl Drop for Path {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+            }
+        }
+    }
+}
+
+fn observation(id: &str, value: f64) -> NewResource {
+    NewResource {
+        resource_type: "Observation".to_owned(),
+        id: id.to_owned(),
+        patient: "p1".to_owned(),
+        body: json!({"resourceType": "Observation", "id": id, "valueQuantity": {"value": value}}),
+    }
+}
+
+#[tokio::test]
+async fn puts_are_idempotent_on_resource_identity() {
+    for (store, cleanup, _path) in stores("idempotent").await {
+        let patient = NewResource {
+            resource_type: "Patient".to_owned(),
+            id: "p1".to_owned(),
+            patient: "p1".to_owned(),
+            body: json!({"resourceType": "Patient", "id": "p1"}),
+        };
+        let first = store.put(vec![patient.clone(), observation("o1", 1.2)]).await.unwrap();
+        assert_eq!(first, [PutOutcome::Created, PutOutcome::Created]);
+        // The same content again: nothing changes.
+        let again = store.put(vec![patient.clone(), observation("o1", 1.2)]).await.unwrap();
+        assert_eq!(again, [PutOutcome::Unchanged, PutOutcome::Unchanged]);
+        // A corrected value: a new version of the same resource, not a second one.
+        let corrected = store.put(vec![observation("o1", 0.9)]).await.unwrap();
+        assert_eq!(corrected, [PutOutcome::Updated]);
+        let resources = store.patient_resources("p1").await.unwrap();
+        assert_eq!(resources.len(), 2);
+        assert_eq!(resources[0]["resourceType"], "Patient", "the Patient comes first");
+        assert_eq!(resources[1]["valueQuantity"]["value"], 0.9);
+        assert_eq!(store.resource("Observation", "o1").await.unwrap().unwrap()["valueQuantity"]["value"], 0.9);
+        assert_eq!(store.resource("Observation", "missing").await.unwrap(), None);
+        assert_eq!(store.patients().await.unwrap(), ["p1"]);
+        store.ping().await.unwrap();
+        drop_schema(cleanup).await;
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_is_append_only() {
+    for (store, cleanup, path) in stores("audit").await {
+        let entry = AuditEntry {
+            at: Utc::now(),
+            caller: "https://sandbox.cds-hooks.org".to_owned(),
+            service: "patient-view".to_owned(),
+            patient: Some("p1".to_owned()),
+            outcome: "200: 2 cards".to_owned(),
+        };
+        store.audit(entry.clone()).await.unwrap();
+        let log = store.audit_log().await.unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!((log[0].caller.as_str(), log[0].patient.as_deref()), (entry.caller.as_str(), Some("p1")));
+        // Neither an update nor a delete is allowed by the database itself.
+        match (&store, &cleanup) {
+            (Store::Sqlite(_), _) => {
+                let connection = rusqlite::Connection::open(&path.0).unwrap();
+                assert!(connection.execute("UPDATE audit SET outcome = 'x'", []).is_err());
+                assert!(connection.execute("DELETE FROM audit", []).is_err());
+            }
+            (Store::Postgres(_), Some((url, schema))) => {
+                let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+                tokio::spawn(connection);
+                assert!(client.batch_execute(&format!("UPDATE \"{schema}\".audit SET outcome = 'x'")).await.is_err());
+                assert!(client.batch_execute(&format!("DELETE FROM \"{schema}\".audit")).await.is_err());
+            }
+            _ => unreachable!("a PostgreSQL store always has its schema"),
+        }
+        assert_eq!(store.audit_log().await.unwrap().len(), 1);
+        drop_schema(cleanup).await;
+    }
+}
+
+#[tokio::test]
+async fn feedback_gives_the_override_rate_per_rule() {
+    for (store, cleanup, _path) in stores("feedback").await {
+        for (card, outcome) in [("c1", "accepted"), ("c2", "overridden"), ("c3", "overridden")] {
+            let reason = (outcome == "overridden").then(|| "http://example.org|not-relevant".to_owned());
+            store
+                .feedback(Feedback {
+                    card: card.to_owned(),
+                    rule: "patient-view/leukopenia".to_owned(),
+                    outcome: outcome.to_owned(),
+                    reason,
+                })
+                .await
+                .unwrap();
+        }
+        // Feedback for the same card again replaces the earlier one.
+        store
+            .feedback(Feedback {
+                card: "c1".to_owned(),
+                rule: "patient-view/leukopenia".to_owned(),
+                outcome: "overridden".to_owned(),
+                reason: None,
+            })
+            .await
+            .unwrap();
+        let stats = store.override_stats().await.unwrap();
+        assert_eq!(stats.len(), 1);
+        assert_eq!((stats[0].total, stats[0].overridden), (3, 3));
+        drop_schema(cleanup).await;
+    }
+}
+
+#[tokio::test]
+async fn a_jwt_id_is_accepted_once() {
+    for (store, cleanup, _path) in stores("jti").await {
+        let expires = Utc::now() + Duration::minutes(5);
+        assert!(store.remember_jti("abc", expires).await.unwrap());
+        assert!(!store.remember_jti("abc", expires).await.unwrap(), "a replay");
+        assert!(store.remember_jti("def", expires).await.unwrap());
+        drop_schema(cleanup).await;
+    }
+}
+
+#[tokio::test]
+async fn a_bad_url_is_a_clear_error() {
+    let error = Store::open("mysql://localhost/x").await.unwrap_err();
+    assert!(error.to_string().contains("sqlite:PATH or postgres://"), "{error}");
+}
