@@ -1,7 +1,7 @@
 //! The same storage behaviour on SQLite (always) and PostgreSQL (when `DATABASE_URL` names a
+//! server; each test works in a schema of its own and drops it).
 
 #![allow(clippy::print_stderr, reason = "a skipped PostgreSQL run says so")]
-//! server; each test works in a schema of its own and drops it).
 
 use chrono::{Duration, Utc};
 use leuko_store::{AuditEntry, Feedback, NewResource, PutOutcome, Store};
