@@ -8,6 +8,7 @@ mod assess;
 mod eval;
 mod kb;
 mod render;
+mod serve;
 mod site;
 mod timeline;
 
@@ -36,6 +37,8 @@ enum Command {
     /// Show a patient's history in time order: counts and grades, drug exposures, baseline,
     /// projected crossings, due and overdue tests, and the alerts raised as each count arrived.
     Timeline(AssessArgs),
+    /// Serve CDS Hooks, the REST API and a FHIR R4 read facade over the stored history.
+    Serve(serve::ServeArgs),
     /// Score the engine on vignettes (shared/eval layout): accuracy, grades, urgency, actions.
     Eval {
         /// The vignettes (JSON list).
@@ -107,6 +110,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Assess(args) => assess::run(kb_dir, &args),
         Command::Timeline(args) => timeline::run(kb_dir, &args),
+        Command::Serve(args) => serve::run(kb_dir, &args),
         Command::Eval { vignettes, bundles, site, ratchet } => {
             eval::run(kb_dir, &vignettes, &bundles, site.as_deref(), ratchet.as_deref())
         }

@@ -149,6 +149,11 @@ CREATE TABLE IF NOT EXISTS jwt_ids (
     jti TEXT PRIMARY KEY,
     expires TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS cards (
+    card TEXT PRIMARY KEY,
+    rule TEXT NOT NULL,
+    at TEXT NOT NULL
+);
 ";
 
 const POSTGRES_SCHEMA: &str = "
@@ -185,6 +190,11 @@ CREATE TABLE IF NOT EXISTS feedback (
 CREATE TABLE IF NOT EXISTS jwt_ids (
     jti TEXT PRIMARY KEY,
     expires TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cards (
+    card TEXT PRIMARY KEY,
+    rule TEXT NOT NULL,
+    at TEXT NOT NULL
 );
 ";
 
@@ -611,6 +621,63 @@ impl Store {
                     .await?;
                 Ok(inserted == 1)
             }
+        }
+    }
+
+    /// Registers issued cards with the rule that produced each, for feedback statistics.
+    pub async fn issue_cards(&self, cards: Vec<(String, String)>) -> Result<(), StoreError> {
+        if cards.is_empty() {
+            return Ok(());
+        }
+        let at = now();
+        match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, move |c| {
+                    let tx = c.transaction()?;
+                    for (card, rule) in &cards {
+                        tx.execute(
+                            "INSERT INTO cards (card, rule, at) VALUES (?1, ?2, ?3) ON CONFLICT (card) DO NOTHING",
+                            (card, rule, &at),
+                        )?;
+                    }
+                    tx.commit()?;
+                    Ok(())
+                })
+                .await
+            }
+            Store::Postgres(_) => {
+                let client = self.client().await?;
+                for (card, rule) in &cards {
+                    client
+                        .execute(
+                            "INSERT INTO cards (card, rule, at) VALUES ($1, $2, $3) ON CONFLICT (card) DO NOTHING",
+                            &[card, rule, &at],
+                        )
+                        .await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The rule that produced a card, if it was issued here.
+    pub async fn card_rule(&self, card: &str) -> Result<Option<String>, StoreError> {
+        match self {
+            Store::Sqlite(c) => {
+                let card = card.to_owned();
+                Store::sqlite(c, move |c| {
+                    Ok(c.query_row("SELECT rule FROM cards WHERE card = ?1", [&card], |row| row.get(0))
+                        .map(Some)
+                        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?)
+                })
+                .await
+            }
+            Store::Postgres(_) => Ok(self
+                .client()
+                .await?
+                .query_opt("SELECT rule FROM cards WHERE card = $1", &[&card])
+                .await?
+                .map(|row| row.get(0))),
         }
     }
 }
