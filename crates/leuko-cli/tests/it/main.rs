@@ -2,6 +2,7 @@
 
 mod assess;
 mod kb;
+mod serve;
 mod timeline;
 mod vignettes;
 

@@ -1,0 +1,83 @@
+//! `leuko serve` as a real child process: it refuses to start open, and a write it acknowledged
+//! survives `kill -9`.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use crate::test_data;
+
+/// Starts `leuko serve` on an ephemeral port; returns the child and its address.
+fn start(database: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leuko"))
+        .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--database", database])
+        .env("LEUKO_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("leuko serve starts");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut lines = BufReader::new(stderr).lines();
+    let address = loop {
+        let line = lines.next().expect("leuko serve prints its address").expect("readable stderr");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split_whitespace().next().expect("an address").to_owned();
+        }
+    };
+    // Keep draining stderr so that the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, address)
+}
+
+/// A minimal HTTP/1.1 exchange: (status, body).
+fn http(address: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).expect("connects");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/fhir+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("request written");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("response read");
+    let status = response.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn without_dev_mode_or_an_issuer_serve_refuses_to_start() {
+    let output = Command::new(env!("CARGO_BIN_EXE_leuko"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", "sqlite::memory:"])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no CDS Hooks issuer is configured"), "{stderr}");
+}
+
+#[test]
+fn an_acknowledged_write_survives_kill_9() {
+    let path = std::env::temp_dir().join(format!("leuko-kill9-{}.db", std::process::id()));
+    let database = format!("sqlite:{}", path.display());
+    let (mut child, address) = start(&database);
+    let bundle = std::fs::read_to_string(test_data("demo/clozapine-series.json")).unwrap().replace("\"collection\"", "\"transaction\"");
+    let (status, body) = http(&address, "POST", "/fhir", &bundle);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("201 Created"));
+    // SIGKILL right after the acknowledgement: no graceful shutdown, no flush.
+    child.kill().expect("killed");
+    child.wait().expect("reaped");
+    let (mut child, address) = start(&database);
+    let (status, body) = http(&address, "GET", "/fhir/Observation/anc-11", "");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"value\":0.7"), "{body}");
+    let (status, body) = http(&address, "GET", "/fhir/Observation?patient=clz-demo", "");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"total\":12"), "{body}");
+    child.kill().expect("killed");
+    child.wait().expect("reaped");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
