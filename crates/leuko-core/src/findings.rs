@@ -16,7 +16,7 @@ use crate::record::{CodeSystem, Coding, MedicationExposure, MedicationStatus, Ob
 use crate::reference::interval_for;
 use crate::text::{
     duration_days, find_any, find_any_loose, find_phrase, fold, is_list_negated, is_negated_span, might_contain,
-    word_set,
+    might_contain_words, word_set,
 };
 
 /// Words allowed between the words of a multi-word finding phrase ("zinc-rich enteral
@@ -188,21 +188,28 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
     let all_words: std::collections::BTreeSet<&str> = word_sets.iter().flatten().copied().collect();
 
     for finding in kb.findings() {
-        let possible: Vec<&String> = finding.text.iter().filter(|phrase| might_contain(&all_words, phrase)).collect();
+        let possible: Vec<(&String, &Vec<String>)> = finding
+            .text
+            .iter()
+            .zip(&finding.text_words)
+            .filter(|(_, phrase_words)| might_contain_words(&all_words, phrase_words))
+            .collect();
         if !possible.is_empty()
             && let Some((source, phrase)) = texts.iter().zip(&word_sets).find_map(|((source, text), words)| {
-                possible.iter().copied().filter(|phrase| might_contain(words, phrase)).find_map(|phrase| {
-                    let hit =
-                        find_any_loose(text, std::slice::from_ref(phrase), finding.negation_sensitive, LOOSE_GAP)?;
-                    // A diagnosis or test result in a list the sentence closes with "negative".
-                    let test_like = finding.id.starts_with("dx-") || finding.lab.is_some();
-                    let exact = find_phrase(text, phrase);
-                    let listed_negative = test_like
-                        && finding.negation_sensitive
-                        && !exact.is_empty()
-                        && exact.iter().all(|at| is_list_negated(text, at + phrase.len()));
-                    (!listed_negative).then_some((source, hit))
-                })
+                possible.iter().filter(|(_, phrase_words)| might_contain_words(words, phrase_words)).find_map(
+                    |&(phrase, _)| {
+                        let hit =
+                            find_any_loose(text, std::slice::from_ref(phrase), finding.negation_sensitive, LOOSE_GAP)?;
+                        // A diagnosis or test result in a list the sentence closes with "negative".
+                        let test_like = finding.id.starts_with("dx-") || finding.lab.is_some();
+                        let exact = find_phrase(text, phrase);
+                        let listed_negative = test_like
+                            && finding.negation_sensitive
+                            && !exact.is_empty()
+                            && exact.iter().all(|at| is_list_negated(text, at + phrase.len()));
+                        (!listed_negative).then_some((source, hit))
+                    },
+                )
             })
         {
             facts.add(&finding.id, format!("\"{phrase}\" in {source}"));

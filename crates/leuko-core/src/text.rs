@@ -74,6 +74,19 @@ pub fn word_set(text: &str) -> std::collections::BTreeSet<&str> {
     set
 }
 
+/// The words of a phrase (letter/digit runs), split once so that [`might_contain_words`] can be
+/// asked many times.
+pub fn phrase_words(phrase: &str) -> Vec<String> {
+    phrase.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+/// [`might_contain`] on a phrase already split by [`phrase_words`].
+pub fn might_contain_words(words: &std::collections::BTreeSet<&str>, phrase_words: &[String]) -> bool {
+    phrase_words
+        .iter()
+        .all(|w| words.contains(w.as_str()) || w.strip_suffix('s').is_some_and(|stem| words.contains(stem)))
+}
+
 /// Whether every word of `phrase` (a plural "s" aside) is among `words` ([`word_set`]): a phrase
 /// that fails this cannot match, exactly or loosely, so the search can be skipped.
 pub fn might_contain(words: &std::collections::BTreeSet<&str>, phrase: &str) -> bool {

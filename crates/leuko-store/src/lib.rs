@@ -235,7 +235,7 @@ impl Store {
             rusqlite::Connection::open(path)?
         };
         connection.pragma_update(None, "journal_mode", "WAL")?;
-        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         connection.execute_batch(SQLITE_SCHEMA)?;
         Ok(Store::Sqlite(Arc::new(Mutex::new(connection))))

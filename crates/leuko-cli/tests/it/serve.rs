@@ -61,7 +61,9 @@ fn an_acknowledged_write_survives_kill_9() {
     let path = std::env::temp_dir().join(format!("leuko-kill9-{}.db", std::process::id()));
     let database = format!("sqlite:{}", path.display());
     let (mut child, address) = start(&database);
-    let bundle = std::fs::read_to_string(test_data("demo/clozapine-series.json")).unwrap().replace("\"collection\"", "\"transaction\"");
+    let bundle = std::fs::read_to_string(test_data("demo/clozapine-series.json"))
+        .unwrap()
+        .replace("\"collection\"", "\"transaction\"");
     let (status, body) = http(&address, "POST", "/fhir", &bundle);
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("201 Created"));

@@ -1629,6 +1629,7 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
                 id: raw.id,
                 label: raw.label,
                 text: raw.text.iter().map(|t| fold(t)).collect(),
+                text_words: raw.text.iter().map(|t| crate::text::phrase_words(&fold(t))).collect(),
                 icd10: raw.icd10.iter().map(|c| c.replace('.', "").to_uppercase()).collect(),
                 snomed: raw.snomed,
                 negation_sensitive: raw.negation_sensitive.unwrap_or(true),

@@ -469,6 +469,8 @@ pub struct FindingDef {
     pub label: String,
     /// Folded phrases.
     pub text: Vec<String>,
+    /// The words of each phrase of `text`, in the same order (for the quick word prefilter).
+    pub text_words: Vec<Vec<String>>,
     /// ICD-10 prefixes (dots removed, upper case).
     pub icd10: Vec<String>,
     /// SNOMED CT ids.
