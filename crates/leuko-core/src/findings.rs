@@ -187,11 +187,22 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
     // Every word of the record: a phrase with a word outside it is in no single text either.
     let all_words: std::collections::BTreeSet<&str> = word_sets.iter().flatten().copied().collect();
 
-    for finding in kb.findings() {
-        let possible: Vec<(&String, &Vec<String>)> = finding
-            .text
+    // Phrases whose first word occurs in the record (the knowledge base's phrase index), by
+    // finding, in the knowledge base's order.
+    let mut candidates: Vec<(usize, usize)> =
+        all_words.iter().filter_map(|word| kb.phrase_index().get(*word)).flatten().copied().collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut next_candidate = 0;
+
+    for (finding_index, finding) in kb.findings().iter().enumerate() {
+        let start = next_candidate;
+        while candidates.get(next_candidate).is_some_and(|&(f, _)| f == finding_index) {
+            next_candidate += 1;
+        }
+        let possible: Vec<(&String, &Vec<String>)> = candidates[start..next_candidate]
             .iter()
-            .zip(&finding.text_words)
+            .map(|&(_, phrase)| (&finding.text[phrase], &finding.text_words[phrase]))
             .filter(|(_, phrase_words)| might_contain_words(&all_words, phrase_words))
             .collect();
         if !possible.is_empty()

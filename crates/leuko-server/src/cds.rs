@@ -555,12 +555,17 @@ pub(crate) async fn hook(
         order_cards(&state, &a, &record, &context, &patient)
     };
     let cards: Vec<(String, String, Value)> = specs.into_iter().map(|spec| card(&state, spec, &patient)).collect();
-    if let Err(error) =
-        state.store.issue_cards(cards.iter().map(|(uuid, rule, _)| (uuid.clone(), rule.clone())).collect()).await
-    {
-        tracing::error!(%error, "card registry write failed");
+    let entry = AuditEntry {
+        at: Utc::now(),
+        caller: caller.iss.clone(),
+        service: id.clone(),
+        patient: Some(patient.clone()),
+        outcome: format!("200: {} card(s)", cards.len()),
+    };
+    let issued = cards.iter().map(|(uuid, rule, _)| (uuid.clone(), rule.clone())).collect();
+    if let Err(error) = state.store.record_call(issued, entry).await {
+        tracing::error!(%error, "card registry and audit write failed");
     }
-    audit(&state, &caller.iss, &id, Some(&patient), &format!("200: {} card(s)", cards.len())).await;
     axum::Json(json!({"cards": cards.into_iter().map(|(_, _, card)| card).collect::<Vec<_>>()})).into_response()
 }
 

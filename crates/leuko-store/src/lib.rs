@@ -624,42 +624,6 @@ impl Store {
         }
     }
 
-    /// Registers issued cards with the rule that produced each, for feedback statistics.
-    pub async fn issue_cards(&self, cards: Vec<(String, String)>) -> Result<(), StoreError> {
-        if cards.is_empty() {
-            return Ok(());
-        }
-        let at = now();
-        match self {
-            Store::Sqlite(c) => {
-                Store::sqlite(c, move |c| {
-                    let tx = c.transaction()?;
-                    for (card, rule) in &cards {
-                        tx.execute(
-                            "INSERT INTO cards (card, rule, at) VALUES (?1, ?2, ?3) ON CONFLICT (card) DO NOTHING",
-                            (card, rule, &at),
-                        )?;
-                    }
-                    tx.commit()?;
-                    Ok(())
-                })
-                .await
-            }
-            Store::Postgres(_) => {
-                let client = self.client().await?;
-                for (card, rule) in &cards {
-                    client
-                        .execute(
-                            "INSERT INTO cards (card, rule, at) VALUES ($1, $2, $3) ON CONFLICT (card) DO NOTHING",
-                            &[card, rule, &at],
-                        )
-                        .await?;
-                }
-                Ok(())
-            }
-        }
-    }
-
     /// The rule that produced a card, if it was issued here.
     pub async fn card_rule(&self, card: &str) -> Result<Option<String>, StoreError> {
         match self {
@@ -678,6 +642,50 @@ impl Store {
                 .query_opt("SELECT rule FROM cards WHERE card = $1", &[&card])
                 .await?
                 .map(|row| row.get(0))),
+        }
+    }
+
+    /// Registers a hook call's cards and its audit line in one transaction.
+    pub async fn record_call(&self, cards: Vec<(String, String)>, entry: AuditEntry) -> Result<(), StoreError> {
+        let at = now();
+        let when = entry.at.to_rfc3339();
+        match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, move |c| {
+                    let tx = c.transaction()?;
+                    for (card, rule) in &cards {
+                        tx.execute(
+                            "INSERT INTO cards (card, rule, at) VALUES (?1, ?2, ?3) ON CONFLICT (card) DO NOTHING",
+                            (card, rule, &at),
+                        )?;
+                    }
+                    tx.execute(
+                        "INSERT INTO audit (at, caller, service, patient, outcome) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        (&when, &entry.caller, &entry.service, &entry.patient, &entry.outcome),
+                    )?;
+                    tx.commit()?;
+                    Ok(())
+                })
+                .await
+            }
+            Store::Postgres(_) => {
+                let mut client = self.client().await?;
+                let tx = client.transaction().await?;
+                for (card, rule) in &cards {
+                    tx.execute(
+                        "INSERT INTO cards (card, rule, at) VALUES ($1, $2, $3) ON CONFLICT (card) DO NOTHING",
+                        &[card, rule, &at],
+                    )
+                    .await?;
+                }
+                tx.execute(
+                    "INSERT INTO audit (at, caller, service, patient, outcome) VALUES ($1, $2, $3, $4, $5)",
+                    &[&when, &entry.caller, &entry.service, &entry.patient, &entry.outcome],
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
         }
     }
 }

@@ -417,6 +417,7 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
                 remarks: parts.remarks,
                 patient_status,
                 drugs: parts.drugs.into_iter().map(|(_, _, drug)| drug).collect(),
+                phrase_index: phrase_index(&parts.findings),
                 findings: parts.findings.into_iter().map(|(_, _, finding)| finding).collect(),
                 causes: parts.causes.into_iter().map(|(_, _, cause)| cause).collect(),
                 ranking,
@@ -1932,6 +1933,21 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
         }
     }
     builder.errors.extend(errors);
+}
+
+/// The first-word index of every finding phrase (see `KnowledgeBase::phrase_index`).
+fn phrase_index(findings: &[(usize, String, FindingDef)]) -> BTreeMap<String, Vec<(usize, usize)>> {
+    let mut index: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for (finding_index, (_, _, finding)) in findings.iter().enumerate() {
+        for (phrase_index, words) in finding.text_words.iter().enumerate() {
+            let Some(first) = words.first() else { continue };
+            index.entry(first.clone()).or_default().push((finding_index, phrase_index));
+            if let Some(stem) = first.strip_suffix('s') {
+                index.entry(stem.to_owned()).or_default().push((finding_index, phrase_index));
+            }
+        }
+    }
+    index
 }
 
 fn read_monitoring(builder: &mut Builder<'_>, parts: &mut Parts) {

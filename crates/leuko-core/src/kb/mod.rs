@@ -612,6 +612,9 @@ pub struct KnowledgeBase {
     pub(crate) patient_status: PatientStatusDefs,
     pub(crate) drugs: Vec<DrugDef>,
     pub(crate) findings: Vec<FindingDef>,
+    /// (finding index, phrase index) of every finding phrase, by the phrase's first word (and
+    /// that word without a plural "s"), so that only phrases that can start in a record are tried.
+    pub(crate) phrase_index: BTreeMap<String, Vec<(usize, usize)>>,
     pub(crate) causes: Vec<CauseDef>,
     pub(crate) ranking: Ranking,
     pub(crate) vitals_text: Vec<VitalText>,
@@ -683,7 +686,12 @@ impl KnowledgeBase {
         &self.drugs
     }
 
-    /// Findings.
+    /// The first-word index of the findings' phrases.
+    pub(crate) fn phrase_index(&self) -> &BTreeMap<String, Vec<(usize, usize)>> {
+        &self.phrase_index
+    }
+
+    /// Clinical findings.
     pub fn findings(&self) -> &[FindingDef] {
         &self.findings
     }
