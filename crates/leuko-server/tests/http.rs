@@ -484,3 +484,84 @@ async fn health_metrics_and_a_valid_openapi_document() {
         }
     }
 }
+
+#[tokio::test]
+async fn order_sign_asks_for_g_csf_with_a_high_risk_regimen_and_not_when_ordered() {
+    let server = start(&[], |_| {}).await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/cds-services/order-sign", server.url);
+    let prefetch = json!({"patient": {"resourceType": "Patient", "id": "k1", "birthDate": "1970-01-01", "gender": "female"}, "observations": searchset(vec![]), "medications": searchset(vec![]), "conditions": searchset(vec![])});
+    let draft = |id: &str, text: &str| json!({"resource": {"resourceType": "MedicationRequest", "id": id, "status": "draft", "intent": "order", "medicationCodeableConcept": {"text": text}, "subject": {"reference": "Patient/k1"}}});
+    // TAC (docetaxel, doxorubicin, cyclophosphamide): febrile-neutropenia risk >= 20 % (ASCO 2015).
+    let tac = vec![draft("d1", "docetaxel"), draft("d2", "doxorubicin"), draft("d3", "cyclophosphamide")];
+    let mut request = hook_request("order-sign", "k1", Some(prefetch.clone()), None);
+    request["context"]["draftOrders"] = json!({"resourceType": "Bundle", "entry": tac.clone()});
+    let (status, body) = post(&client, &url, &request, None).await;
+    assert_eq!(status, 200, "{body}");
+    let rules: Vec<&str> =
+        body["cards"].as_array().unwrap().iter().map(|c| c["source"]["topic"]["code"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["order/g-csf-prophylaxis"], "{body}");
+    // With pegfilgrastim in the same orders: nothing to say.
+    let mut with_gcsf = tac;
+    with_gcsf.push(draft("d4", "pegfilgrastim 6 mg"));
+    request["context"]["draftOrders"] = json!({"resourceType": "Bundle", "entry": with_gcsf});
+    let (status, body) = post(&client, &url, &request, None).await;
+    assert_eq!((status, body), (200, json!({"cards": []})));
+}
+
+#[tokio::test]
+async fn prefetch_is_fetched_with_the_hook_s_bearer_token() {
+    use axum::http::HeaderMap;
+    // A FHIR server that answers only with the right token.
+    let resources = bundle_resources(DEMO);
+    let app = axum::Router::new().fallback(move |headers: HeaderMap, uri: axum::http::Uri| {
+        let resources = resources.clone();
+        async move {
+            if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer secret-token") {
+                return (axum::http::StatusCode::UNAUTHORIZED, axum::Json(json!({}))).into_response();
+            }
+            let path = uri.path().to_owned();
+            let kind = path.trim_start_matches("/fhir/").split(['/', '?']).next().unwrap_or_default().to_owned();
+            let matched: Vec<Value> =
+                resources.iter().filter(|r| r["resourceType"] == kind.as_str()).cloned().collect();
+            if path.contains("/Patient/") {
+                return axum::Json(matched[0].clone()).into_response();
+            }
+            axum::Json(searchset(matched)).into_response()
+        }
+    });
+    use axum::response::IntoResponse as _;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let fhir = format!("http://{}/fhir", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let server = start(&[], |_| {}).await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/cds-services/patient-view", server.url);
+    let mut request = hook_request("patient-view", DEMO_PATIENT, None, Some(&fhir));
+    request["fhirAuthorization"] = json!({"access_token": "secret-token", "token_type": "Bearer", "expires_in": 300, "scope": "patient/*.read", "subject": "leuko"});
+    let (status, body) = post(&client, &url, &request, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["cards"].as_array().unwrap().iter().any(|c| c["summary"].as_str().unwrap().contains("grade 4")));
+    // A wrong token: the FHIR server refuses, so the prefetch stays missing: 412.
+    request["fhirAuthorization"]["access_token"] = json!("wrong");
+    let (status, body) = post(&client, &url, &request, None).await;
+    assert_eq!(status, 412, "{body}");
+    assert!(body["issue"][0]["diagnostics"].as_str().unwrap().contains("401"));
+}
+
+#[tokio::test]
+async fn shutdown_stops_the_service() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let router = leuko_server::router(leuko_kb::bundled(), store, Config { dev: true, ..Config::default() }).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(leuko_server::serve(listener, router, async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    assert_eq!(client.get(format!("http://{address}/health")).send().await.unwrap().status().as_u16(), 200);
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(5), task).await.expect("stops in time").unwrap().unwrap();
+    assert!(reqwest::Client::new().get(format!("http://{address}/health")).send().await.is_err());
+}

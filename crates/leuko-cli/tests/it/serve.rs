@@ -83,3 +83,53 @@ fn an_acknowledged_write_survives_kill_9() {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
+
+/// Starts `leuko serve` with these arguments and environment; returns its address once listening.
+fn start_with(args: &[&str], env: &[(&str, &str)]) -> (Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_leuko"));
+    command.arg("serve").args(args).env("LEUKO_LOG", "warn").stdout(Stdio::null()).stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().expect("leuko serve starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("piped")).lines();
+    let address = loop {
+        let line = lines.next().expect("leuko serve prints its address").expect("readable");
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.split_whitespace().next().expect("an address").to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, address)
+}
+
+#[test]
+fn a_configuration_file_with_a_trusted_issuer_starts_the_service_with_authentication_on() {
+    let dir = std::env::temp_dir().join(format!("leuko-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../leuko-server/tests/data/sandbox-jwks.json"),
+        dir.join("sandbox-jwks.json"),
+    )
+    .unwrap();
+    let config = dir.join("leuko.toml");
+    std::fs::write(
+        &config,
+        "listen = \"127.0.0.1:0\"\ndatabase = \"sqlite::memory:\"\n\n[[issuer]]\niss = \"https://sandbox.cds-hooks.org\"\njwks_file = \"sandbox-jwks.json\"\n",
+    )
+    .unwrap();
+    let (mut child, address) = start_with(&["--config", config.to_str().unwrap()], &[]);
+    // Authentication is on: an unsigned hook call is refused.
+    let (status, body) = http(&address, "POST", "/cds-services/patient-view", "{\"context\": {\"patientId\": \"p\"}}");
+    assert_eq!(status, 401, "{body}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // LEUKO_DEV from the environment turns it off.
+    let (mut child, address) =
+        start_with(&["--listen", "127.0.0.1:0", "--database", "sqlite::memory:"], &[("LEUKO_DEV", "true")]);
+    let (status, _) = http(&address, "POST", "/cds-services/patient-view", "{\"context\": {\"patientId\": \"p\"}}");
+    assert_eq!(status, 412);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
