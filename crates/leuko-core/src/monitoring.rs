@@ -64,8 +64,10 @@ fn series(results: &[LabResult], analyte: Analyte) -> Vec<&LabResult> {
 }
 
 /// Start of the current course: exposures merged while the gap between one's end and the next
-/// one's start is at most the programme's restart gap; a longer gap starts a new course.
-fn course_start(programme: &Programme, given: &[&DrugMatch<'_>]) -> Option<DateTime<Utc>> {
+/// one's start is at most the programme's restart gap; a longer gap starts a new course, and so
+/// does a rechallenge after a value below the programme's `restart_after_below` (clozapine:
+/// severe neutropenia — "resume as a new patient").
+fn course_start(programme: &Programme, given: &[&DrugMatch<'_>], values: &[&LabResult]) -> Option<DateTime<Utc>> {
     let mut spans: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> =
         given.iter().filter_map(|m| m.exposure.start.map(|s| (s, m.exposure.end))).collect();
     spans.sort_by_key(|s| s.0);
@@ -73,10 +75,14 @@ fn course_start(programme: &Programme, given: &[&DrugMatch<'_>]) -> Option<DateT
     let mut end: Option<DateTime<Utc>> = None;
     for (s, e) in spans {
         let gap_too_long = match (end, programme.restart_after_gap_days) {
-            (Some(end), Some(days)) => (s - end).num_days() > days,
+            (Some(end), Some(days)) => s - end > Duration::days(days),
             _ => false,
         };
-        if start.is_none() || gap_too_long {
+        let rechallenge = start.is_some()
+            && programme.restart_after_below.is_some_and(|below| {
+                values.iter().any(|r| r.time < s && start.is_some_and(|first| r.time >= first) && r.value < below)
+            });
+        if start.is_none() || gap_too_long || rechallenge {
             start = Some(s);
         }
         end = match (end, e) {
@@ -116,10 +122,20 @@ fn entry(
     let mut notes: Vec<String> = Vec::new();
     let given: Vec<&DrugMatch<'_>> =
         exposures.iter().copied().filter(|m| m.exposure.status != MedicationStatus::Proposed).collect();
-    let current = given.iter().any(|m| {
+    let taken = given.iter().any(|m| {
         m.exposure.end.is_none_or(|end| end >= as_of)
             && !matches!(m.exposure.status, MedicationStatus::Completed | MedicationStatus::Stopped)
     });
+    // After the drug is stopped, monitoring continues until the value reaches the programme's
+    // after-stop level (clozapine label: until ANC >= 1.0; deferiprone: daily until recovery).
+    let last_stop = given.iter().filter_map(|m| m.exposure.end.or(m.exposure.start)).max();
+    let still_watched = !taken
+        && programme.after_stop_until_at_least.is_some_and(|level| {
+            last_stop.is_some_and(|stop| {
+                latest.is_some_and(|r| r.value < level) && !values.iter().any(|r| r.time >= stop && r.value >= level)
+            })
+        });
+    let current = taken || still_watched;
     let proposed = exposures.iter().any(|m| m.exposure.status == MedicationStatus::Proposed);
     let rules: Vec<_> = kb.management().drug_rules.iter().filter(|r| r.drug == drug).collect();
     let ben_rules = subject.ben && rules.iter().any(|r| r.ben);
@@ -159,7 +175,8 @@ fn entry(
                     ));
                     false
                 }
-                Some(result) => result.value >= threshold,
+                // The established baseline: the latest `needed` values all at or above the level.
+                Some(_) => values.iter().rev().take(needed).all(|r| r.value >= threshold),
             };
             entry.action = Some(if allowed { "start-allowed" } else { "start-not-allowed" }.to_owned());
             entry.frequency = format!("baseline {} before the first dose", programme.analyte);
@@ -177,9 +194,17 @@ fn entry(
         return Some(entry);
     }
 
-    let start = course_start(programme, &given);
+    let start = course_start(programme, &given, &values);
     if let Some(start) = start {
         notes.push(format!("current course since {}", start.date_naive()));
+    }
+    if still_watched {
+        notes.push(format!(
+            "{} stopped; monitoring continues until {} >= {} x10^9/L",
+            drug,
+            programme.analyte,
+            programme.after_stop_until_at_least.unwrap_or_default()
+        ));
     }
 
     // Symptom-driven programmes (antithyroid drugs): a count at once with fever or sore throat.
@@ -255,18 +280,20 @@ fn entry(
     {
         interval = Some((b.every_days, b.frequency.clone(), format!("{} {value:.2} x10^9/L", programme.analyte)));
     }
+    // Weekly for some weeks counted from the recovery (the first value at the recovery level
+    // after the last value below the trigger), in the patient's table.
+    let ben_table = subject.ben && programme.after_recovery.iter().any(|a| a.ben);
     if interval.is_none()
-        && let (Some(after), Some(time)) = (&programme.after_recovery, latest_time)
+        && let (Some(after), Some(time)) = (programme.after_recovery.iter().find(|a| a.ben == ben_table), latest_time)
+        && let Some(last_low) = values.iter().rposition(|r| r.value < after.below)
+        && let Some(recovered) = values[last_low + 1..].iter().find(|r| r.value >= after.recovered_at_least)
+        && time - recovered.time < Duration::weeks(after.weeks)
     {
-        let recent_low = values
-            .iter()
-            .rev()
-            .skip(1)
-            .take_while(|r| time - r.time <= Duration::weeks(after.weeks))
-            .any(|r| r.value < after.below);
-        if recent_low && !subject.ben {
-            interval = Some((after.every_days, after.frequency.clone(), "after recovery".to_owned()));
-        }
+        interval = Some((
+            after.every_days,
+            after.frequency.clone(),
+            format!("after recovery on {}", recovered.time.date_naive()),
+        ));
     }
     let step_at = |time: DateTime<Utc>| {
         let day = start.map_or(0, |s| (time - s).num_days());

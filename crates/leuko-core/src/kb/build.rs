@@ -2098,6 +2098,14 @@ fn read_monitoring(builder: &mut Builder<'_>, parts: &mut Parts) {
                 frequency: band.frequency.clone(),
             });
         }
+        for after in &p.after_recovery {
+            if !matches!(after.population.as_str(), "general" | "ben") || after.weeks <= 0 || after.every_days <= 0 {
+                builder.error(
+                    line,
+                    format!("programme {:?}: after_recovery needs population general or ben and positive weeks and every_days", p.id),
+                );
+            }
+        }
         for finding in &p.on_symptoms {
             parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
         }
@@ -2112,12 +2120,20 @@ fn read_monitoring(builder: &mut Builder<'_>, parts: &mut Parts) {
                 .map(|s| ScheduleStep { until_days: s.until_days, every_days: s.every_days, phase: s.phase })
                 .collect(),
             bands,
-            after_recovery: p.after_recovery.map(|a| AfterRecovery {
-                below: a.below,
-                weeks: a.weeks,
-                every_days: a.every_days,
-                frequency: a.frequency,
-            }),
+            after_recovery: p
+                .after_recovery
+                .into_iter()
+                .map(|a| AfterRecovery {
+                    ben: a.population == "ben",
+                    below: a.below,
+                    recovered_at_least: a.recovered_at_least,
+                    weeks: a.weeks,
+                    every_days: a.every_days,
+                    frequency: a.frequency,
+                })
+                .collect(),
+            restart_after_below: p.restart_after_below,
+            after_stop_until_at_least: p.after_stop_until_at_least,
             restart_after_gap_days: p.restart_after_gap_days,
             start_at_least: p.start_anc_at_least,
             start_at_least_ben: p.start_anc_at_least_ben,

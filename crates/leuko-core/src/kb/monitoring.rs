@@ -104,8 +104,12 @@ pub struct Band {
 /// Closer monitoring for some weeks after a low count has recovered.
 #[derive(Debug, Clone)]
 pub struct AfterRecovery {
+    /// BEN / Duffy-null table.
+    pub ben: bool,
     /// Applies after a value below this (x10^9/L).
     pub below: f64,
+    /// Recovered at this value or above; the weeks count from the first such value.
+    pub recovered_at_least: f64,
     /// For this many weeks after recovery.
     pub weeks: i64,
     /// Interval (days).
@@ -127,8 +131,12 @@ pub struct Programme {
     pub schedule: Vec<ScheduleStep>,
     /// Intervals by the latest value.
     pub bands: Vec<Band>,
-    /// Closer monitoring after recovery from a low value.
-    pub after_recovery: Option<AfterRecovery>,
+    /// Closer monitoring after recovery from a low value (per population).
+    pub after_recovery: Vec<AfterRecovery>,
+    /// A value below this before the current exposure began makes it a rechallenge: a new course.
+    pub restart_after_below: Option<f64>,
+    /// After the drug is stopped, monitoring continues until the value is at least this.
+    pub after_stop_until_at_least: Option<f64>,
     /// A gap in treatment longer than this restarts the schedule (days).
     pub restart_after_gap_days: Option<i64>,
     /// A proposed start is allowed at or above this value.

@@ -995,7 +995,9 @@ pub(crate) struct RawBand {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAfterRecovery {
+    pub(crate) population: String,
     pub(crate) below: f64,
+    pub(crate) recovered_at_least: f64,
     pub(crate) weeks: i64,
     pub(crate) every_days: i64,
     pub(crate) frequency: String,
@@ -1010,7 +1012,10 @@ pub(crate) struct RawProgramme {
     pub(crate) schedule: Vec<RawScheduleStep>,
     #[serde(default)]
     pub(crate) bands: Vec<RawBand>,
-    pub(crate) after_recovery: Option<RawAfterRecovery>,
+    #[serde(default)]
+    pub(crate) after_recovery: Vec<RawAfterRecovery>,
+    pub(crate) restart_after_below: Option<f64>,
+    pub(crate) after_stop_until_at_least: Option<f64>,
     pub(crate) restart_after_gap_days: Option<i64>,
     pub(crate) start_anc_at_least: Option<f64>,
     pub(crate) start_anc_at_least_ben: Option<f64>,

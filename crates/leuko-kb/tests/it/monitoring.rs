@@ -383,3 +383,99 @@ fn a_programme_without_label_actions_never_says_continue_on_a_low_count() {
     assert_eq!(e.action, None, "{e:?}");
     assert!(e.notes.iter().any(|n| n.contains("see the recommendations")));
 }
+
+#[test]
+fn deferiprone_interrupts_for_severe_neutropenia_and_stops_for_agranulocytosis() {
+    // Label bands (clinical-tables §2.1, S38): severe neutropenia 0.2 <= ANC < 0.5 is an
+    // interruption; agranulocytosis (< 0.2) ends the drug without rechallenge.
+    for (anc, action) in [(0.3, "interrupt"), (0.19, "discontinue")] {
+        let mut record = patient(20.0, Sex::Female);
+        record.medications.push(drug("d", "deferiprone", 90));
+        record.observations.push(lab("a", "751-8", anc, "10*3/uL", 0));
+        assert_eq!(entry(&assess(&record), "deferiprone").action.as_deref(), Some(action), "ANC {anc}");
+    }
+}
+
+#[test]
+fn weekly_counts_for_four_weeks_are_counted_from_the_recovery() {
+    // On clozapine for 300 days (routine: every 2 weeks). Moderate neutropenia 40 days ago,
+    // recovered to 1.6 ten days ago: weekly until four weeks after the recovery.
+    let mut record = patient(40.0, Sex::Male);
+    record.medications.push(drug("c", "clozapine", 300));
+    for (i, (value, days)) in [(0.8, 40), (1.2, 30), (1.6, 10), (2.0, 0)].into_iter().enumerate() {
+        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
+    }
+    let e = entry(&assess(&record), "clozapine").clone();
+    assert!((days_until_due(&e) - 7.0).abs() < 1e-6, "{e:?}");
+    assert!(e.phase.contains("after recovery"), "{e:?}");
+    // Recovered 35 days ago: back to the routine interval.
+    let mut record = patient(40.0, Sex::Male);
+    record.medications.push(drug("c", "clozapine", 300));
+    for (i, (value, days)) in [(0.8, 60), (1.6, 35), (2.0, 0)].into_iter().enumerate() {
+        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
+    }
+    let e = entry(&assess(&record), "clozapine").clone();
+    assert!((days_until_due(&e) - 14.0).abs() < 1e-6, "{e:?}");
+}
+
+#[test]
+fn the_ben_table_also_counts_weekly_after_recovery() {
+    let mut record = patient(40.0, Sex::Male);
+    record.observations.push(text_result("fy", "Duffy phenotype", "Fy(a-b-)"));
+    record.medications.push(drug("c", "clozapine", 300));
+    for (i, (value, days)) in [(0.7, 20), (1.1, 10), (1.2, 0)].into_iter().enumerate() {
+        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
+    }
+    let e = entry(&assess(&record), "clozapine").clone();
+    assert!((days_until_due(&e) - 7.0).abs() < 1e-6, "{e:?}");
+}
+
+#[test]
+fn a_rechallenge_after_severe_neutropenia_restarts_as_a_new_patient() {
+    let course = |nadir: f64| {
+        let mut record = patient(40.0, Sex::Male);
+        let mut first = drug("c1", "clozapine", 300);
+        first.end = Some(now() - Duration::days(60));
+        first.status = MedicationStatus::Stopped;
+        record.medications.push(first);
+        record.medications.push(drug("c2", "clozapine", 40)); // a 20-day gap: not a new course by itself
+        record.observations.push(lab("low", "751-8", nadir, "10*3/uL", 62));
+        record.observations.push(lab("back", "751-8", 2.0, "10*3/uL", 45));
+        record.observations.push(lab("now", "751-8", 2.2, "10*3/uL", 1));
+        entry(&assess(&record), "clozapine").clone()
+    };
+    // After ANC 0.3 (severe): a new patient, weekly.
+    assert!((days_until_due(&course(0.3)) - 7.0).abs() < 1e-6);
+    // After ANC 0.8 (moderate) the course continues: day 300, every 2 weeks.
+    assert!((days_until_due(&course(0.8)) - 14.0).abs() < 1e-6);
+}
+
+#[test]
+fn monitoring_continues_after_clozapine_is_stopped_until_the_anc_recovers() {
+    let mut record = patient(40.0, Sex::Male);
+    let mut stopped = drug("c", "clozapine", 100);
+    stopped.end = Some(now() - Duration::days(3));
+    stopped.status = MedicationStatus::Stopped;
+    record.medications.push(stopped);
+    record.observations.push(lab("a", "751-8", 0.8, "10*3/uL", 0));
+    let a = assess(&record);
+    let e = entry(&a, "clozapine");
+    assert!((days_until_due(e) - 1.0).abs() < 1e-6, "{e:?}");
+    assert!(e.notes.iter().any(|n| n.contains("stopped; monitoring continues")), "{e:?}");
+    // Once the ANC is back to 1.0 after the stop, the programme no longer applies.
+    record.observations.push(lab("b", "751-8", 1.2, "10*3/uL", 0));
+    record.observations.retain(|o| o.id != "Observation/a");
+    assert!(assess(&record).monitoring.iter().all(|m| m.programme != "clozapine"));
+}
+
+#[test]
+fn the_ben_start_needs_every_baseline_value_at_the_level() {
+    let mut record = patient(30.0, Sex::Female);
+    let mut order = drug("o", "clozapine", 0);
+    order.status = MedicationStatus::Proposed;
+    record.medications.push(order);
+    record.observations.push(text_result("fy", "Duffy phenotype", "Fy(a-b-)"));
+    record.observations.push(lab("a1", "751-8", 0.9, "10*3/uL", 6));
+    record.observations.push(lab("a2", "751-8", 1.1, "10*3/uL", 1));
+    assert_eq!(entry(&assess(&record), "clozapine").action.as_deref(), Some("start-not-allowed"));
+}
