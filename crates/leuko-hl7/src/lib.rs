@@ -1,0 +1,8 @@
+//! HL7 v2 for leuko, pure (no I/O): the parser ([`parse()`], [`decode`], escapes) and the
+//! mapping of result messages to the core's patient record ([`map()`]).
+
+pub mod map;
+pub mod parse;
+
+pub use map::{Mapped, SiteCodes, map, parse_ts};
+pub use parse::{Encoding, Hl7Error, Message, Segment, decode, escape, parse, unescape};

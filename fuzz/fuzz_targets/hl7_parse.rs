@@ -1,0 +1,31 @@
+//! Any bytes through the HL7 v2 decoder, parser and mapping, and the mapped records through the
+//! assessment: no panic, and escaping round-trips every parsed sub-component.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (text, _) = leuko_hl7::decode(data);
+    let Ok(messages) = leuko_hl7::parse(&text) else { return };
+    for message in &messages {
+        for segment in &message.segments {
+            for field in &segment.fields {
+                for repetition in field {
+                    for component in repetition {
+                        for sub in component {
+                            if message.encoding.escape.is_some() {
+                                let escaped = leuko_hl7::escape(sub, &message.encoding);
+                                assert_eq!(&leuko_hl7::unescape(&escaped, &message.encoding), sub);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let as_of = chrono::DateTime::<chrono::Utc>::from_timestamp(1_900_000_000, 0).expect("a valid time");
+    let config = leuko_core::AssessConfig { site_intervals: Vec::new() };
+    for mapped in leuko_hl7::map(&messages, &leuko_hl7::SiteCodes::default()) {
+        let _ = leuko_core::assess(leuko_kb::bundled(), &mapped.record, as_of, &config);
+    }
+});
