@@ -6,6 +6,7 @@
 
 mod assess;
 mod eval;
+mod ingest;
 mod kb;
 mod render;
 mod serve;
@@ -39,6 +40,8 @@ enum Command {
     Timeline(AssessArgs),
     /// Serve CDS Hooks, the REST API and a FHIR R4 read facade over the stored history.
     Serve(serve::ServeArgs),
+    /// Receive HL7 v2 results (MLLP listener or a file replay) into the stored history.
+    Ingest(ingest::IngestArgs),
     /// Score the engine on vignettes (shared/eval layout): accuracy, grades, urgency, actions.
     Eval {
         /// The vignettes (JSON list).
@@ -111,6 +114,7 @@ fn main() -> ExitCode {
         Command::Assess(args) => assess::run(kb_dir, &args),
         Command::Timeline(args) => timeline::run(kb_dir, &args),
         Command::Serve(args) => serve::run(kb_dir, &args),
+        Command::Ingest(args) => ingest::run(&args),
         Command::Eval { vignettes, bundles, site, ratchet } => {
             eval::run(kb_dir, &vignettes, &bundles, site.as_deref(), ratchet.as_deref())
         }

@@ -11,6 +11,8 @@
 mod date;
 pub mod model;
 mod read;
+mod write;
 
 pub use date::parse_date_time;
 pub use read::{FhirError, FhirInput, read};
+pub use write::{fhir_id, record_resources};

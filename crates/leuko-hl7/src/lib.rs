@@ -2,6 +2,7 @@
 //! mapping of result messages to the core's patient record ([`map()`]).
 
 pub mod map;
+pub mod mllp;
 pub mod parse;
 
 pub use map::{Mapped, SiteCodes, map, parse_ts};

@@ -8,6 +8,7 @@
 mod auth;
 mod cds;
 mod facade;
+pub mod ingest;
 mod metrics;
 mod openapi;
 mod rest;

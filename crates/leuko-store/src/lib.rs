@@ -154,6 +154,12 @@ CREATE TABLE IF NOT EXISTS cards (
     rule TEXT NOT NULL,
     at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS hl7_messages (
+    key TEXT PRIMARY KEY,
+    patient TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    received TEXT NOT NULL
+);
 ";
 
 const POSTGRES_SCHEMA: &str = "
@@ -195,6 +201,12 @@ CREATE TABLE IF NOT EXISTS cards (
     card TEXT PRIMARY KEY,
     rule TEXT NOT NULL,
     at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hl7_messages (
+    key TEXT PRIMARY KEY,
+    patient TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    received TEXT NOT NULL
 );
 ";
 
@@ -685,6 +697,87 @@ impl Store {
                 .await?;
                 tx.commit().await?;
                 Ok(())
+            }
+        }
+    }
+
+    /// Stores a received HL7 message verbatim with the resources it maps to, in one transaction.
+    /// A message already stored under `key` (sending facility and MSH-10, or its bytes) changes
+    /// nothing: `Ok(false)`.
+    pub async fn ingest_hl7(
+        &self,
+        key: &str,
+        patient: &str,
+        raw: &str,
+        resources: Vec<NewResource>,
+    ) -> Result<bool, StoreError> {
+        let (key, patient, raw, at) = (key.to_owned(), patient.to_owned(), raw.to_owned(), now());
+        match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, move |c| {
+                    let tx = c.transaction()?;
+                    let inserted = tx.execute(
+                        "INSERT INTO hl7_messages (key, patient, raw, received) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO NOTHING",
+                        (&key, &patient, &raw, &at),
+                    )?;
+                    if inserted == 0 {
+                        return Ok(false);
+                    }
+                    for r in &resources {
+                        let body = r.body.to_string();
+                        tx.execute(
+                            "INSERT INTO resources (resource_type, id, patient, body, version, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)
+                             ON CONFLICT (resource_type, id) DO UPDATE SET body = excluded.body, patient = excluded.patient,
+                             version = resources.version + 1, updated_at = excluded.updated_at WHERE resources.body <> excluded.body",
+                            (&r.resource_type, &r.id, &r.patient, &body, &at),
+                        )?;
+                    }
+                    tx.commit()?;
+                    Ok(true)
+                })
+                .await
+            }
+            Store::Postgres(_) => {
+                let mut client = self.client().await?;
+                let tx = client.transaction().await?;
+                let inserted = tx
+                    .execute(
+                        "INSERT INTO hl7_messages (key, patient, raw, received) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING",
+                        &[&key, &patient, &raw, &at],
+                    )
+                    .await?;
+                if inserted == 0 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+                for r in &resources {
+                    let body = r.body.to_string();
+                    tx.execute(
+                        "INSERT INTO resources (resource_type, id, patient, body, version, updated_at) VALUES ($1, $2, $3, $4, 1, $5)
+                         ON CONFLICT (resource_type, id) DO UPDATE SET body = excluded.body, patient = excluded.patient,
+                         version = resources.version + 1, updated_at = excluded.updated_at WHERE resources.body <> excluded.body",
+                        &[&r.resource_type, &r.id, &r.patient, &body, &at],
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+        }
+    }
+
+    /// How many HL7 messages are stored.
+    pub async fn hl7_count(&self) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, |c| {
+                    Ok(c.query_row("SELECT COUNT(*) FROM hl7_messages", [], |row| row.get::<_, i64>(0))? as u64)
+                })
+                .await
+            }
+            Store::Postgres(_) => {
+                Ok(self.client().await?.query_one("SELECT COUNT(*) FROM hl7_messages", &[]).await?.get::<_, i64>(0)
+                    as u64)
             }
         }
     }

@@ -133,3 +133,35 @@ fn a_configuration_file_with_a_trusted_issuer_starts_the_service_with_authentica
     child.wait().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn ingest_replays_a_file_and_reports_stored_duplicates_and_refusals() {
+    let path = std::env::temp_dir().join(format!("leuko-ingest-{}.db", std::process::id()));
+    let database = format!("sqlite:{}", path.display());
+    let messages = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../leuko-hl7/tests/messages");
+    let file = messages.join("24_ruby-hl7_fhs-bhs-batch.hl7");
+    let run = |file: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_leuko"))
+            .args(["ingest", "--file", file.to_str().unwrap(), "--database", &database])
+            .output()
+            .expect("runs")
+    };
+    let first = run(&file);
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(stdout.contains("stored 2 message(s)") && stdout.contains("0 duplicate(s)"), "{stdout}");
+    // The same batch again: nothing stored twice.
+    let again = run(&file);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("stored 0 message(s)") && stdout.contains("2 duplicate(s)"), "{stdout}");
+    // Queue mode is refused with a clear message, not silently ignored.
+    let nats = Command::new(env!("CARGO_BIN_EXE_leuko"))
+        .args(["ingest", "--file", file.to_str().unwrap(), "--nats", "nats://127.0.0.1:4222"])
+        .output()
+        .expect("runs");
+    assert!(!nats.status.success());
+    assert!(String::from_utf8_lossy(&nats.stderr).contains("not built yet"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}

@@ -1,0 +1,95 @@
+//! `leuko ingest`: HL7 v2 results into the stored history — over MLLP (`--listen`) or replayed
+//! from a file (`--file`, e.g. to back-load history), with a summary of what was stored,
+//! duplicated and refused.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use leuko_server::ingest::{MllpLimits, Outcome, ingest_bytes, serve_mllp};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct IngestArgs {
+    /// Listen for MLLP on this address (embedded mode: straight into the database).
+    #[arg(long, value_name = "ADDR", conflicts_with = "file")]
+    listen: Option<SocketAddr>,
+    /// Replay a file of HL7 v2 messages (one or many, a batch, or MLLP-framed).
+    #[arg(long, value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// Storage: `sqlite:PATH` (default `sqlite:leuko.db`) or `postgres://…`.
+    #[arg(long, env = "LEUKO_DATABASE", value_name = "URL")]
+    database: Option<String>,
+    /// The site's table of local result codes (TOML: `[codes]` local code = LOINC).
+    #[arg(long, value_name = "FILE")]
+    site_codes: Option<PathBuf>,
+    /// Queue mode over NATS JetStream (not built yet).
+    #[arg(long, value_name = "URL")]
+    nats: Option<String>,
+}
+
+pub(crate) fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    if args.nats.is_some() {
+        bail!("queue mode (--nats, with `leuko worker`) is not built yet; use --listen or --file with --database");
+    }
+    let site = match &args.site_codes {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            leuko_hl7::SiteCodes::from_toml(&text).map_err(anyhow::Error::msg)?
+        }
+        None => leuko_hl7::SiteCodes::default(),
+    };
+    let database = args.database.clone().unwrap_or_else(|| "sqlite:leuko.db".to_owned());
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let store = leuko_store::Store::open(&database).await.with_context(|| format!("cannot open the store {database}"))?;
+        match (&args.listen, &args.file) {
+            (Some(listen), _) => {
+                let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+                eprintln!("leuko ingest: MLLP on {}", listener.local_addr()?);
+                let shutdown = async {
+                    let _ = tokio::signal::ctrl_c().await;
+                };
+                serve_mllp(listener, store, site, MllpLimits::default(), shutdown).await;
+                Ok(ExitCode::SUCCESS)
+            }
+            (None, Some(file)) => {
+                let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+                // MLLP-framed files are unframed first; plain files are read as they are.
+                let chunks: Vec<Vec<u8>> = if bytes.contains(&leuko_hl7::mllp::START) {
+                    leuko_hl7::mllp::Deframer::new(usize::MAX / 2).push(&bytes).0
+                } else {
+                    vec![bytes]
+                };
+                let (mut stored, mut duplicates, mut errors, mut rejected, mut results) = (0, 0, 0, 0, 0);
+                for chunk in chunks {
+                    for ingested in ingest_bytes(&store, &site, &chunk).await {
+                        match &ingested.outcome {
+                            Outcome::Stored { results: n, .. } => {
+                                stored += 1;
+                                results += n;
+                            }
+                            Outcome::Duplicate => duplicates += 1,
+                            Outcome::Error(why) => {
+                                errors += 1;
+                                eprintln!("leuko ingest: not processable: {why}");
+                            }
+                            Outcome::Rejected(why) => {
+                                rejected += 1;
+                                eprintln!("leuko ingest: rejected: {why}");
+                            }
+                        }
+                        for unmapped in &ingested.unmapped {
+                            eprintln!("leuko ingest: unmapped: {unmapped}");
+                        }
+                        eprint!("\rleuko ingest: {} message(s)", stored + duplicates + errors + rejected);
+                    }
+                }
+                eprintln!();
+                println!("stored {stored} message(s) with {results} result(s); {duplicates} duplicate(s); {errors} not processable; {rejected} rejected");
+                Ok(if errors + rejected == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            }
+            (None, None) => bail!("give --listen ADDR or --file FILE"),
+        }
+    })
+}

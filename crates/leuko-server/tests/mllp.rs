@@ -1,0 +1,128 @@
+//! The MLLP listener over a real loopback socket: ACK after commit with MSA-2 echoing MSH-10,
+//! resends acknowledged and not processed twice, AR for what cannot be read or is not a result,
+//! AE for a result without a patient; the stored history then assessed by the core.
+
+use std::time::Duration;
+
+use leuko_hl7::mllp::{Deframer, frame};
+use leuko_server::ingest::{MllpLimits, serve_mllp};
+use leuko_store::Store;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+const WBC_LOW: &[u8] = include_bytes!("../../leuko-hl7/tests/messages/05_nhapi_cohie-orf-r04_wbc-low-corrected.hl7");
+const CBC: &[u8] = include_bytes!("../../leuko-hl7/tests/messages/01_nist-lri_cbc-autodiff_leukocytosis.hl7");
+const SITE: &str = include_str!("../../leuko-hl7/tests/site-codes.toml");
+
+async fn exchange(stream: &mut tokio::net::TcpStream, deframer: &mut Deframer, message: &[u8]) -> String {
+    let mut framed = vec![leuko_hl7::mllp::START];
+    framed.extend_from_slice(message);
+    framed.extend_from_slice(&[leuko_hl7::mllp::END, leuko_hl7::mllp::CR]);
+    stream.write_all(&framed).await.unwrap();
+    let mut buffer = vec![0u8; 65536];
+    loop {
+        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buffer))
+            .await
+            .expect("an ACK in time")
+            .unwrap();
+        assert!(n > 0, "connection closed before the ACK");
+        let (frames, _) = deframer.push(&buffer[..n]);
+        if let Some(first) = frames.into_iter().next() {
+            return String::from_utf8(first).unwrap();
+        }
+    }
+}
+
+fn msa(ack: &str) -> (String, String) {
+    let message = &leuko_hl7::parse(ack).unwrap()[0];
+    let msa = message.segment("MSA").expect("an MSA segment");
+    (msa.get(1, 1).to_owned(), msa.get(2, 1).to_owned())
+}
+
+#[tokio::test]
+async fn results_are_acknowledged_after_commit_once_and_resends_are_not_processed_twice() {
+    let path = std::env::temp_dir().join(format!("leuko-mllp-{}.db", uuid::Uuid::new_v4().simple()));
+    let store = Store::open(&format!("sqlite:{}", path.display())).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let site = leuko_hl7::SiteCodes::from_toml(SITE).unwrap();
+    tokio::spawn(serve_mllp(listener, store.clone(), site, MllpLimits::default(), std::future::pending()));
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let mut deframer = Deframer::new(1 << 20);
+
+    // ORF^R04 with WBC 1.1 k/uL (local code WBC, mapped by the site table): AA, MSA-2 = MSH-10.
+    let control_id = leuko_hl7::parse(&leuko_hl7::decode(WBC_LOW).0).unwrap()[0].control_id().to_owned();
+    let ack = exchange(&mut stream, &mut deframer, WBC_LOW).await;
+    assert_eq!(msa(&ack), ("AA".to_owned(), control_id.clone()), "{ack}");
+    assert_eq!(store.hl7_count().await.unwrap(), 1);
+    let stored = store.patients().await.unwrap();
+    assert_eq!(stored.len(), 1);
+    let before = store.patient_resources(&stored[0]).await.unwrap().len();
+
+    // The same message again: acknowledged, not processed twice.
+    let again = exchange(&mut stream, &mut deframer, WBC_LOW).await;
+    assert_eq!(msa(&again).0, "AA");
+    assert!(again.contains("duplicate"), "{again}");
+    assert_eq!(store.hl7_count().await.unwrap(), 1);
+    assert_eq!(store.patient_resources(&stored[0]).await.unwrap().len(), before);
+
+    // The stored history reads back through the FHIR reader and the core: WBC 1.1 x10^9/L.
+    let resources = store.patient_resources(&stored[0]).await.unwrap();
+    let bundle = serde_json::json!({"resourceType": "Bundle", "type": "collection",
+        "entry": resources.iter().map(|r| serde_json::json!({"resource": r})).collect::<Vec<_>>()});
+    let input = leuko_fhir::read(&bundle.to_string()).unwrap();
+    let as_of = chrono::Utc::now();
+    let a = leuko_core::assess(
+        leuko_kb::bundled(),
+        &input.patients[0],
+        as_of,
+        &leuko_core::AssessConfig { site_intervals: Vec::new() },
+    );
+    assert_eq!(a.counts.wbc.as_ref().map(|c| c.result.value), Some(1.1));
+    assert!(a.grades.wbc.as_ref().is_some_and(|g| g.grade == 3), "WBC 1.1: CTCAE grade 3");
+
+    // A second message on the same connection.
+    let ack = exchange(&mut stream, &mut deframer, CBC).await;
+    assert_eq!(msa(&ack).0, "AA");
+    assert_eq!(store.hl7_count().await.unwrap(), 2);
+
+    // Not HL7 at all: AR. Not a result message: AR. A result without PID: AE.
+    let garbage = exchange(&mut stream, &mut deframer, b"hello there").await;
+    assert_eq!(msa(&garbage).0, "AR", "{garbage}");
+    let adt = exchange(&mut stream, &mut deframer, b"MSH|^~\\&|A|B|C|D|20240101||ADT^A01|ADT1|P|2.5\rPID|1||42").await;
+    assert_eq!(msa(&adt), ("AR".to_owned(), "ADT1".to_owned()));
+    let no_pid = exchange(
+        &mut stream,
+        &mut deframer,
+        b"MSH|^~\\&|A|B|C|D|20240101||ORU^R01|NOPID|P|2.5\rOBR|1\rOBX|1|NM|6690-2^WBC^LN||5.0|10*3/uL",
+    )
+    .await;
+    assert_eq!(msa(&no_pid), ("AE".to_owned(), "NOPID".to_owned()));
+    assert_eq!(store.hl7_count().await.unwrap(), 2);
+
+    drop(stream);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_frame_is_refused_and_the_connection_goes_on() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let limits = MllpLimits { max_message: 512, idle: Duration::from_secs(5) };
+    tokio::spawn(serve_mllp(listener, store.clone(), leuko_hl7::SiteCodes::default(), limits, std::future::pending()));
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let mut deframer = Deframer::new(1 << 20);
+    let big = format!("MSH|^~\\&|A|B|C|D|20240101||ORU^R01|BIG|P|2.5\rNTE|1||{}", "x".repeat(2000));
+    let refused = exchange(&mut stream, &mut deframer, big.as_bytes()).await;
+    assert_eq!(msa(&refused).0, "AR", "{refused}");
+    let small = exchange(
+        &mut stream,
+        &mut deframer,
+        b"MSH|^~\\&|A|B|C|D|20240101||ORU^R01|S1|P|2.5\rPID|1||42\rOBX|1|NM|6690-2^WBC^LN||5.0|10*3/uL",
+    )
+    .await;
+    assert_eq!(msa(&small), ("AA".to_owned(), "S1".to_owned()));
+    let _ = frame("");
+}
