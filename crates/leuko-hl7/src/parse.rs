@@ -174,6 +174,9 @@ fn encoding_of(line: &str) -> Result<Encoding, Hl7Error> {
         encoding.escape,
         Some(encoding.subcomponent),
     ];
+    if all.iter().flatten().any(|c| c.is_alphanumeric() || c.is_whitespace() || c.is_control()) {
+        return Err(Hl7Error::Encoding(declared, "delimiters must not be letters, digits, spaces or control characters"));
+    }
     let distinct: std::collections::BTreeSet<char> = all.iter().flatten().copied().collect();
     if distinct.len() != all.iter().flatten().count() {
         return Err(Hl7Error::Encoding(declared, "the delimiters must differ"));
@@ -408,6 +411,9 @@ mod tests {
             ('*', ':', '!', Some('%'), '@')
         );
         assert!(encoding_of("MSH|^").is_err());
+        // Found by fuzzing: a letter as escape character cannot round-trip (`\T\` uses letters).
+        assert!(encoding_of("MSH|^~T&|x").is_err());
+        assert!(encoding_of("MSH|^~\\T|x").is_err());
         assert!(encoding_of("MSH|^^\\&|").is_err());
     }
 
