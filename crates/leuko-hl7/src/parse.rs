@@ -175,7 +175,10 @@ fn encoding_of(line: &str) -> Result<Encoding, Hl7Error> {
         Some(encoding.subcomponent),
     ];
     if all.iter().flatten().any(|c| c.is_alphanumeric() || c.is_whitespace() || c.is_control()) {
-        return Err(Hl7Error::Encoding(declared, "delimiters must not be letters, digits, spaces or control characters"));
+        return Err(Hl7Error::Encoding(
+            declared,
+            "delimiters must not be letters, digits, spaces or control characters",
+        ));
     }
     let distinct: std::collections::BTreeSet<char> = all.iter().flatten().copied().collect();
     if distinct.len() != all.iter().flatten().count() {
