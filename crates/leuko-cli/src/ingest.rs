@@ -50,7 +50,7 @@ pub(crate) fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
                 let shutdown = async {
                     let _ = tokio::signal::ctrl_c().await;
                 };
-                serve_mllp(listener, store, site, MllpLimits::default(), shutdown).await;
+                serve_mllp(listener, store, leuko_kb::bundled(), site, MllpLimits::default(), shutdown).await;
                 Ok(ExitCode::SUCCESS)
             }
             (None, Some(file)) => {
@@ -63,11 +63,14 @@ pub(crate) fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
                 };
                 let (mut stored, mut duplicates, mut errors, mut rejected, mut results) = (0, 0, 0, 0, 0);
                 for chunk in chunks {
-                    for ingested in ingest_bytes(&store, &site, &chunk).await {
+                    for ingested in ingest_bytes(&store, leuko_kb::bundled(), &site, &chunk).await {
                         match &ingested.outcome {
-                            Outcome::Stored { results: n, .. } => {
+                            Outcome::Stored { results: n, alerts, .. } => {
                                 stored += 1;
                                 results += n;
+                                for alert in alerts {
+                                    eprintln!("leuko ingest: alert: {alert}");
+                                }
                             }
                             Outcome::Duplicate => duplicates += 1,
                             Outcome::Error(why) => {

@@ -130,7 +130,56 @@ fn date_matches(filter: &str, date: Option<&str>) -> bool {
     }
 }
 
+/// The alerts raised for a patient (by the lab feed), as FHIR Communications.
+async fn communications(state: &AppState, params: &[(String, String)]) -> Response {
+    let Some(patient) = params
+        .iter()
+        .find(|(name, _)| name == "patient" || name == "subject")
+        .map(|(_, value)| value.rsplit('/').next().unwrap_or(value).to_owned())
+    else {
+        return outcome(StatusCode::BAD_REQUEST, "required", "a Communication search needs a patient parameter");
+    };
+    let alerts = match state.store.raised_alerts(&patient).await {
+        Ok(alerts) => alerts,
+        Err(error) => {
+            tracing::error!(%error, "store read failed");
+            return outcome(StatusCode::SERVICE_UNAVAILABLE, "transient", "the alerts could not be read; retry");
+        }
+    };
+    let base = format!("{}/fhir", state.config.public_url);
+    let entries: Vec<Value> = alerts
+        .iter()
+        .map(|a| {
+            let id = leuko_fhir::fhir_id(&format!("{patient}-{}-{}-{}", a.key, a.severity, a.raised));
+            let priority = match a.level.as_str() {
+                "critical" => "stat",
+                "warning" => "urgent",
+                _ => "routine",
+            };
+            let resource = json!({
+                "resourceType": "Communication",
+                "id": id,
+                "status": "completed",
+                "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/communication-category", "code": "alert"}], "text": a.kind}],
+                "priority": priority,
+                "subject": {"reference": format!("Patient/{patient}")},
+                "sent": a.raised,
+                "payload": [{"contentString": format!("{} (decision support for clinicians, not a diagnosis)", a.text)}],
+                "identifier": [{"system": "urn:leuko:alert-key", "value": a.key}],
+            });
+            json!({"fullUrl": format!("{base}/Communication/{id}"), "resource": resource, "search": {"mode": "match"}})
+        })
+        .collect();
+    fhir_json(
+        StatusCode::OK,
+        &json!({"resourceType": "Bundle", "type": "searchset", "total": entries.len(), "entry": entries}),
+    )
+}
+
 async fn run_search(state: &AppState, kind: &str, params: &[(String, String)]) -> Response {
+    if kind == "Communication" {
+        return communications(state, params).await;
+    }
     if !STORED_TYPES.contains(&kind) {
         return outcome(StatusCode::NOT_FOUND, "not-supported", &format!("{kind} is not served"));
     }

@@ -14,8 +14,8 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 /// What became of one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// Stored (with its patient and the number of results).
-    Stored { patient: String, results: usize },
+    /// Stored (with its patient, the number of results and the alerts newly raised).
+    Stored { patient: String, results: usize, alerts: Vec<String> },
     /// Already stored: acknowledged again, not processed.
     Duplicate,
     /// Understood but not processable (AE): why.
@@ -45,7 +45,58 @@ fn now_ts() -> String {
 
 const RESULT_TYPES: [&str; 4] = ["ORU^R01", "ORU^R03", "ORF^R04", "OUL^R22"];
 
-async fn one(store: &Store, site: &SiteCodes, message: &Message) -> Ingested {
+/// Re-assesses a patient's stored history now and records the alerts not raised before
+/// (`leuko_core::new_alerts`: the same condition in the same episode once, a worse one again);
+/// returns their texts, level first.
+pub async fn raise_alerts(
+    store: &Store,
+    kb: &leuko_core::KnowledgeBase,
+    patient: &str,
+) -> Result<Vec<String>, leuko_store::StoreError> {
+    let resources = store.patient_resources(patient).await?;
+    let Ok(input) = crate::records(&resources) else { return Ok(Vec::new()) };
+    let Some(record) = input.patients.iter().find(|p| p.id.as_deref() == Some(patient)) else { return Ok(Vec::new()) };
+    let now = Utc::now();
+    let assessment = leuko_core::assess(kb, record, now, &leuko_core::AssessConfig { site_intervals: Vec::new() });
+    let raised: Vec<leuko_core::Alert> = store
+        .raised_alerts(patient)
+        .await?
+        .into_iter()
+        .map(|a| leuko_core::Alert {
+            kind: a.kind,
+            level: match a.level.as_str() {
+                "critical" => leuko_core::AlertLevel::Critical,
+                "warning" => leuko_core::AlertLevel::Warning,
+                _ => leuko_core::AlertLevel::Info,
+            },
+            subject: a.key.split('|').nth(1).unwrap_or_default().to_owned(),
+            episode: a.key.split('|').nth(2).filter(|e| !e.is_empty()).and_then(|e| {
+                chrono::NaiveDate::parse_from_str(e, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                    .map(|t| t.and_utc())
+            }),
+            severity: a.severity,
+            text: a.text,
+        })
+        .collect();
+    let fresh: Vec<leuko_store::RaisedAlert> = leuko_core::new_alerts(&raised, &assessment.alerts)
+        .into_iter()
+        .map(|a| leuko_store::RaisedAlert {
+            key: a.key(),
+            kind: a.kind.clone(),
+            level: a.level.id().to_owned(),
+            severity: a.severity,
+            text: a.text.clone(),
+            raised: now.to_rfc3339(),
+        })
+        .collect();
+    let texts = fresh.iter().map(|a| format!("[{}] {}", a.level, a.text)).collect();
+    store.record_alerts(patient, fresh).await?;
+    Ok(texts)
+}
+
+async fn one(store: &Store, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, message: &Message) -> Ingested {
     let reply = |code: AckCode, text: Option<&str>| ack(message, code, text, &ack_id(), &now_ts());
     let kind = message.message_type();
     if !RESULT_TYPES.iter().any(|t| kind.starts_with(t)) {
@@ -82,11 +133,21 @@ async fn one(store: &Store, site: &SiteCodes, message: &Message) -> Ingested {
         .collect();
     let results = resources.len().saturating_sub(1);
     match store.ingest_hl7(&key, &patient, &message.raw, resources).await {
-        Ok(true) => Ingested {
-            ack: reply(AckCode::Accept, None),
-            outcome: Outcome::Stored { patient, results },
-            unmapped: mapped.unmapped,
-        },
+        Ok(true) => {
+            // Committed: acknowledge, then re-assess the history and raise what is new.
+            let alerts = match raise_alerts(store, kb, &patient).await {
+                Ok(alerts) => alerts,
+                Err(error) => {
+                    tracing::error!(%error, "re-assessment after a stored result failed");
+                    Vec::new()
+                }
+            };
+            Ingested {
+                ack: reply(AckCode::Accept, None),
+                outcome: Outcome::Stored { patient, results, alerts },
+                unmapped: mapped.unmapped,
+            }
+        }
         Ok(false) => Ingested {
             ack: reply(AckCode::Accept, Some("duplicate: already stored")),
             outcome: Outcome::Duplicate,
@@ -101,13 +162,18 @@ async fn one(store: &Store, site: &SiteCodes, message: &Message) -> Ingested {
 }
 
 /// Ingests the bytes of one MLLP frame (or one file): every message they hold.
-pub async fn ingest_bytes(store: &Store, site: &SiteCodes, bytes: &[u8]) -> Vec<Ingested> {
+pub async fn ingest_bytes(
+    store: &Store,
+    kb: &leuko_core::KnowledgeBase,
+    site: &SiteCodes,
+    bytes: &[u8],
+) -> Vec<Ingested> {
     let (text, _) = leuko_hl7::decode(bytes);
     match leuko_hl7::parse(&text) {
         Ok(messages) => {
             let mut out = Vec::with_capacity(messages.len());
             for message in &messages {
-                out.push(one(store, site, message).await);
+                out.push(one(store, kb, site, message).await);
             }
             out
         }
@@ -142,6 +208,7 @@ impl Default for MllpLimits {
 pub async fn serve_mllp(
     listener: tokio::net::TcpListener,
     store: Store,
+    kb: &'static leuko_core::KnowledgeBase,
     site: SiteCodes,
     limits: MllpLimits,
     shutdown: impl std::future::Future<Output = ()> + Send,
@@ -173,7 +240,7 @@ pub async fn serve_mllp(
                             }
                         }
                         for content in frames {
-                            for ingested in ingest_bytes(&store, &site, &content).await {
+                            for ingested in ingest_bytes(&store, kb, &site, &content).await {
                                 tracing::info!(outcome = ?std::mem::discriminant(&ingested.outcome), "HL7 message");
                                 if socket.write_all(&frame(&ingested.ack)).await.is_err() {
                                     return;

@@ -45,7 +45,14 @@ async fn results_are_acknowledged_after_commit_once_and_resends_are_not_processe
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let site = leuko_hl7::SiteCodes::from_toml(SITE).unwrap();
-    tokio::spawn(serve_mllp(listener, store.clone(), site, MllpLimits::default(), std::future::pending()));
+    tokio::spawn(serve_mllp(
+        listener,
+        store.clone(),
+        leuko_kb::bundled(),
+        site,
+        MllpLimits::default(),
+        std::future::pending(),
+    ));
     let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
     let mut deframer = Deframer::new(1 << 20);
 
@@ -58,12 +65,37 @@ async fn results_are_acknowledged_after_commit_once_and_resends_are_not_processe
     assert_eq!(stored.len(), 1);
     let before = store.patient_resources(&stored[0]).await.unwrap().len();
 
+    // Re-assessed after the commit: WBC 1.1 (CTCAE grade 3) raised one leukopenia alert.
+    let alerts = store.raised_alerts(&stored[0]).await.unwrap();
+    assert!(alerts.iter().any(|a| a.kind == "leukopenia" && a.severity == 3), "{alerts:?}");
+    let raised_once = alerts.len();
+    // And retrievable as FHIR Communications over the REST API.
+    let router = leuko_server::router(
+        leuko_kb::bundled(),
+        store.clone(),
+        leuko_server::Config { dev: true, ..leuko_server::Config::default() },
+    )
+    .unwrap();
+    let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let http_address = http.local_addr().unwrap();
+    tokio::spawn(leuko_server::serve(http, router, std::future::pending()));
+    let body: serde_json::Value =
+        reqwest::get(format!("http://{http_address}/fhir/Communication?patient={}", stored[0]))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(body["total"], raised_once);
+    assert_eq!(body["entry"][0]["resource"]["resourceType"], "Communication");
+
     // The same message again: acknowledged, not processed twice.
     let again = exchange(&mut stream, &mut deframer, WBC_LOW).await;
     assert_eq!(msa(&again).0, "AA");
     assert!(again.contains("duplicate"), "{again}");
     assert_eq!(store.hl7_count().await.unwrap(), 1);
     assert_eq!(store.patient_resources(&stored[0]).await.unwrap().len(), before);
+    assert_eq!(store.raised_alerts(&stored[0]).await.unwrap().len(), raised_once, "no second alert");
 
     // The stored history reads back through the FHIR reader and the core: WBC 1.1 x10^9/L.
     let resources = store.patient_resources(&stored[0]).await.unwrap();
@@ -111,7 +143,14 @@ async fn an_oversized_frame_is_refused_and_the_connection_goes_on() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let limits = MllpLimits { max_message: 512, idle: Duration::from_secs(5) };
-    tokio::spawn(serve_mllp(listener, store.clone(), leuko_hl7::SiteCodes::default(), limits, std::future::pending()));
+    tokio::spawn(serve_mllp(
+        listener,
+        store.clone(),
+        leuko_kb::bundled(),
+        leuko_hl7::SiteCodes::default(),
+        limits,
+        std::future::pending(),
+    ));
     let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
     let mut deframer = Deframer::new(1 << 20);
     let big = format!("MSH|^~\\&|A|B|C|D|20240101||ORU^R01|BIG|P|2.5\rNTE|1||{}", "x".repeat(2000));

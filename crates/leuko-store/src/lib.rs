@@ -99,6 +99,23 @@ pub struct OverrideStat {
     pub overridden: u64,
 }
 
+/// An alert raised for a patient (kept so that the same condition alerts once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RaisedAlert {
+    /// Deduplication key (kind, subject, episode).
+    pub key: String,
+    /// Kind.
+    pub kind: String,
+    /// `info`, `warning` or `critical`.
+    pub level: String,
+    /// Severity within the kind.
+    pub severity: u8,
+    /// Text.
+    pub text: String,
+    /// When it was raised (RFC 3339).
+    pub raised: String,
+}
+
 /// The store.
 #[derive(Clone)]
 pub enum Store {
@@ -160,6 +177,16 @@ CREATE TABLE IF NOT EXISTS hl7_messages (
     raw TEXT NOT NULL,
     received TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS alerts (
+    patient TEXT NOT NULL,
+    key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    level TEXT NOT NULL,
+    severity INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    raised TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_patient ON alerts (patient);
 ";
 
 const POSTGRES_SCHEMA: &str = "
@@ -208,6 +235,16 @@ CREATE TABLE IF NOT EXISTS hl7_messages (
     raw TEXT NOT NULL,
     received TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS alerts (
+    patient TEXT NOT NULL,
+    key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    level TEXT NOT NULL,
+    severity BIGINT NOT NULL,
+    text TEXT NOT NULL,
+    raised TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_patient ON alerts (patient);
 ";
 
 fn now() -> String {
@@ -778,6 +815,88 @@ impl Store {
             Store::Postgres(_) => {
                 Ok(self.client().await?.query_one("SELECT COUNT(*) FROM hl7_messages", &[]).await?.get::<_, i64>(0)
                     as u64)
+            }
+        }
+    }
+
+    /// Every alert raised for a patient, oldest first.
+    pub async fn raised_alerts(&self, patient: &str) -> Result<Vec<RaisedAlert>, StoreError> {
+        const QUERY_SQLITE: &str =
+            "SELECT key, kind, level, severity, text, raised FROM alerts WHERE patient = ?1 ORDER BY raised, rowid";
+        const QUERY_PG: &str =
+            "SELECT key, kind, level, severity, text, raised FROM alerts WHERE patient = $1 ORDER BY raised, ctid";
+        match self {
+            Store::Sqlite(c) => {
+                let patient = patient.to_owned();
+                Store::sqlite(c, move |c| {
+                    let mut statement = c.prepare(QUERY_SQLITE)?;
+                    let rows = statement
+                        .query_map([&patient], |row| {
+                            Ok(RaisedAlert {
+                                key: row.get(0)?,
+                                kind: row.get(1)?,
+                                level: row.get(2)?,
+                                severity: row.get::<_, i64>(3)? as u8,
+                                text: row.get(4)?,
+                                raised: row.get(5)?,
+                            })
+                        })?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok(rows)
+                })
+                .await
+            }
+            Store::Postgres(_) => Ok(self
+                .client()
+                .await?
+                .query(QUERY_PG, &[&patient])
+                .await?
+                .into_iter()
+                .map(|row| RaisedAlert {
+                    key: row.get(0),
+                    kind: row.get(1),
+                    level: row.get(2),
+                    severity: row.get::<_, i64>(3) as u8,
+                    text: row.get(4),
+                    raised: row.get(5),
+                })
+                .collect()),
+        }
+    }
+
+    /// Records newly raised alerts.
+    pub async fn record_alerts(&self, patient: &str, alerts: Vec<RaisedAlert>) -> Result<(), StoreError> {
+        if alerts.is_empty() {
+            return Ok(());
+        }
+        let patient = patient.to_owned();
+        match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, move |c| {
+                    let tx = c.transaction()?;
+                    for a in &alerts {
+                        tx.execute(
+                            "INSERT INTO alerts (patient, key, kind, level, severity, text, raised) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            (&patient, &a.key, &a.kind, &a.level, i64::from(a.severity), &a.text, &a.raised),
+                        )?;
+                    }
+                    tx.commit()?;
+                    Ok(())
+                })
+                .await
+            }
+            Store::Postgres(_) => {
+                let mut client = self.client().await?;
+                let tx = client.transaction().await?;
+                for a in &alerts {
+                    tx.execute(
+                        "INSERT INTO alerts (patient, key, kind, level, severity, text, raised) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        &[&patient, &a.key, &a.kind, &a.level, &i64::from(a.severity), &a.text, &a.raised],
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
             }
         }
     }

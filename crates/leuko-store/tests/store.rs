@@ -168,3 +168,27 @@ async fn a_bad_url_is_a_clear_error() {
     let error = Store::open("mysql://localhost/x").await.unwrap_err();
     assert!(error.to_string().contains("sqlite:PATH or postgres://"), "{error}");
 }
+
+#[tokio::test]
+async fn raised_alerts_and_hl7_messages_are_kept() {
+    for (store, cleanup, _path) in stores("alerts").await {
+        let alert = leuko_store::RaisedAlert {
+            key: "neutropenia|anc|2026-01-01".to_owned(),
+            kind: "neutropenia".to_owned(),
+            level: "critical".to_owned(),
+            severity: 4,
+            text: "neutropenia: CTCAE grade 4 (anc)".to_owned(),
+            raised: Utc::now().to_rfc3339(),
+        };
+        store.record_alerts("p1", vec![alert.clone()]).await.unwrap();
+        assert_eq!(store.raised_alerts("p1").await.unwrap(), [alert]);
+        assert!(store.raised_alerts("p2").await.unwrap().is_empty());
+        // A message stored once by key; a resend changes nothing.
+        let resources = vec![observation("o9", 0.4)];
+        assert!(store.ingest_hl7("LAB|MSG1", "p1", "MSH|...", resources.clone()).await.unwrap());
+        assert!(!store.ingest_hl7("LAB|MSG1", "p1", "MSH|...", resources).await.unwrap());
+        assert_eq!(store.hl7_count().await.unwrap(), 1);
+        assert_eq!(store.resource("Observation", "o9").await.unwrap().unwrap()["valueQuantity"]["value"], 0.4);
+        drop_schema(cleanup).await;
+    }
+}
