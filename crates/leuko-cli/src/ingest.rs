@@ -23,22 +23,92 @@ pub(crate) struct IngestArgs {
     /// The site's table of local result codes (TOML: `[codes]` local code = LOINC).
     #[arg(long, value_name = "FILE")]
     site_codes: Option<PathBuf>,
-    /// Queue mode over NATS JetStream (not built yet).
-    #[arg(long, value_name = "URL")]
+    /// Queue mode: publish each received message to NATS JetStream (with `--listen`); `leuko
+    /// worker` processes store them.
+    #[arg(long, env = "LEUKO_NATS", value_name = "URL")]
     nats: Option<String>,
 }
 
-pub(crate) fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
-    if args.nats.is_some() {
-        bail!("queue mode (--nats, with `leuko worker`) is not built yet; use --listen or --file with --database");
-    }
-    let site = match &args.site_codes {
+#[derive(Debug, clap::Args)]
+pub(crate) struct WorkerArgs {
+    /// NATS server with JetStream.
+    #[arg(long, env = "LEUKO_NATS", value_name = "URL")]
+    nats: String,
+    /// Storage: `sqlite:PATH` or `postgres://…` (PostgreSQL when several workers run).
+    #[arg(long, env = "LEUKO_DATABASE", value_name = "URL")]
+    database: String,
+    /// The site's table of local result codes.
+    #[arg(long, value_name = "FILE")]
+    site_codes: Option<PathBuf>,
+}
+
+fn site_codes(path: Option<&PathBuf>) -> anyhow::Result<leuko_hl7::SiteCodes> {
+    match path {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            leuko_hl7::SiteCodes::from_toml(&text).map_err(anyhow::Error::msg)?
+            leuko_hl7::SiteCodes::from_toml(&text).map_err(anyhow::Error::msg)
         }
-        None => leuko_hl7::SiteCodes::default(),
-    };
+        None => Ok(leuko_hl7::SiteCodes::default()),
+    }
+}
+
+/// `leuko worker`: consumes the queue into the database until interrupted.
+pub(crate) fn worker(args: &WorkerArgs) -> anyhow::Result<ExitCode> {
+    let site = site_codes(args.site_codes.as_ref())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        let store = leuko_store::Store::open(&args.database)
+            .await
+            .with_context(|| format!("cannot open the store {}", args.database))?;
+        let client =
+            async_nats::connect(&args.nats).await.with_context(|| format!("cannot reach NATS at {}", args.nats))?;
+        eprintln!("leuko worker: consuming from {}", args.nats);
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        leuko_server::queue::worker(
+            client,
+            store,
+            leuko_kb::bundled(),
+            site,
+            leuko_server::queue::QueueConfig::default(),
+            shutdown,
+        )
+        .await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+pub(crate) fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    if let Some(nats) = &args.nats {
+        let Some(listen) = args.listen else {
+            bail!(
+                "queue mode (--nats) receives over MLLP: give --listen ADDR; replay a file with --file and --database"
+            );
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        return runtime.block_on(async move {
+            let client =
+                async_nats::connect(nats.as_str()).await.with_context(|| format!("cannot reach NATS at {nats}"))?;
+            let listener =
+                tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+            eprintln!("leuko ingest: MLLP on {} (queue mode, NATS {nats})", listener.local_addr()?);
+            let shutdown = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            let js = async_nats::jetstream::new(client);
+            leuko_server::queue::serve_mllp_queue(
+                listener,
+                js,
+                leuko_server::queue::QueueConfig::default(),
+                MllpLimits::default(),
+                shutdown,
+            )
+            .await?;
+            Ok(ExitCode::SUCCESS)
+        });
+    }
+    let site = site_codes(args.site_codes.as_ref())?;
     let database = args.database.clone().unwrap_or_else(|| "sqlite:leuko.db".to_owned());
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {

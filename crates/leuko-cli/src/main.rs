@@ -42,6 +42,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Receive HL7 v2 results (MLLP listener or a file replay) into the stored history.
     Ingest(ingest::IngestArgs),
+    /// Consume the HL7 queue (NATS JetStream) into the database.
+    Worker(ingest::WorkerArgs),
     /// Score the engine on vignettes (shared/eval layout): accuracy, grades, urgency, actions.
     Eval {
         /// The vignettes (JSON list).
@@ -115,6 +117,7 @@ fn main() -> ExitCode {
         Command::Timeline(args) => timeline::run(kb_dir, &args),
         Command::Serve(args) => serve::run(kb_dir, &args),
         Command::Ingest(args) => ingest::run(&args),
+        Command::Worker(args) => ingest::worker(&args),
         Command::Eval { vignettes, bundles, site, ratchet } => {
             eval::run(kb_dir, &vignettes, &bundles, site.as_deref(), ratchet.as_deref())
         }

@@ -11,6 +11,7 @@ mod facade;
 pub mod ingest;
 mod metrics;
 mod openapi;
+pub mod queue;
 mod rest;
 
 use std::net::SocketAddr;

@@ -154,13 +154,13 @@ fn ingest_replays_a_file_and_reports_stored_duplicates_and_refusals() {
     let again = run(&file);
     let stdout = String::from_utf8_lossy(&again.stdout);
     assert!(stdout.contains("stored 0 message(s)") && stdout.contains("2 duplicate(s)"), "{stdout}");
-    // Queue mode is refused with a clear message, not silently ignored.
+    // Queue mode receives over MLLP only: a file with --nats is refused with a clear message.
     let nats = Command::new(env!("CARGO_BIN_EXE_leuko"))
         .args(["ingest", "--file", file.to_str().unwrap(), "--nats", "nats://127.0.0.1:4222"])
         .output()
         .expect("runs");
     assert!(!nats.status.success());
-    assert!(String::from_utf8_lossy(&nats.stderr).contains("not built yet"));
+    assert!(String::from_utf8_lossy(&nats.stderr).contains("give --listen ADDR"));
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
