@@ -298,12 +298,22 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
     let mut specimen: Option<String> = None;
     let mut last_obx: Option<usize> = None;
     let mut obx_count = 0;
+    // Result identity across messages: the filler order (OBR-3), the test (OBX-3, OBX-4), the
+    // value type and its occurrence — so that a corrected (C) or cancelled (X) result sent later
+    // replaces the earlier one instead of sitting beside it.
+    let mut filler: Option<String> = None;
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for segment in &message.segments {
         match segment.id.as_str() {
             "OBR" => {
                 obr_time = parse_ts(segment.get(7, 1));
-                let filler = segment.get(3, 1);
-                specimen = [filler, segment.get(2, 1)].into_iter().find(|s| !s.is_empty()).map(str::to_owned);
+                let filler_id = segment.get(3, 1);
+                specimen = [filler_id, segment.get(2, 1)].into_iter().find(|s| !s.is_empty()).map(str::to_owned);
+                filler = [segment.get(3, 1), segment.get(2, 1)]
+                    .into_iter()
+                    .find(|s| !s.is_empty())
+                    .map(|id| format!("{id}^{}", segment.get(4, 1)));
+                seen.clear();
                 last_obx = None;
             }
             "OBX" => {
@@ -346,7 +356,16 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
                     })
                 };
                 let observation = Observation {
-                    id: format!("{control_id}/OBX/{obx_count}"),
+                    id: match &filler {
+                        Some(order) => {
+                            let test =
+                                format!("{order}|{}|{}|{}", segment.get(3, 1), segment.get(4, 1), segment.get(2, 1));
+                            let n = seen.entry(test.clone()).or_insert(0);
+                            *n += 1;
+                            format!("{test}|{n}")
+                        }
+                        None => format!("{control_id}/OBX/{obx_count}"),
+                    },
                     codes,
                     text: name,
                     value: value(segment, &mut warnings, &who),

@@ -165,3 +165,37 @@ async fn an_oversized_frame_is_refused_and_the_connection_goes_on() {
     assert_eq!(msa(&small), ("AA".to_owned(), "S1".to_owned()));
     let _ = frame("");
 }
+
+#[tokio::test]
+async fn a_corrected_result_replaces_the_earlier_one_and_a_cancelled_one_withdraws_it() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let site = leuko_hl7::SiteCodes::default();
+    let message = |control: &str, value: &str, status: &str| {
+        format!(
+            "MSH|^~\\&|LAB|HOSP|LEUKO|SITE|20240101||ORU^R01|{control}|P|2.5.1\rPID|1||777^^^HOSP^MR\rOBR|1|ORD1|FIL9|57021-8^CBC^LN|||20240101080000\rOBX|1|NM|6690-2^WBC^LN||{value}|10*3/uL|4.0-11.0||||{status}|||20240101080000"
+        )
+    };
+    let kb = leuko_kb::bundled();
+    let wbc = |store: Store| async move {
+        let resources = store.patient_resources("HOSP-777").await.unwrap();
+        let observations = resources.iter().filter(|r| r["resourceType"] == "Observation").count();
+        let bundle = serde_json::json!({"resourceType": "Bundle", "type": "collection",
+            "entry": resources.iter().map(|r| serde_json::json!({"resource": r})).collect::<Vec<_>>()});
+        let input = leuko_fhir::read(&bundle.to_string()).unwrap();
+        let a = leuko_core::assess(
+            kb,
+            &input.patients[0],
+            chrono::Utc::now(),
+            &leuko_core::AssessConfig { site_intervals: Vec::new() },
+        );
+        (observations, a.counts.wbc.as_ref().map(|c| c.result.value))
+    };
+    leuko_server::ingest::ingest_bytes(&store, kb, &site, message("M1", "5.0", "F").as_bytes()).await;
+    assert_eq!(wbc(store.clone()).await, (1, Some(5.0)));
+    // The laboratory corrects the value in a later message: one result, the corrected value.
+    leuko_server::ingest::ingest_bytes(&store, kb, &site, message("M2", "1.1", "C").as_bytes()).await;
+    assert_eq!(wbc(store.clone()).await, (1, Some(1.1)));
+    // Then cancels it: the result is withdrawn from the assessment.
+    leuko_server::ingest::ingest_bytes(&store, kb, &site, message("M3", "", "X").as_bytes()).await;
+    assert_eq!(wbc(store.clone()).await, (1, None));
+}
