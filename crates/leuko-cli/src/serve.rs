@@ -41,6 +41,12 @@ pub(crate) struct ServeArgs {
     /// Load the bundled demo patients into the store at start-up.
     #[arg(long, env = "LEUKO_DEMO")]
     demo: bool,
+    /// Also receive HL7 v2 results over MLLP on this address, into the same store.
+    #[arg(long, env = "LEUKO_MLLP", value_name = "ADDR")]
+    mllp: Option<SocketAddr>,
+    /// The site's table of local result codes for the MLLP feed (TOML `[codes]`).
+    #[arg(long, value_name = "FILE")]
+    site_codes: Option<PathBuf>,
     /// Development mode: CDS Hooks authentication OFF. Never in production.
     #[arg(long, env = "LEUKO_DEV")]
     dev: bool,
@@ -150,6 +156,27 @@ pub(crate) fn run(kb_dir: Option<&Path>, args: &ServeArgs) -> anyhow::Result<Exi
                     leuko_server::load_bundle(&store, text).await.map_err(|e| anyhow::anyhow!("demo {name}: {e}"))?;
                 tracing::info!(demo = name, resources = count, "demo data loaded");
             }
+        }
+        if let Some(address) = args.mllp {
+            let site = match &args.site_codes {
+                Some(path) => leuko_hl7::SiteCodes::from_toml(
+                    &std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+                )
+                .map_err(anyhow::Error::msg)?,
+                None => leuko_hl7::SiteCodes::default(),
+            };
+            let mllp =
+                tokio::net::TcpListener::bind(address).await.with_context(|| format!("cannot listen on {address}"))?;
+            eprintln!("leuko serve: MLLP on {}", mllp.local_addr()?);
+            let limits = leuko_server::ingest::MllpLimits::default();
+            tokio::spawn(leuko_server::ingest::serve_mllp(
+                mllp,
+                store.clone(),
+                kb,
+                site,
+                limits,
+                std::future::pending(),
+            ));
         }
         let router = leuko_server::router(kb, store, config)?;
         let listener =

@@ -165,3 +165,32 @@ fn ingest_replays_a_file_and_reports_stored_duplicates_and_refusals() {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
+
+#[test]
+fn serve_also_receives_hl7_over_mllp_into_the_same_history() {
+    use std::net::TcpListener;
+    // A free port for MLLP (bound and released; the race is acceptable in a test).
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mllp = format!("127.0.0.1:{port}");
+    let (mut child, address) =
+        start_with(&["--dev", "--listen", "127.0.0.1:0", "--database", "sqlite::memory:", "--mllp", &mllp], &[]);
+    let message = "MSH|^~\\&|LAB|HOSP|LEUKO|SITE|20240101||ORU^R01|MLLP1|P|2.5.1\rPID|1||888^^^HOSP^MR\rOBR|1|O1|F1|57021-8^CBC^LN|||20240101080000\rOBX|1|NM|6690-2^WBC^LN||2.1|10*3/uL|4.0-11.0||||F";
+    let mut stream = TcpStream::connect(&mllp).expect("MLLP listens");
+    stream.write_all(&leuko_hl7_frame(message)).unwrap();
+    let mut ack = vec![0u8; 4096];
+    let n = stream.read(&mut ack).unwrap();
+    let ack = String::from_utf8_lossy(&ack[..n]);
+    assert!(ack.contains("MSA|AA|MLLP1"), "{ack}");
+    let (status, body) = http(&address, "GET", "/fhir/Observation?patient=HOSP-888", "");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"total\":1"), "{body}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+fn leuko_hl7_frame(message: &str) -> Vec<u8> {
+    let mut out = vec![0x0b];
+    out.extend_from_slice(message.as_bytes());
+    out.extend_from_slice(&[0x1c, 0x0d]);
+    out
+}
