@@ -103,12 +103,39 @@ async fn queue_mode_acks_after_publish_workers_store_once_and_a_killed_worker_lo
         tokio::time::timeout(Duration::from_secs(10), alerts.next()).await.expect("an alert is published").unwrap();
     assert!(String::from_utf8_lossy(&published.payload).contains("leukopenia"), "{:?}", published.payload);
 
+    // Per-patient order: a result corrected twice in a row (F 5.0, C 3.0, C 1.1), interleaved
+    // with other patients' messages, ends at the last correction.
+    let result = |control: &str, patient: &str, value: &str, status: &str| {
+        format!(
+            "MSH|^~\\&|LAB|HOSP|LEUKO|SITE|20240101||ORU^R01|{control}|P|2.5.1\rPID|1||{patient}^^^HOSP^MR\rOBR|1|O1|F1|57021-8^CBC^LN|||20240101080000\rOBX|1|NM|6690-2^WBC^LN||{value}|10*3/uL|4.0-11.0||||{status}"
+        )
+    };
+    let sequence = [
+        result("S1", "900", "5.0", "F"),
+        result("X1", "901", "6.0", "F"),
+        result("S2", "900", "3.0", "C"),
+        result("X2", "902", "7.0", "F"),
+        result("S3", "900", "1.1", "C"),
+    ];
+    for message in &sequence {
+        let ack = send(&mut stream, &mut deframer, message.as_bytes()).await;
+        assert!(ack.contains("MSA|AA|"), "{ack}");
+    }
+    wait_for(&store, 7).await;
+    let stored = store.patient_resources("HOSP-900").await.unwrap();
+    let values: Vec<f64> = stored
+        .iter()
+        .filter(|r| r["resourceType"] == "Observation")
+        .map(|r| r["valueQuantity"]["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(values, [1.1], "the corrections were applied in order");
+
     // Kill worker A; worker B goes on, and nothing is lost.
     let _ = stop_a.send(());
     worker_a.abort();
     let ack = send(&mut stream, &mut deframer, SPANISH).await;
     assert!(ack.contains("MSA|AA|"), "{ack}");
-    wait_for(&store, 3).await;
+    wait_for(&store, 8).await;
 
     worker_b.abort();
     let _ = js.delete_stream(&config.stream).await;
