@@ -194,3 +194,103 @@ fn leuko_hl7_frame(message: &str) -> Vec<u8> {
     out.extend_from_slice(&[0x1c, 0x0d]);
     out
 }
+
+/// Starts `leuko ingest --listen` (embedded mode) on an ephemeral port.
+fn start_ingest(database: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leuko"))
+        .args(["ingest", "--listen", "127.0.0.1:0", "--database", database])
+        .env("LEUKO_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("leuko ingest starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("piped")).lines();
+    let address = loop {
+        let line = lines.next().expect("leuko ingest prints its address").expect("readable");
+        if let Some(rest) = line.split("MLLP on ").nth(1) {
+            break rest.split_whitespace().next().expect("an address").to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, address)
+}
+
+#[test]
+fn a_listener_killed_at_random_moments_loses_no_acknowledged_message_and_raises_no_duplicate_alert() {
+    let path = std::env::temp_dir().join(format!("leuko-kill-stream-{}.db", std::process::id()));
+    let database = format!("sqlite:{}", path.display());
+    // 30 results for 3 patients, falling counts (so that alerts are raised).
+    let messages: Vec<(String, String)> = (0..30)
+        .map(|i| {
+            let control = format!("K{i:03}");
+            let patient = 500 + i % 3;
+            let value = 6.0 - f64::from(i) * 0.18;
+            let text = format!(
+                "MSH|^~\\&|LAB|HOSP|LEUKO|SITE|20240101||ORU^R01|{control}|P|2.5.1\rPID|1||{patient}^^^HOSP^MR\rOBR|1|O{i}|F{i}|57021-8^CBC^LN|||202401{:02}080000\rOBX|1|NM|6690-2^WBC^LN||{value:.2}|10*3/uL|4.0-11.0||||F",
+                1 + i / 3
+            );
+            (control, text)
+        })
+        .collect();
+    let mut state: u64 = 7;
+    let mut next_random = move |bound: u64| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % bound
+    };
+    let mut acked = vec![false; messages.len()];
+    let mut index = 0;
+    let mut kills = 0;
+    while index < messages.len() {
+        let (mut child, address) = start_ingest(&database);
+        let mut stream = TcpStream::connect(&address).expect("connects");
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        let kill_after = 2 + next_random(6) as usize;
+        let mut sent_here = 0;
+        while index < messages.len() {
+            let (control, text) = &messages[index];
+            let mut framed = vec![0x0b];
+            framed.extend_from_slice(text.as_bytes());
+            framed.extend_from_slice(&[0x1c, 0x0d]);
+            stream.write_all(&framed).unwrap();
+            sent_here += 1;
+            // Sometimes kill between sending and reading the ACK: the message may or may not
+            // have been stored, and is not acknowledged, so it is sent again after the restart.
+            if sent_here == kill_after && next_random(2) == 0 {
+                break;
+            }
+            let mut ack = vec![0u8; 4096];
+            let n = stream.read(&mut ack).unwrap_or(0);
+            let ack = String::from_utf8_lossy(&ack[..n]);
+            assert!(ack.contains(&format!("MSA|AA|{control}")), "{ack}");
+            acked[index] = true;
+            index += 1;
+            if sent_here == kill_after {
+                break;
+            }
+        }
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+        kills += 1;
+    }
+    assert!(kills >= 3, "the listener was killed {kills} times");
+    assert!(acked.iter().all(|a| *a));
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = leuko_store::Store::open(&database).await.unwrap();
+        assert_eq!(store.hl7_count().await.unwrap(), 30, "every acknowledged message stored once");
+        for patient in ["HOSP-500", "HOSP-501", "HOSP-502"] {
+            let observations = store.patient_resources(patient).await.unwrap().len() - 1;
+            assert_eq!(observations, 10, "{patient}");
+            let alerts = store.raised_alerts(patient).await.unwrap();
+            let mut keys: Vec<(String, u8)> = alerts.iter().map(|a| (a.key.clone(), a.severity)).collect();
+            let before = keys.len();
+            keys.sort();
+            keys.dedup();
+            assert_eq!(keys.len(), before, "{patient}: no alert raised twice: {alerts:?}");
+            assert!(!alerts.is_empty(), "{patient}: the falling counts raised alerts");
+        }
+    });
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
