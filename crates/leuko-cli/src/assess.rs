@@ -78,15 +78,23 @@ pub(crate) fn assess_fhir(
         .collect())
 }
 
-pub(crate) fn run(kb_dir: Option<&std::path::Path>, args: &AssessArgs) -> anyhow::Result<ExitCode> {
+/// What `assess` and `timeline` share: the knowledge base, "now", the site's intervals and the
+/// input text.
+pub(crate) fn prepare(
+    kb_dir: Option<&std::path::Path>,
+    args: &AssessArgs,
+) -> anyhow::Result<(KnowledgeBase, DateTime<Utc>, AssessConfig, String)> {
     let kb = crate::kb::load(kb_dir)?;
     let as_of = as_of(args.as_of.as_deref())?;
     let site_intervals = match &args.site {
         Some(path) => site::read(path)?,
         None => Vec::new(),
     };
-    let config = AssessConfig { site_intervals };
-    let text = read_input(&args.input)?;
+    Ok((kb, as_of, AssessConfig { site_intervals }, read_input(&args.input)?))
+}
+
+pub(crate) fn run(kb_dir: Option<&std::path::Path>, args: &AssessArgs) -> anyhow::Result<ExitCode> {
+    let (kb, as_of, config, text) = prepare(kb_dir, args)?;
     let assessments = assess_fhir(&kb, &text, as_of, &config, args.patient.as_deref())
         .with_context(|| format!("cannot assess {}", args.input.display()))?;
     match args.format {

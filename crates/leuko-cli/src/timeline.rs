@@ -5,20 +5,12 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use leuko_core::{AssessConfig, PatientRecord};
+use leuko_core::PatientRecord;
 
-use crate::assess::{as_of, read_input};
-use crate::{AssessArgs, Format, site};
+use crate::{AssessArgs, Format};
 
 pub(crate) fn run(kb_dir: Option<&std::path::Path>, args: &AssessArgs) -> anyhow::Result<ExitCode> {
-    let kb = crate::kb::load(kb_dir)?;
-    let as_of = as_of(args.as_of.as_deref())?;
-    let site_intervals = match &args.site {
-        Some(path) => site::read(path)?,
-        None => Vec::new(),
-    };
-    let config = AssessConfig { site_intervals };
-    let text = read_input(&args.input)?;
+    let (kb, as_of, config, text) = crate::assess::prepare(kb_dir, args)?;
     let input = leuko_fhir::read(&text).with_context(|| format!("cannot read {}", args.input.display()))?;
     let only = args.patient.as_deref();
     let patients: Vec<&PatientRecord> =

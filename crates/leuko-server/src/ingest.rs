@@ -203,24 +203,25 @@ impl Default for MllpLimits {
     }
 }
 
-/// Serves MLLP until `shutdown` completes: each connection's frames are ingested in order and
-/// each answered with its ACK after the commit.
-pub async fn serve_mllp(
+/// Serves MLLP connections until `shutdown` completes: each connection's frames are handed to
+/// `handle` in order and its answers (ACK texts) written back framed; an oversize frame is
+/// answered AR and the connection goes on; an idle connection is closed.
+pub(crate) async fn serve_frames<F, Fut>(
     listener: tokio::net::TcpListener,
-    store: Store,
-    kb: &'static leuko_core::KnowledgeBase,
-    site: SiteCodes,
     limits: MllpLimits,
     shutdown: impl std::future::Future<Output = ()> + Send,
-) {
-    let site = std::sync::Arc::new(site);
+    handle: F,
+) where
+    F: Fn(Vec<u8>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Vec<String>> + Send,
+{
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             () = &mut shutdown => break,
             accepted = listener.accept() => {
                 let Ok((mut socket, _)) = accepted else { continue };
-                let (store, site) = (store.clone(), site.clone());
+                let handle = handle.clone();
                 tokio::spawn(async move {
                     let mut deframer = Deframer::new(limits.max_message);
                     let mut buffer = vec![0u8; 64 * 1024];
@@ -240,9 +241,8 @@ pub async fn serve_mllp(
                             }
                         }
                         for content in frames {
-                            for ingested in ingest_bytes(&store, kb, &site, &content).await {
-                                tracing::info!(outcome = ?std::mem::discriminant(&ingested.outcome), "HL7 message");
-                                if socket.write_all(&frame(&ingested.ack)).await.is_err() {
+                            for reply in handle(content).await {
+                                if socket.write_all(&frame(&reply)).await.is_err() {
                                     return;
                                 }
                             }
@@ -252,4 +252,22 @@ pub async fn serve_mllp(
             }
         }
     }
+}
+
+/// Serves MLLP until `shutdown` completes: each connection's frames are ingested in order and
+/// each answered with its ACK after the commit.
+pub async fn serve_mllp(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    kb: &'static leuko_core::KnowledgeBase,
+    site: SiteCodes,
+    limits: MllpLimits,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) {
+    let site = std::sync::Arc::new(site);
+    serve_frames(listener, limits, shutdown, move |content: Vec<u8>| {
+        let (store, site) = (store.clone(), site.clone());
+        async move { ingest_bytes(&store, kb, &site, &content).await.into_iter().map(|i| i.ack).collect() }
+    })
+    .await;
 }

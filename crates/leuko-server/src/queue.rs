@@ -17,11 +17,10 @@ use std::time::Duration;
 use async_nats::jetstream::{self, AckKind, consumer::pull, stream};
 use futures::StreamExt as _;
 use leuko_hl7::SiteCodes;
-use leuko_hl7::mllp::{AckCode, Deframer, ack, frame, reject_unparsed};
+use leuko_hl7::mllp::{AckCode, ack, reject_unparsed};
 use leuko_store::Store;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-use crate::ingest::{MllpLimits, Outcome, ingest_bytes};
+use crate::ingest::{MllpLimits, Outcome, ingest_bytes, serve_frames};
 
 /// Names of the queue's stream, subjects and consumers.
 #[derive(Debug, Clone)]
@@ -90,33 +89,12 @@ pub async fn serve_mllp_queue(
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> Result<(), QueueError> {
     stream(&js, &config).await?;
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            () = &mut shutdown => return Ok(()),
-            accepted = listener.accept() => {
-                let Ok((mut socket, _)) = accepted else { continue };
-                let (js, config) = (js.clone(), config.clone());
-                tokio::spawn(async move {
-                    let mut deframer = Deframer::new(limits.max_message);
-                    let mut buffer = vec![0u8; 64 * 1024];
-                    loop {
-                        let read = match tokio::time::timeout(limits.idle, socket.read(&mut buffer)).await {
-                            Ok(Ok(0)) | Err(_) | Ok(Err(_)) => break,
-                            Ok(Ok(n)) => n,
-                        };
-                        let (frames, _) = deframer.push(&buffer[..read]);
-                        for content in frames {
-                            let reply = enqueue(&js, &config, &content).await;
-                            if socket.write_all(&frame(&reply)).await.is_err() {
-                                return;
-                            }
-                        }
-                    }
-                });
-            }
-        }
-    }
+    serve_frames(listener, limits, shutdown, move |content: Vec<u8>| {
+        let (js, config) = (js.clone(), config.clone());
+        async move { vec![enqueue(&js, &config, &content).await] }
+    })
+    .await;
+    Ok(())
 }
 
 fn ack_id() -> String {
