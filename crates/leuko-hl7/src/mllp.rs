@@ -52,50 +52,50 @@ impl Deframer {
         self.buffer.extend_from_slice(bytes);
         let mut frames = Vec::new();
         let mut problems = Vec::new();
+        // Scan with an offset and drop the consumed prefix once at the end (no shifting per frame).
+        let mut at = 0;
+        let garbage = |slice: &[u8]| slice.iter().filter(|b| !b.is_ascii_whitespace()).count();
         loop {
-            let Some(start) = self.buffer.iter().position(|&b| b == START) else {
-                let garbage = self.buffer.iter().filter(|b| !b.is_ascii_whitespace()).count();
-                if garbage > 0 {
-                    problems.push(FrameError::Garbage(garbage));
+            let Some(start) = self.buffer[at..].iter().position(|&b| b == START).map(|p| at + p) else {
+                let skipped = garbage(&self.buffer[at..]);
+                if skipped > 0 {
+                    problems.push(FrameError::Garbage(skipped));
                 }
-                self.buffer.clear();
+                at = self.buffer.len();
                 break;
             };
-            if start > 0 {
-                let garbage = self.buffer[..start].iter().filter(|b| !b.is_ascii_whitespace()).count();
-                if garbage > 0 {
-                    problems.push(FrameError::Garbage(garbage));
-                }
-                self.buffer.drain(..start);
+            let skipped = garbage(&self.buffer[at..start]);
+            if skipped > 0 {
+                problems.push(FrameError::Garbage(skipped));
             }
-            let end = self.buffer.windows(2).position(|w| w == [END, CR]);
-            match end {
+            at = start;
+            match self.buffer[start..].windows(2).position(|w| w == [END, CR]).map(|p| start + p) {
                 Some(end) => {
-                    let content = self.buffer[1..end].to_vec();
-                    self.buffer.drain(..end + 2);
+                    let content = &self.buffer[start + 1..end];
                     if content.len() > self.limit {
                         problems.push(FrameError::TooLarge(self.limit));
                     } else {
-                        frames.push(content);
+                        frames.push(content.to_vec());
                     }
+                    at = end + 2;
                 }
                 None => {
-                    if self.buffer.len() > self.limit + 3 {
+                    if self.buffer.len() - start > self.limit + 3 {
                         problems.push(FrameError::TooLarge(self.limit));
                         // Skip to the next start byte after this one.
-                        let next = self.buffer[1..].iter().position(|&b| b == START).map(|p| p + 1);
-                        match next {
+                        match self.buffer[start + 1..].iter().position(|&b| b == START) {
                             Some(next) => {
-                                self.buffer.drain(..next);
+                                at = start + 1 + next;
                                 continue;
                             }
-                            None => self.buffer.clear(),
+                            None => at = self.buffer.len(),
                         }
                     }
                     break;
                 }
             }
         }
+        self.buffer.drain(..at);
         (frames, problems)
     }
 }
