@@ -59,7 +59,7 @@ fn evidence(
     let ranking = kb.ranking();
     let mut out = Vec::new();
     let label = |finding: &str| {
-        let base = kb.findings().iter().find(|f| f.id == finding).map_or(finding.to_owned(), |f| f.label.clone());
+        let base = kb.finding(finding).map_or(finding.to_owned(), |f| f.label.clone());
         let detail = facts.hits.get(finding).map(|h| h.detail.clone()).unwrap_or_default();
         let base = drug_name.map_or(base.clone(), |name| base.replace("{drug}", name));
         format!("{base}: {detail}")
@@ -224,7 +224,7 @@ fn is_hallmark(line: &EvidenceDef) -> bool {
 /// Whether a finding is a test result (a lab rule, or the documented Duffy phenotype): its absence
 /// means "not tested", not "not present", so it does not count as a missing hallmark.
 fn is_test_result(kb: &KnowledgeBase, finding: &str) -> bool {
-    finding == "duffy-null" || kb.findings().iter().any(|f| f.id == finding && f.lab.is_some())
+    finding == "duffy-null" || kb.finding(finding).is_some_and(|f| f.lab.is_some())
 }
 
 fn hallmark_penalty(kb: &KnowledgeBase, cause: &CauseDef, facts: &Facts<'_>) -> Option<Evidence> {
@@ -309,7 +309,7 @@ pub(crate) fn rank(
         lines.extend(timing(kb, matched, episode));
         // The drug's own risk factors (renal impairment for methotrexate, …).
         for risk in matched.drug.risk_factors.iter().filter(|r| facts.has(&r.finding)) {
-            let label = kb.findings().iter().find(|f| f.id == risk.finding).map_or(risk.finding.as_str(), |f| &f.label);
+            let label = kb.finding(&risk.finding).map_or(risk.finding.as_str(), |f| &f.label);
             lines.push(Evidence {
                 finding: format!("risk factor for {name} toxicity — {label}: {}", facts.hits[&risk.finding].detail),
                 supports: true,

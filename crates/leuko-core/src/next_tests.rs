@@ -68,9 +68,8 @@ fn telling(kb: &KnowledgeBase, cause: &CauseDef, loinc: Option<&str>) -> Option<
     let analyte = kb.loinc(loinc?)?.analyte;
     let ranking = kb.ranking();
     let decides = |finding: &str| {
-        kb.findings().iter().any(|f| {
-            f.id == finding
-                && matches!(f.lab, Some(LabRule::Below(a, _) | LabRule::Above(a, _) | LabRule::BelowReference(a) | LabRule::AboveReference(a)) if a == analyte)
+        kb.finding(finding).is_some_and(|f| {
+            matches!(f.lab, Some(LabRule::Below(a, _) | LabRule::Above(a, _) | LabRule::BelowReference(a) | LabRule::AboveReference(a)) if a == analyte)
         })
     };
     let lines = cause

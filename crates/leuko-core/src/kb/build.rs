@@ -418,6 +418,7 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
                 patient_status,
                 drugs: parts.drugs.into_iter().map(|(_, _, drug)| drug).collect(),
                 phrase_index: phrase_index(&parts.findings),
+                finding_index: parts.findings.iter().enumerate().map(|(i, (_, _, f))| (f.id.clone(), i)).collect(),
                 findings: parts.findings.into_iter().map(|(_, _, finding)| finding).collect(),
                 causes: parts.causes.into_iter().map(|(_, _, cause)| cause).collect(),
                 ranking,

@@ -615,6 +615,8 @@ pub struct KnowledgeBase {
     /// (finding index, phrase index) of every finding phrase, by the phrase's first word (and
     /// that word without a plural "s"), so that only phrases that can start in a record are tried.
     pub(crate) phrase_index: BTreeMap<String, Vec<(usize, usize)>>,
+    /// Position of each finding in `findings`, by id.
+    pub(crate) finding_index: BTreeMap<String, usize>,
     pub(crate) causes: Vec<CauseDef>,
     pub(crate) ranking: Ranking,
     pub(crate) vitals_text: Vec<VitalText>,
@@ -689,6 +691,11 @@ impl KnowledgeBase {
     /// The first-word index of the findings' phrases.
     pub(crate) fn phrase_index(&self) -> &BTreeMap<String, Vec<(usize, usize)>> {
         &self.phrase_index
+    }
+
+    /// One finding by id.
+    pub fn finding(&self, id: &str) -> Option<&FindingDef> {
+        self.finding_index.get(id).and_then(|&index| self.findings.get(index))
     }
 
     /// Clinical findings.
