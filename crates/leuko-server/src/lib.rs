@@ -162,10 +162,16 @@ pub(crate) fn fhir_json(status: StatusCode, body: &Value) -> Response {
 
 /// Patient records and reading notes from stored or posted FHIR resources.
 pub(crate) fn records(resources: &[Value]) -> Result<leuko_fhir::FhirInput, leuko_fhir::FhirError> {
-    let bundle = json!({
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": resources.iter().map(|r| json!({"resource": r})).collect::<Vec<_>>()
-    });
-    leuko_fhir::read(&bundle.to_string())
+    // The Bundle text written directly (no copy of the resources into a new JSON tree).
+    let mut text = String::from(r#"{"resourceType":"Bundle","type":"collection","entry":["#);
+    for (index, resource) in resources.iter().enumerate() {
+        if index > 0 {
+            text.push(',');
+        }
+        text.push_str(r#"{"resource":"#);
+        text.push_str(&resource.to_string());
+        text.push('}');
+    }
+    text.push_str("]}");
+    leuko_fhir::read(&text)
 }
