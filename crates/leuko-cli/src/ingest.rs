@@ -132,6 +132,11 @@ pub(crate) fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
                     vec![bytes]
                 };
                 let (mut stored, mut duplicates, mut errors, mut rejected, mut results) = (0, 0, 0, 0, 0);
+                // Progress by chunk (a frame, or the whole file); drawn only on a terminal.
+                let progress = indicatif::ProgressBar::new(chunks.len() as u64).with_style(
+                    indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} frames, {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
                 for chunk in chunks {
                     for ingested in ingest_bytes(&store, leuko_kb::bundled(), &site, &chunk).await {
                         match &ingested.outcome {
@@ -139,26 +144,27 @@ pub(crate) fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
                                 stored += 1;
                                 results += n;
                                 for alert in alerts {
-                                    eprintln!("leuko ingest: alert: {alert}");
+                                    progress.suspend(|| eprintln!("leuko ingest: alert: {alert}"));
                                 }
                             }
                             Outcome::Duplicate => duplicates += 1,
                             Outcome::Error(why) => {
                                 errors += 1;
-                                eprintln!("leuko ingest: not processable: {why}");
+                                progress.suspend(|| eprintln!("leuko ingest: not processable: {why}"));
                             }
                             Outcome::Rejected(why) => {
                                 rejected += 1;
-                                eprintln!("leuko ingest: rejected: {why}");
+                                progress.suspend(|| eprintln!("leuko ingest: rejected: {why}"));
                             }
                         }
                         for unmapped in &ingested.unmapped {
-                            eprintln!("leuko ingest: unmapped: {unmapped}");
+                            progress.suspend(|| eprintln!("leuko ingest: unmapped: {unmapped}"));
                         }
-                        eprint!("\rleuko ingest: {} message(s)", stored + duplicates + errors + rejected);
+                        progress.set_message(format!("{} message(s)", stored + duplicates + errors + rejected));
                     }
+                    progress.inc(1);
                 }
-                eprintln!();
+                progress.finish_and_clear();
                 println!("stored {stored} message(s) with {results} result(s); {duplicates} duplicate(s); {errors} not processable; {rejected} rejected");
                 Ok(if errors + rejected == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
             }

@@ -130,14 +130,14 @@ fn date_matches(filter: &str, date: Option<&str>) -> bool {
     }
 }
 
-/// The alerts raised for a patient (by the lab feed), as FHIR Communications.
-async fn communications(state: &AppState, params: &[(String, String)]) -> Response {
+/// The alerts raised for a patient (by the lab feed), as FHIR Communications or DetectedIssues.
+async fn alert_resources(state: &AppState, kind: &str, params: &[(String, String)]) -> Response {
     let Some(patient) = params
         .iter()
         .find(|(name, _)| name == "patient" || name == "subject")
         .map(|(_, value)| value.rsplit('/').next().unwrap_or(value).to_owned())
     else {
-        return outcome(StatusCode::BAD_REQUEST, "required", "a Communication search needs a patient parameter");
+        return outcome(StatusCode::BAD_REQUEST, "required", &format!("a {kind} search needs a patient parameter"));
     };
     let alerts = match state.store.raised_alerts(&patient).await {
         Ok(alerts) => alerts,
@@ -156,7 +156,24 @@ async fn communications(state: &AppState, params: &[(String, String)]) -> Respon
                 "warning" => "urgent",
                 _ => "routine",
             };
-            let resource = json!({
+            let resource = if kind == "DetectedIssue" {
+                let severity = match a.level.as_str() {
+                    "critical" => "high",
+                    "warning" => "moderate",
+                    _ => "low",
+                };
+                json!({
+                    "resourceType": "DetectedIssue",
+                    "id": id,
+                    "status": "final",
+                    "code": {"text": a.kind},
+                    "severity": severity,
+                    "patient": {"reference": format!("Patient/{patient}")},
+                    "identifiedDateTime": a.raised,
+                    "detail": format!("{} (decision support for clinicians, not a diagnosis)", a.text),
+                    "identifier": [{"system": "urn:leuko:alert-key", "value": a.key}],
+                })
+            } else { json!({
                 "resourceType": "Communication",
                 "id": id,
                 "status": "completed",
@@ -166,8 +183,8 @@ async fn communications(state: &AppState, params: &[(String, String)]) -> Respon
                 "sent": a.raised,
                 "payload": [{"contentString": format!("{} (decision support for clinicians, not a diagnosis)", a.text)}],
                 "identifier": [{"system": "urn:leuko:alert-key", "value": a.key}],
-            });
-            json!({"fullUrl": format!("{base}/Communication/{id}"), "resource": resource, "search": {"mode": "match"}})
+            }) };
+            json!({"fullUrl": format!("{base}/{kind}/{id}"), "resource": resource, "search": {"mode": "match"}})
         })
         .collect();
     fhir_json(
@@ -177,8 +194,8 @@ async fn communications(state: &AppState, params: &[(String, String)]) -> Respon
 }
 
 async fn run_search(state: &AppState, kind: &str, params: &[(String, String)]) -> Response {
-    if kind == "Communication" {
-        return communications(state, params).await;
+    if kind == "Communication" || kind == "DetectedIssue" {
+        return alert_resources(state, kind, params).await;
     }
     if !STORED_TYPES.contains(&kind) {
         return outcome(StatusCode::NOT_FOUND, "not-supported", &format!("{kind} is not served"));

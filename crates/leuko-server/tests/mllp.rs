@@ -88,6 +88,15 @@ async fn results_are_acknowledged_after_commit_once_and_resends_are_not_processe
             .unwrap();
     assert_eq!(body["total"], raised_once);
     assert_eq!(body["entry"][0]["resource"]["resourceType"], "Communication");
+    let issues: serde_json::Value =
+        reqwest::get(format!("http://{http_address}/fhir/DetectedIssue?patient={}", stored[0]))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(issues["total"], raised_once);
+    assert_eq!(issues["entry"][0]["resource"]["resourceType"], "DetectedIssue");
 
     // The same message again: acknowledged, not processed twice.
     let again = exchange(&mut stream, &mut deframer, WBC_LOW).await;
