@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use leuko_hl7::mllp::{AckCode, Deframer, ack, frame, reject_unparsed};
 use leuko_hl7::{Message, SiteCodes};
-use leuko_store::{NewResource, Store};
+use leuko_store::{Hl7Item, NewResource, Store};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 /// What became of one message.
@@ -96,7 +96,15 @@ pub async fn raise_alerts(
     Ok(texts)
 }
 
-async fn one(store: &Store, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, message: &Message) -> Ingested {
+/// Where a prepared message goes: straight into the store (re-assessed before the ACK), or to
+/// the group committer (acknowledged after the batch commit, re-assessed in the background).
+#[derive(Clone, Copy)]
+enum Sink<'a> {
+    Direct(&'a Store),
+    Batched(&'a Committer),
+}
+
+async fn one(sink: Sink<'_>, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, message: &Message) -> Ingested {
     let reply = |code: AckCode, text: Option<&str>| ack(message, code, text, &ack_id(), &now_ts());
     let kind = message.message_type();
     if !RESULT_TYPES.iter().any(|t| kind.starts_with(t)) {
@@ -132,15 +140,28 @@ async fn one(store: &Store, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, me
         })
         .collect();
     let results = resources.len().saturating_sub(1);
-    match store.ingest_hl7(&key, &patient, &message.raw, resources).await {
+    let item = Hl7Item { key, patient: patient.clone(), raw: message.raw.clone(), resources };
+    let stored = match sink {
+        Sink::Direct(store) => store
+            .ingest_hl7_batch(vec![item])
+            .await
+            .map(|flags| flags.first().copied().unwrap_or(false))
+            .map_err(|e| e.to_string()),
+        Sink::Batched(committer) => committer.commit(item).await,
+    };
+    match stored {
         Ok(true) => {
-            // Committed: acknowledge, then re-assess the history and raise what is new.
-            let alerts = match raise_alerts(store, kb, &patient).await {
-                Ok(alerts) => alerts,
-                Err(error) => {
-                    tracing::error!(%error, "re-assessment after a stored result failed");
-                    Vec::new()
-                }
+            // Committed. Direct: re-assess now and report the new alerts; batched: the
+            // committer re-assesses in the background.
+            let alerts = match sink {
+                Sink::Direct(store) => match raise_alerts(store, kb, &patient).await {
+                    Ok(alerts) => alerts,
+                    Err(error) => {
+                        tracing::error!(%error, "re-assessment after a stored result failed");
+                        Vec::new()
+                    }
+                },
+                Sink::Batched(_) => Vec::new(),
             };
             Ingested {
                 ack: reply(AckCode::Accept, None),
@@ -161,19 +182,84 @@ async fn one(store: &Store, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, me
     }
 }
 
-/// Ingests the bytes of one MLLP frame (or one file): every message they hold.
-pub async fn ingest_bytes(
-    store: &Store,
-    kb: &leuko_core::KnowledgeBase,
-    site: &SiteCodes,
-    bytes: &[u8],
-) -> Vec<Ingested> {
+type Job = (Hl7Item, tokio::sync::oneshot::Sender<Result<bool, String>>);
+
+/// Group commit: messages from every connection are collected into one transaction (up to 512,
+/// or whatever is waiting when the previous commit ends), and each sender is answered only after
+/// that commit. Stored patients are then re-assessed one at a time by a background task, so
+/// alerts are raised once even when batches follow each other closely.
+pub struct Committer {
+    jobs: tokio::sync::mpsc::Sender<Job>,
+}
+
+impl Committer {
+    /// Starts the writer and the alert tasks on this store.
+    pub fn start(store: Store, kb: &'static leuko_core::KnowledgeBase) -> Committer {
+        let (jobs, mut incoming) = tokio::sync::mpsc::channel::<Job>(4096);
+        let (assess, mut to_assess) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let alert_store = store.clone();
+        tokio::spawn(async move {
+            // Patients waiting together are re-assessed once each (the latest history covers
+            // every result stored meanwhile).
+            while let Some(first) = to_assess.recv().await {
+                let mut waiting = std::collections::BTreeSet::from([first]);
+                while let Ok(patient) = to_assess.try_recv() {
+                    waiting.insert(patient);
+                }
+                for patient in waiting {
+                    if let Err(error) = raise_alerts(&alert_store, kb, &patient).await {
+                        tracing::error!(%error, "re-assessment after a stored result failed");
+                    }
+                }
+            }
+        });
+        tokio::spawn(async move {
+            while let Some(first) = incoming.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < 512 {
+                    match incoming.try_recv() {
+                        Ok(job) => batch.push(job),
+                        Err(_) => break,
+                    }
+                }
+                let (items, replies): (Vec<Hl7Item>, Vec<_>) = batch.into_iter().unzip();
+                let patients: Vec<String> = items.iter().map(|i| i.patient.clone()).collect();
+                match store.ingest_hl7_batch(items).await {
+                    Ok(flags) => {
+                        for ((flag, reply), patient) in flags.iter().zip(replies).zip(&patients) {
+                            let _ = reply.send(Ok(*flag));
+                            if *flag {
+                                let _ = assess.send(patient.clone());
+                            }
+                        }
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "group commit failed");
+                        for reply in replies {
+                            let _ = reply.send(Err(error.to_string()));
+                        }
+                    }
+                }
+            }
+        });
+        Committer { jobs }
+    }
+
+    /// Queues a message for the next commit and waits for it.
+    async fn commit(&self, item: Hl7Item) -> Result<bool, String> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.jobs.send((item, reply)).await.map_err(|_| "the committer stopped".to_owned())?;
+        answer.await.map_err(|_| "the committer stopped".to_owned())?
+    }
+}
+
+async fn ingest_with(sink: Sink<'_>, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, bytes: &[u8]) -> Vec<Ingested> {
     let (text, _) = leuko_hl7::decode(bytes);
     match leuko_hl7::parse(&text) {
         Ok(messages) => {
             let mut out = Vec::with_capacity(messages.len());
             for message in &messages {
-                out.push(one(store, kb, site, message).await);
+                out.push(one(sink, kb, site, message).await);
             }
             out
         }
@@ -186,6 +272,17 @@ pub async fn ingest_bytes(
             }]
         }
     }
+}
+
+/// Ingests the bytes of one MLLP frame (or one file): every message they hold, each committed
+/// and re-assessed before its ACK is returned.
+pub async fn ingest_bytes(
+    store: &Store,
+    kb: &leuko_core::KnowledgeBase,
+    site: &SiteCodes,
+    bytes: &[u8],
+) -> Vec<Ingested> {
+    ingest_with(Sink::Direct(store), kb, site, bytes).await
 }
 
 /// Limits of the MLLP listener.
@@ -265,9 +362,12 @@ pub async fn serve_mllp(
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) {
     let site = std::sync::Arc::new(site);
+    let committer = std::sync::Arc::new(Committer::start(store, kb));
     serve_frames(listener, limits, shutdown, move |content: Vec<u8>| {
-        let (store, site) = (store.clone(), site.clone());
-        async move { ingest_bytes(&store, kb, &site, &content).await.into_iter().map(|i| i.ack).collect() }
+        let (committer, site) = (committer.clone(), site.clone());
+        async move {
+            ingest_with(Sink::Batched(&committer), kb, &site, &content).await.into_iter().map(|i| i.ack).collect()
+        }
     })
     .await;
 }

@@ -65,8 +65,16 @@ async fn results_are_acknowledged_after_commit_once_and_resends_are_not_processe
     assert_eq!(stored.len(), 1);
     let before = store.patient_resources(&stored[0]).await.unwrap().len();
 
-    // Re-assessed after the commit: WBC 1.1 (CTCAE grade 3) raised one leukopenia alert.
-    let alerts = store.raised_alerts(&stored[0]).await.unwrap();
+    // Re-assessed after the commit (in the background): WBC 1.1 (CTCAE grade 3) raised one
+    // leukopenia alert.
+    let mut alerts = Vec::new();
+    for _ in 0..100 {
+        alerts = store.raised_alerts(&stored[0]).await.unwrap();
+        if !alerts.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert!(alerts.iter().any(|a| a.kind == "leukopenia" && a.severity == 3), "{alerts:?}");
     let raised_once = alerts.len();
     // And retrievable as FHIR Communications over the REST API.
@@ -104,6 +112,7 @@ async fn results_are_acknowledged_after_commit_once_and_resends_are_not_processe
     assert!(again.contains("duplicate"), "{again}");
     assert_eq!(store.hl7_count().await.unwrap(), 1);
     assert_eq!(store.patient_resources(&stored[0]).await.unwrap().len(), before);
+    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(store.raised_alerts(&stored[0]).await.unwrap().len(), raised_once, "no second alert");
 
     // The stored history reads back through the FHIR reader and the core: WBC 1.1 x10^9/L.

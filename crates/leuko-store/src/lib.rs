@@ -99,6 +99,19 @@ pub struct OverrideStat {
     pub overridden: u64,
 }
 
+/// A received HL7 message and the resources it maps to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hl7Item {
+    /// Idempotence key (sending facility and MSH-10, or the bytes).
+    pub key: String,
+    /// The patient it belongs to.
+    pub patient: String,
+    /// The message as received.
+    pub raw: String,
+    /// Its results and patient as FHIR resources.
+    pub resources: Vec<NewResource>,
+}
+
 /// An alert raised for a patient (kept so that the same condition alerts once).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RaisedAlert {
@@ -748,57 +761,55 @@ impl Store {
         raw: &str,
         resources: Vec<NewResource>,
     ) -> Result<bool, StoreError> {
-        let (key, patient, raw, at) = (key.to_owned(), patient.to_owned(), raw.to_owned(), now());
+        let item = Hl7Item { key: key.to_owned(), patient: patient.to_owned(), raw: raw.to_owned(), resources };
+        Ok(self.ingest_hl7_batch(vec![item]).await?.first().copied().unwrap_or(false))
+    }
+
+    /// Stores several received HL7 messages in one transaction (group commit: one durable
+    /// commit covers them all); for each, whether it was new.
+    pub async fn ingest_hl7_batch(&self, items: Vec<Hl7Item>) -> Result<Vec<bool>, StoreError> {
+        const MESSAGE: &str = "INSERT INTO hl7_messages (key, patient, raw, received) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO NOTHING";
+        const RESOURCE: &str = "INSERT INTO resources (resource_type, id, patient, body, version, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)
+             ON CONFLICT (resource_type, id) DO UPDATE SET body = excluded.body, patient = excluded.patient,
+             version = resources.version + 1, updated_at = excluded.updated_at WHERE resources.body <> excluded.body";
+        let at = now();
         match self {
             Store::Sqlite(c) => {
                 Store::sqlite(c, move |c| {
                     let tx = c.transaction()?;
-                    let inserted = tx.execute(
-                        "INSERT INTO hl7_messages (key, patient, raw, received) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO NOTHING",
-                        (&key, &patient, &raw, &at),
-                    )?;
-                    if inserted == 0 {
-                        return Ok(false);
-                    }
-                    for r in &resources {
-                        let body = r.body.to_string();
-                        tx.execute(
-                            "INSERT INTO resources (resource_type, id, patient, body, version, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)
-                             ON CONFLICT (resource_type, id) DO UPDATE SET body = excluded.body, patient = excluded.patient,
-                             version = resources.version + 1, updated_at = excluded.updated_at WHERE resources.body <> excluded.body",
-                            (&r.resource_type, &r.id, &r.patient, &body, &at),
-                        )?;
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in &items {
+                        let inserted = tx.execute(MESSAGE, (&item.key, &item.patient, &item.raw, &at))? == 1;
+                        if inserted {
+                            for r in &item.resources {
+                                tx.execute(RESOURCE, (&r.resource_type, &r.id, &r.patient, &r.body.to_string(), &at))?;
+                            }
+                        }
+                        out.push(inserted);
                     }
                     tx.commit()?;
-                    Ok(true)
+                    Ok(out)
                 })
                 .await
             }
             Store::Postgres(_) => {
+                let message = MESSAGE.replace('?', "$");
+                let resource = RESOURCE.replace('?', "$");
                 let mut client = self.client().await?;
                 let tx = client.transaction().await?;
-                let inserted = tx
-                    .execute(
-                        "INSERT INTO hl7_messages (key, patient, raw, received) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING",
-                        &[&key, &patient, &raw, &at],
-                    )
-                    .await?;
-                if inserted == 0 {
-                    tx.rollback().await?;
-                    return Ok(false);
-                }
-                for r in &resources {
-                    let body = r.body.to_string();
-                    tx.execute(
-                        "INSERT INTO resources (resource_type, id, patient, body, version, updated_at) VALUES ($1, $2, $3, $4, 1, $5)
-                         ON CONFLICT (resource_type, id) DO UPDATE SET body = excluded.body, patient = excluded.patient,
-                         version = resources.version + 1, updated_at = excluded.updated_at WHERE resources.body <> excluded.body",
-                        &[&r.resource_type, &r.id, &r.patient, &body, &at],
-                    )
-                    .await?;
+                let mut out = Vec::with_capacity(items.len());
+                for item in &items {
+                    let inserted = tx.execute(&message, &[&item.key, &item.patient, &item.raw, &at]).await? == 1;
+                    if inserted {
+                        for r in &item.resources {
+                            let body = r.body.to_string();
+                            tx.execute(&resource, &[&r.resource_type, &r.id, &r.patient, &body, &at]).await?;
+                        }
+                    }
+                    out.push(inserted);
                 }
                 tx.commit().await?;
-                Ok(true)
+                Ok(out)
             }
         }
     }
