@@ -53,6 +53,8 @@ pub async fn raise_alerts(
     kb: &leuko_core::KnowledgeBase,
     patient: &str,
 ) -> Result<Vec<String>, leuko_store::StoreError> {
+    // The marker first: results stored after this read keep the patient pending.
+    let marker = store.pending_marker(patient).await?;
     let resources = store.patient_resources(patient).await?;
     let Ok(input) = crate::records(&resources) else { return Ok(Vec::new()) };
     let Some(record) = input.patients.iter().find(|p| p.id.as_deref() == Some(patient)) else { return Ok(Vec::new()) };
@@ -93,6 +95,9 @@ pub async fn raise_alerts(
         .collect();
     let texts = fresh.iter().map(|a| format!("[{}] {}", a.level, a.text)).collect();
     store.record_alerts(patient, fresh).await?;
+    if let Some(seq) = marker {
+        store.assessed(patient, seq).await?;
+    }
     Ok(texts)
 }
 
@@ -198,6 +203,17 @@ impl Committer {
         let (jobs, mut incoming) = tokio::sync::mpsc::channel::<Job>(4096);
         let (assess, mut to_assess) = tokio::sync::mpsc::unbounded_channel::<String>();
         let alert_store = store.clone();
+        let recover = (store.clone(), assess.clone());
+        // Patients left pending by an earlier process (stopped after a commit, before the
+        // re-assessment) are re-assessed first.
+        tokio::spawn(async move {
+            let (store, assess) = recover;
+            if let Ok(pending) = store.pending_assessments().await {
+                for (patient, _) in pending {
+                    let _ = assess.send(patient);
+                }
+            }
+        });
         tokio::spawn(async move {
             // Patients waiting together are re-assessed once each (the latest history covers
             // every result stored meanwhile).

@@ -148,6 +148,14 @@ pub async fn worker(
 ) -> Result<(), QueueError> {
     let js = jetstream::new(client.clone());
     let stream = stream(&js, &config).await?;
+    // Patients whose results were stored but not re-assessed (a worker died in between).
+    if let Ok(pending) = store.pending_assessments().await {
+        for (patient, _) in pending {
+            if let Err(error) = crate::ingest::raise_alerts(&store, kb, &patient).await {
+                tracing::error!(%error, "re-assessment of a pending patient failed");
+            }
+        }
+    }
     let mut tasks = tokio::task::JoinSet::new();
     for p in 0..config.partitions {
         let name = format!("{}-worker-p{p}", config.stream);

@@ -200,6 +200,10 @@ CREATE TABLE IF NOT EXISTS alerts (
     raised TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS alerts_patient ON alerts (patient);
+CREATE TABLE IF NOT EXISTS pending_assessment (
+    patient TEXT PRIMARY KEY,
+    seq BIGINT NOT NULL
+);
 ";
 
 const POSTGRES_SCHEMA: &str = "
@@ -258,6 +262,10 @@ CREATE TABLE IF NOT EXISTS alerts (
     raised TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS alerts_patient ON alerts (patient);
+CREATE TABLE IF NOT EXISTS pending_assessment (
+    patient TEXT PRIMARY KEY,
+    seq BIGINT NOT NULL
+);
 ";
 
 fn now() -> String {
@@ -769,6 +777,10 @@ impl Store {
     /// commit covers them all); for each, whether it was new.
     pub async fn ingest_hl7_batch(&self, items: Vec<Hl7Item>) -> Result<Vec<bool>, StoreError> {
         const MESSAGE: &str = "INSERT INTO hl7_messages (key, patient, raw, received) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO NOTHING";
+        // The patient is marked for re-assessment in the same transaction, so that no stored
+        // result escapes it even if the process dies before the alerts are raised.
+        const PENDING: &str = "INSERT INTO pending_assessment (patient, seq) VALUES (?1, 1)
+             ON CONFLICT (patient) DO UPDATE SET seq = pending_assessment.seq + 1";
         const RESOURCE: &str = "INSERT INTO resources (resource_type, id, patient, body, version, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)
              ON CONFLICT (resource_type, id) DO UPDATE SET body = excluded.body, patient = excluded.patient,
              version = resources.version + 1, updated_at = excluded.updated_at WHERE resources.body <> excluded.body";
@@ -784,6 +796,7 @@ impl Store {
                             for r in &item.resources {
                                 tx.execute(RESOURCE, (&r.resource_type, &r.id, &r.patient, &r.body.to_string(), &at))?;
                             }
+                            tx.execute(PENDING, [&item.patient])?;
                         }
                         out.push(inserted);
                     }
@@ -795,6 +808,7 @@ impl Store {
             Store::Postgres(_) => {
                 let message = MESSAGE.replace('?', "$");
                 let resource = RESOURCE.replace('?', "$");
+                let pending = PENDING.replace('?', "$");
                 let mut client = self.client().await?;
                 let tx = client.transaction().await?;
                 let mut out = Vec::with_capacity(items.len());
@@ -805,6 +819,7 @@ impl Store {
                             let body = r.body.to_string();
                             tx.execute(&resource, &[&r.resource_type, &r.id, &r.patient, &body, &at]).await?;
                         }
+                        tx.execute(&pending, &[&item.patient]).await?;
                     }
                     out.push(inserted);
                 }
@@ -907,6 +922,58 @@ impl Store {
                     .await?;
                 }
                 tx.commit().await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Patients with stored results not yet re-assessed, each with its marker (pass it back to
+    /// [`Store::assessed`]).
+    pub async fn pending_assessments(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        const QUERY: &str = "SELECT patient, seq FROM pending_assessment ORDER BY patient";
+        match self {
+            Store::Sqlite(c) => {
+                Store::sqlite(c, |c| {
+                    let mut statement = c.prepare(QUERY)?;
+                    let rows = statement
+                        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok(rows)
+                })
+                .await
+            }
+            Store::Postgres(_) => Ok(self
+                .client()
+                .await?
+                .query(QUERY, &[])
+                .await?
+                .into_iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect()),
+        }
+    }
+
+    /// The patient's marker, read before a re-assessment.
+    pub async fn pending_marker(&self, patient: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self.pending_assessments().await?.into_iter().find(|(p, _)| p == patient).map(|(_, seq)| seq))
+    }
+
+    /// Clears a patient's re-assessment marker, unless results were stored after `seq` was read.
+    pub async fn assessed(&self, patient: &str, seq: i64) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(c) => {
+                let patient = patient.to_owned();
+                Store::sqlite(c, move |c| {
+                    c.execute("DELETE FROM pending_assessment WHERE patient = ?1 AND seq = ?2", (&patient, seq))?;
+                    Ok(())
+                })
+                .await
+            }
+            Store::Postgres(_) => {
+                self.client()
+                    .await?
+                    .execute("DELETE FROM pending_assessment WHERE patient = $1 AND seq = $2", &[&patient, &seq])
+                    .await?;
                 Ok(())
             }
         }

@@ -274,9 +274,18 @@ fn a_listener_killed_at_random_moments_loses_no_acknowledged_message_and_raises_
     }
     assert!(kills >= 3, "the listener was killed {kills} times");
     assert!(acked.iter().all(|a| *a));
+    // One more start: the patients left pending by the last kill are re-assessed at start-up.
+    let (mut child, _) = start_ingest(&database);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let store = leuko_store::Store::open(&database).await.unwrap();
+        for _ in 0..100 {
+            if store.pending_assessments().await.unwrap().is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(store.pending_assessments().await.unwrap().is_empty(), "every stored result re-assessed");
         assert_eq!(store.hl7_count().await.unwrap(), 30, "every acknowledged message stored once");
         for patient in ["HOSP-500", "HOSP-501", "HOSP-502"] {
             let observations = store.patient_resources(patient).await.unwrap().len() - 1;
@@ -290,6 +299,8 @@ fn a_listener_killed_at_random_moments_loses_no_acknowledged_message_and_raises_
             assert!(!alerts.is_empty(), "{patient}: the falling counts raised alerts");
         }
     });
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
