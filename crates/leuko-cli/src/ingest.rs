@@ -42,7 +42,7 @@ pub(crate) struct WorkerArgs {
     site_codes: Option<PathBuf>,
 }
 
-fn site_codes(path: Option<&PathBuf>) -> anyhow::Result<leuko_hl7::SiteCodes> {
+pub(crate) fn site_codes(path: Option<&PathBuf>) -> anyhow::Result<leuko_hl7::SiteCodes> {
     match path {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;

@@ -158,13 +158,7 @@ pub(crate) fn run(kb_dir: Option<&Path>, args: &ServeArgs) -> anyhow::Result<Exi
             }
         }
         if let Some(address) = args.mllp {
-            let site = match &args.site_codes {
-                Some(path) => leuko_hl7::SiteCodes::from_toml(
-                    &std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
-                )
-                .map_err(anyhow::Error::msg)?,
-                None => leuko_hl7::SiteCodes::default(),
-            };
+            let site = crate::ingest::site_codes(args.site_codes.as_ref())?;
             let mllp =
                 tokio::net::TcpListener::bind(address).await.with_context(|| format!("cannot listen on {address}"))?;
             eprintln!("leuko serve: MLLP on {}", mllp.local_addr()?);

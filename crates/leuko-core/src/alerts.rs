@@ -136,13 +136,31 @@ pub(crate) fn alerts(inputs: &Inputs<'_>) -> Vec<Alert> {
 /// The alerts of `current` not yet raised: a key (kind, subject, episode) not in `raised`, or
 /// the same key at a higher severity or level than the highest raised for it.
 pub fn new_alerts<'a>(raised: &[Alert], current: &'a [Alert]) -> Vec<&'a Alert> {
+    let raised: Vec<RaisedKey> =
+        raised.iter().map(|a| RaisedKey { key: a.key(), severity: a.severity, level: a.level }).collect();
+    new_alerts_since(&raised, current)
+}
+
+/// What deduplication needs of an alert raised before (a store keeps these).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RaisedKey {
+    /// [`Alert::key`].
+    pub key: String,
+    /// Its severity.
+    pub severity: u8,
+    /// Its level.
+    pub level: AlertLevel,
+}
+
+/// [`new_alerts`] against alerts raised before, given by key.
+pub fn new_alerts_since<'a>(raised: &[RaisedKey], current: &'a [Alert]) -> Vec<&'a Alert> {
     current
         .iter()
         .filter(|alert| {
             let key = alert.key();
             !raised
                 .iter()
-                .filter(|old| old.key() == key)
+                .filter(|old| old.key == key)
                 .any(|old| old.severity >= alert.severity && old.level >= alert.level)
         })
         .collect()

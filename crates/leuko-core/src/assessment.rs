@@ -634,6 +634,15 @@ pub enum AlertLevel {
 }
 
 impl AlertLevel {
+    /// The level named by [`AlertLevel::id`] (unknown words read as info).
+    pub fn from_id(id: &str) -> AlertLevel {
+        match id {
+            "critical" => AlertLevel::Critical,
+            "warning" => AlertLevel::Warning,
+            _ => AlertLevel::Info,
+        }
+    }
+
     /// Word used in the output (and NATS subject suffix).
     pub fn id(self) -> &'static str {
         match self {

@@ -28,15 +28,9 @@ pub(crate) struct Episode {
     pub(crate) acute_drop: bool,
 }
 
-/// Whether each value of the series is below its applicable interval.
-pub(crate) fn low_series<'a>(
-    kb: &KnowledgeBase,
-    config: &AssessConfig,
-    patient: &PatientSummary,
-    results: &'a [LabResult],
-    analyte: Analyte,
-) -> Vec<(&'a LabResult, bool)> {
-    // Keep one value per time: the engine's preferred one.
+/// The series of one analyte in time order, one value per time (the first of equal times: the
+/// engine's preferred one, as the results are sorted).
+pub(crate) fn one_per_time(results: &[LabResult], analyte: Analyte) -> Vec<&LabResult> {
     let mut series: Vec<&LabResult> = Vec::new();
     for result in results.iter().filter(|r| r.analyte == analyte) {
         match series.last() {
@@ -45,6 +39,17 @@ pub(crate) fn low_series<'a>(
         }
     }
     series
+}
+
+/// Whether each value of the series is below its applicable interval.
+pub(crate) fn low_series<'a>(
+    kb: &KnowledgeBase,
+    config: &AssessConfig,
+    patient: &PatientSummary,
+    results: &'a [LabResult],
+    analyte: Analyte,
+) -> Vec<(&'a LabResult, bool)> {
+    one_per_time(results, analyte)
         .into_iter()
         .map(|result| {
             let low =

@@ -31,7 +31,7 @@ mod timeline;
 mod trend;
 mod vitals_text;
 
-pub use alerts::new_alerts;
+pub use alerts::{RaisedKey, new_alerts, new_alerts_since};
 pub use analyte::{Analyte, Property};
 pub use assess::assess;
 pub use assessment::*;

@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::analyte::Analyte;
 use crate::assessment::{LabResult, MonitoringEntry, NadirWindow, Trend};
+use crate::episode::one_per_time;
 use crate::findings::{DrugMatch, Facts};
 use crate::kb::KnowledgeBase;
 use crate::kb::management::Decision;
@@ -47,17 +47,6 @@ pub(crate) fn monitoring(kb: &KnowledgeBase, subject: &Subject<'_>) -> Vec<Monit
             if let Some(entry) = entry(kb, programme, drug, &exposures, subject) {
                 out.push(entry);
             }
-        }
-    }
-    out
-}
-
-fn series(results: &[LabResult], analyte: Analyte) -> Vec<&LabResult> {
-    let mut out: Vec<&LabResult> = Vec::new();
-    for result in results.iter().filter(|r| r.analyte == analyte) {
-        match out.last() {
-            Some(last) if last.time == result.time => {}
-            _ => out.push(result),
         }
     }
     out
@@ -117,7 +106,7 @@ fn entry(
     subject: &Subject<'_>,
 ) -> Option<MonitoringEntry> {
     let as_of = subject.as_of;
-    let values = series(subject.results, programme.analyte);
+    let values = one_per_time(subject.results, programme.analyte);
     let latest = values.last().copied();
     let mut notes: Vec<String> = Vec::new();
     let given: Vec<&DrugMatch<'_>> =

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::AssessConfig;
 use crate::analyte::Analyte;
 use crate::assessment::{Chronicity, CyclicCheck, CyclicStatus, LabResult, NadirWindow, PatientSummary, Trend};
-use crate::episode::low_series;
+use crate::episode::{low_series, one_per_time};
 use crate::findings::DrugMatch;
 use crate::kb::KnowledgeBase;
 use crate::kb::monitoring::{CyclicParams, NadirParams};
@@ -167,15 +167,9 @@ fn trend(
 /// knowledge base's period band, with its false-alarm probability.
 pub(crate) fn cyclic(kb: &KnowledgeBase, results: &[LabResult]) -> Option<CyclicCheck> {
     let params = &kb.monitoring().cyclic;
-    let latest = results.iter().filter(|r| r.analyte == Analyte::Anc).map(|r| r.time).max()?;
-    let from = latest - Duration::days(params.window_days);
-    let mut series: Vec<&LabResult> = Vec::new();
-    for result in results.iter().filter(|r| r.analyte == Analyte::Anc && r.time >= from) {
-        match series.last() {
-            Some(last) if last.time == result.time => {}
-            _ => series.push(result),
-        }
-    }
+    let mut series = one_per_time(results, Analyte::Anc);
+    let from = series.last()?.time - Duration::days(params.window_days);
+    series.retain(|r| r.time >= from);
     let first = series.first()?;
     let last = series.last()?;
     let span_days = (last.time - first.time).num_days();

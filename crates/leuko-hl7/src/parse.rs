@@ -313,14 +313,14 @@ fn valid_id(id: &str) -> bool {
 pub fn parse(text: &str) -> Result<Vec<Message>, Hl7Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut messages: Vec<Message> = Vec::new();
-    let mut envelope = Encoding::default();
     let mut saw_any = false;
     for line in lines(text) {
         saw_any = true;
         let id: String = line.chars().take(3).collect();
         match id.as_str() {
             "FHS" | "BHS" => {
-                envelope = encoding_of(line)?;
+                // The batch envelope's delimiters are checked; each message declares its own.
+                encoding_of(line)?;
                 continue;
             }
             "BTS" | "FTS" => continue,
@@ -353,7 +353,6 @@ pub fn parse(text: &str) -> Result<Vec<Message>, Hl7Error> {
             }
         }
     }
-    let _ = envelope;
     if !saw_any {
         return Err(Hl7Error::Empty);
     }

@@ -104,15 +104,16 @@ async fn fetch(state: &AppState, server: &str, token: Option<&str>, query: &str)
 
 /// Every resource the hook needs: prefetch first, then the FHIR server, then the stored history.
 async fn gather(state: &AppState, request: &Value, patient: &str) -> Result<Vec<Value>, Vec<String>> {
-    let prefetch = request.get("prefetch").cloned().unwrap_or(Value::Null);
+    let prefetch = request.get("prefetch");
     let server = request.get("fhirServer").and_then(Value::as_str);
     let token = request.get("fhirAuthorization").and_then(|a| a.get("access_token")).and_then(Value::as_str);
-    let stored = state.store.patient_resources(patient).await.unwrap_or_default();
+    // The stored history is read only when a key is absent and there is no FHIR server.
+    let mut stored: Option<Vec<Value>> = None;
     let templates = prefetch_templates();
     let mut out: Vec<Value> = Vec::new();
     let mut missing: Vec<String> = Vec::new();
     for key in ["patient", "observations", "medications", "conditions"] {
-        if let Some(resources) = prefetch.get(key).and_then(resources_of) {
+        if let Some(resources) = prefetch.and_then(|p| p.get(key)).and_then(resources_of) {
             out.extend(resources);
             continue;
         }
@@ -129,6 +130,10 @@ async fn gather(state: &AppState, request: &Value, patient: &str) -> Result<Vec<
                 }
             }
         }
+        if stored.is_none() {
+            stored = Some(state.store.patient_resources(patient).await.unwrap_or_default());
+        }
+        let stored = stored.as_deref().unwrap_or_default();
         let kinds = kinds_of(key);
         let from_store: Vec<Value> = stored
             .iter()

@@ -60,29 +60,17 @@ pub async fn raise_alerts(
     let Some(record) = input.patients.iter().find(|p| p.id.as_deref() == Some(patient)) else { return Ok(Vec::new()) };
     let now = Utc::now();
     let assessment = leuko_core::assess(kb, record, now, &leuko_core::AssessConfig { site_intervals: Vec::new() });
-    let raised: Vec<leuko_core::Alert> = store
+    let raised: Vec<leuko_core::RaisedKey> = store
         .raised_alerts(patient)
         .await?
         .into_iter()
-        .map(|a| leuko_core::Alert {
-            kind: a.kind,
-            level: match a.level.as_str() {
-                "critical" => leuko_core::AlertLevel::Critical,
-                "warning" => leuko_core::AlertLevel::Warning,
-                _ => leuko_core::AlertLevel::Info,
-            },
-            subject: a.key.split('|').nth(1).unwrap_or_default().to_owned(),
-            episode: a.key.split('|').nth(2).filter(|e| !e.is_empty()).and_then(|e| {
-                chrono::NaiveDate::parse_from_str(e, "%Y-%m-%d")
-                    .ok()
-                    .and_then(|d| d.and_hms_opt(0, 0, 0))
-                    .map(|t| t.and_utc())
-            }),
+        .map(|a| leuko_core::RaisedKey {
+            key: a.key,
             severity: a.severity,
-            text: a.text,
+            level: leuko_core::AlertLevel::from_id(&a.level),
         })
         .collect();
-    let fresh: Vec<leuko_store::RaisedAlert> = leuko_core::new_alerts(&raised, &assessment.alerts)
+    let fresh: Vec<leuko_store::RaisedAlert> = leuko_core::new_alerts_since(&raised, &assessment.alerts)
         .into_iter()
         .map(|a| leuko_store::RaisedAlert {
             key: a.key(),

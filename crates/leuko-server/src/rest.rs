@@ -244,18 +244,24 @@ async fn stored_record(state: &AppState, id: &str) -> Result<leuko_core::Patient
         .ok_or_else(|| outcome(StatusCode::NOT_FOUND, "not-found", "the stored history holds no Patient resource"))
 }
 
+/// The stored record and "now" of a per-patient request.
+async fn stored_at(
+    state: &AppState,
+    id: &str,
+    query: &AsOf,
+) -> Result<(leuko_core::PatientRecord, DateTime<Utc>), Response> {
+    let as_of = as_of(query).map_err(|response| *response)?;
+    Ok((stored_record(state, id).await?, as_of))
+}
+
 /// `GET /patients/{id}/assessment[?as_of=]`: the assessment of the stored history.
 pub(crate) async fn patient_assessment(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(query): Query<AsOf>,
 ) -> Response {
-    let as_of = match as_of(&query) {
-        Ok(t) => t,
-        Err(response) => return *response,
-    };
-    match stored_record(&state, &id).await {
-        Ok(record) => {
+    match stored_at(&state, &id, &query).await {
+        Ok((record, as_of)) => {
             let assessment = leuko_core::assess(state.kb, &record, as_of, &state.config.assess);
             axum::Json(leuko_api::Assessment::from(&assessment)).into_response()
         }
@@ -269,12 +275,8 @@ pub(crate) async fn patient_timeline(
     Path(id): Path<String>,
     Query(query): Query<AsOf>,
 ) -> Response {
-    let as_of = match as_of(&query) {
-        Ok(t) => t,
-        Err(response) => return *response,
-    };
-    match stored_record(&state, &id).await {
-        Ok(record) => {
+    match stored_at(&state, &id, &query).await {
+        Ok((record, as_of)) => {
             let kb = state.kb;
             let config = state.config.assess.clone();
             // The replay is CPU-bound: keep it off the async workers.

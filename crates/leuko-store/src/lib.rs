@@ -955,7 +955,25 @@ impl Store {
 
     /// The patient's marker, read before a re-assessment.
     pub async fn pending_marker(&self, patient: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self.pending_assessments().await?.into_iter().find(|(p, _)| p == patient).map(|(_, seq)| seq))
+        match self {
+            Store::Sqlite(c) => {
+                let patient = patient.to_owned();
+                Store::sqlite(c, move |c| {
+                    Ok(c.query_row("SELECT seq FROM pending_assessment WHERE patient = ?1", [&patient], |row| {
+                        row.get(0)
+                    })
+                    .map(Some)
+                    .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?)
+                })
+                .await
+            }
+            Store::Postgres(_) => Ok(self
+                .client()
+                .await?
+                .query_opt("SELECT seq FROM pending_assessment WHERE patient = $1", &[&patient])
+                .await?
+                .map(|row| row.get(0))),
+        }
     }
 
     /// Clears a patient's re-assessment marker, unless results were stored after `seq` was read.
