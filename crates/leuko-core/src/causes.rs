@@ -221,20 +221,36 @@ fn is_hallmark(line: &EvidenceDef) -> bool {
         && !matches!(finding, "female" | "male")
 }
 
-/// Whether a finding is a test result (a lab rule, or the documented Duffy phenotype): its absence
-/// means "not tested", not "not present", so it does not count as a missing hallmark.
-fn is_test_result(kb: &KnowledgeBase, finding: &str) -> bool {
-    finding == "duffy-null" || kb.finding(finding).is_some_and(|f| f.lab.is_some())
+/// Whether a finding is an untested result: a lab rule or the documented Duffy phenotype, or a
+/// finding of an examination (blood film, flow cytometry, marrow) that the record does not report.
+/// Its absence means "not tested", not "not present", so it does not count as a missing hallmark.
+fn is_untested(kb: &KnowledgeBase, finding: &str, examined: &[&str]) -> bool {
+    finding == "duffy-null"
+        || kb.finding(finding).is_some_and(|f| {
+            f.lab.is_some()
+                || (!f.examination.is_empty() && !f.examination.iter().any(|e| examined.contains(&e.as_str())))
+        })
 }
 
-fn hallmark_penalty(kb: &KnowledgeBase, cause: &CauseDef, facts: &Facts<'_>) -> Option<Evidence> {
+/// The examinations the record reports: those with at least one of their findings present.
+fn examinations_reported<'k>(kb: &'k KnowledgeBase, facts: &Facts<'_>) -> Vec<&'k str> {
+    let mut examined: Vec<&str> = Vec::new();
+    for finding in kb.findings().iter().filter(|f| !f.examination.is_empty() && facts.has(&f.id)) {
+        examined.extend(finding.examination.iter().map(String::as_str));
+    }
+    examined.sort_unstable();
+    examined.dedup();
+    examined
+}
+
+fn hallmark_penalty(kb: &KnowledgeBase, cause: &CauseDef, facts: &Facts<'_>, examined: &[&str]) -> Option<Evidence> {
     let hallmarks: Vec<&str> =
         cause.evidence_for.iter().filter(|l| is_hallmark(l)).map(|l| l.finding.as_str()).collect();
     if hallmarks.iter().any(|f| facts.has(f)) {
         return None;
     }
     // A test result's absence means "not tested", not "not present".
-    let hallmarks: Vec<&str> = hallmarks.into_iter().filter(|f| !is_test_result(kb, f)).collect();
+    let hallmarks: Vec<&str> = hallmarks.into_iter().filter(|f| !is_untested(kb, f, examined)).collect();
     if hallmarks.is_empty() {
         return None;
     }
@@ -256,6 +272,7 @@ pub(crate) fn rank(
     age: Option<f64>,
 ) -> Vec<CauseCandidate> {
     let lineages = low_lineages(kb, counts, pattern);
+    let examined = examinations_reported(kb, facts);
     let mut scored: Vec<Scored> = Vec::new();
     for cause in kb.causes() {
         if cause.label.contains("{drug}") || !age_allows(cause, age) {
@@ -265,7 +282,7 @@ pub(crate) fn rank(
             continue;
         }
         let mut lines = evidence(kb, cause, facts, &lineages, None);
-        lines.extend(hallmark_penalty(kb, cause, facts));
+        lines.extend(hallmark_penalty(kb, cause, facts, &examined));
         if !cause.context_any.is_empty() && !cause.context_any.iter().any(|f| facts.has(f)) {
             lines.push(Evidence {
                 finding: format!("none of the context it needs is recorded ({})", cause.context_any.join(", ")),

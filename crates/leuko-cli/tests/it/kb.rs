@@ -48,6 +48,14 @@ fn broken_knowledge_base_fails_with_file_and_line() {
         1,
     );
     std::fs::write(&immunomodulators, text).unwrap();
+    // A film finding reported by an examination the engine does not know.
+    let smear = dir.join("findings/smear-marrow.toml");
+    let text = std::fs::read_to_string(&smear).unwrap().replacen(
+        "examination = [\"blood-film\"]",
+        "examination = [\"blood-smear\"]",
+        1,
+    );
+    std::fs::write(&smear, text).unwrap();
     let output = leuko(&["kb", "check", "--dir", dir.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -57,6 +65,11 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     assert!(message.contains("kb/causes/marrow.toml:") && message.contains("next test kind \"g-csf\""), "{message}");
     assert!(
         message.contains("kb/drugs/immunomodulators.toml:") && message.contains("unknown finding \"renal-impairmnet\""),
+        "{message}"
+    );
+    assert!(
+        message.contains("kb/findings/smear-marrow.toml:")
+            && message.contains("examination \"blood-smear\" is not one of"),
         "{message}"
     );
 }

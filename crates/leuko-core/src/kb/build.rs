@@ -66,6 +66,7 @@ const DRUG_CLASSES: [&str; 21] = [
 const ASSOCIATIONS: [&str; 4] = ["strong", "moderate", "weak", "uncertain"];
 const EVIDENCE_CODES: [&str; 5] = ["CC", "SR", "L", "Lab", "Pred"];
 const LINEAGES: [&str; 5] = ["neutrophils", "lymphocytes", "red-cells", "platelets", "monocytes"];
+const EXAMINATIONS: [&str; 3] = ["blood-film", "flow-cytometry", "bone-marrow"];
 /// Finding ids the engine derives itself; the KB may refer to them but not define them.
 pub(crate) const DERIVED_FINDINGS: [&str; 20] = [
     "sepsis-screen-positive",
@@ -1610,6 +1611,14 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
         {
             builder.error(line, format!("finding {:?}: a duration rule needs words and at_least_days > 0", raw.id));
         }
+        for exam in &raw.examination {
+            if !EXAMINATIONS.contains(&exam.as_str()) {
+                builder.error(
+                    line,
+                    format!("finding {:?}: examination {exam:?} is not one of {}", raw.id, EXAMINATIONS.join(", ")),
+                );
+            }
+        }
         if raw.text.is_empty()
             && raw.icd10.is_empty()
             && raw.snomed.is_empty()
@@ -1642,6 +1651,7 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
                     at_least_days: d.at_least_days,
                 }),
                 below_age: raw.below_age.as_ref().map(|b| (b.finding.clone(), b.years)),
+                examination: raw.examination.clone(),
                 citation,
             },
         ));

@@ -486,6 +486,9 @@ pub struct FindingDef {
     pub duration: Option<DurationRule>,
     /// Implied by another finding in a patient younger than this many years: (finding, years).
     pub below_age: Option<(String, f64)>,
+    /// The examinations that report this finding (a blood film, flow cytometry, a bone-marrow
+    /// examination): while the record reports none of them, the finding is untested, not absent.
+    pub examination: Vec<String>,
     /// Source.
     pub citation: Citation,
 }

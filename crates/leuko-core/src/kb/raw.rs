@@ -362,6 +362,9 @@ pub(crate) struct RawFinding {
     pub(crate) lab: Option<RawLabRule>,
     pub(crate) duration: Option<RawDuration>,
     pub(crate) below_age: Option<RawBelowAge>,
+    /// The examinations that report this finding (`blood-film`, `flow-cytometry`, `bone-marrow`).
+    #[serde(default)]
+    pub(crate) examination: Vec<String>,
     pub(crate) source: SourceRef,
     pub(crate) locator: Option<String>,
     pub(crate) status: Option<String>,

@@ -403,3 +403,30 @@ fn an_acute_marker_counts_only_when_recent() {
     record.observations.push(lab("alt-new", "1742-6", 75.0, "U/L", 0));
     assert!(raised(&assess(&record)));
 }
+
+#[test]
+fn a_film_or_marrow_finding_is_untested_until_that_examination_is_reported() {
+    // Folate deficiency's characteristic findings are a low folate, macrocytosis (both results)
+    // and megaloblastic features (a blood film or marrow finding). With no film in the record the
+    // last is untested, not absent: no missing-hallmark penalty.
+    let mut record = patient(40.0, Sex::Female);
+    record.observations.push(lab("w1", "6690-2", 1.9, "10*3/uL", 0));
+    record.observations.push(lab("a1", "751-8", 0.7, "10*3/uL", 0));
+    record.observations.push(lab("h1", "718-7", 7.0, "g/dL", 0));
+    record.observations.push(lab("p1", "777-3", 60.0, "10*3/uL", 0));
+    record.conditions.push(finding("f1", "no fruit or vegetables in the diet"));
+    let penalised = |a: &Assessment| {
+        a.causes
+            .iter()
+            .find(|c| c.id == "folate-deficiency")
+            .is_some_and(|c| c.evidence.iter().any(|e| !e.supports && e.finding.contains("characteristic findings")))
+    };
+    let untested = assess(&record);
+    assert!(rank(&untested, "folate-deficiency").is_some());
+    assert!(!penalised(&untested), "{:?}", untested.causes);
+    // A film reported without megaloblastic features: now the hallmark is absent.
+    record.conditions.push(finding("f2", "blood film normal"));
+    let examined = assess(&record);
+    assert!(examined.causes.iter().all(|c| c.id != "folate-deficiency") || penalised(&examined));
+    assert!(probability(&examined, "folate-deficiency") < probability(&untested, "folate-deficiency"));
+}
