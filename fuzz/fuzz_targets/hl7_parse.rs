@@ -9,16 +9,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(messages) = leuko_hl7::parse(&text) else { return };
     for message in &messages {
         for segment in &message.segments {
-            for field in &segment.fields {
-                for repetition in field {
-                    for component in repetition {
-                        for sub in component {
-                            if message.encoding.escape.is_some() {
-                                let escaped = leuko_hl7::escape(sub, &message.encoding);
-                                assert_eq!(&leuko_hl7::unescape(&escaped, &message.encoding), sub);
-                            }
-                        }
-                    }
+            for sub in segment.values() {
+                if message.encoding.escape.is_some() {
+                    let escaped = leuko_hl7::escape(sub, &message.encoding);
+                    assert_eq!(leuko_hl7::unescape(&escaped, &message.encoding), sub);
                 }
             }
         }

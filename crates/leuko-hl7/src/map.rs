@@ -153,13 +153,7 @@ fn number(text: &str) -> Option<f64> {
 
 /// OBX-7 (`low-high`, `low&high`, `<x`, `>x`) → (low, high).
 fn reference_range(obx: &Segment) -> (Option<f64>, Option<f64>) {
-    let subs: Vec<&str> = obx
-        .fields
-        .get(7)
-        .and_then(|f| f.first())
-        .and_then(|r| r.first())
-        .map(|c| c.iter().map(String::as_str).collect())
-        .unwrap_or_default();
+    let subs = obx.subcomponents(7, 1, 1);
     if subs.len() == 2 {
         return (number(subs[0]), number(subs[1]));
     }
@@ -200,9 +194,9 @@ fn status(obx: &Segment) -> (ResultStatus, Option<&'static str>) {
 
 fn value(obx: &Segment, warnings: &mut Vec<String>, who: &str) -> ObservationValue {
     let kind = obx.get(2, 1);
-    let reps = obx.repetitions(5);
-    if reps.len() > 1 {
-        warnings.push(format!("{who}: OBX-5 has {} repetitions; the first was read", reps.len()));
+    let reps = obx.repetition_count(5);
+    if reps > 1 {
+        warnings.push(format!("{who}: OBX-5 has {reps} repetitions; the first was read"));
     }
     let first = |c: usize| obx.get(5, c).to_owned();
     let unit = {
@@ -235,8 +229,7 @@ fn value(obx: &Segment, warnings: &mut Vec<String>, who: &str) -> ObservationVal
             ObservationValue::Text(if text.is_empty() { first(1) } else { text.to_owned() })
         }
         _ => {
-            let text: Vec<String> =
-                reps.iter().map(|r| r.iter().map(|c| c.join("&")).collect::<Vec<_>>().join("^")).collect();
+            let text: Vec<String> = (1..=reps).map(|r| obx.repetition_text(5, r, "^", "&")).collect();
             let joined = text.join("~");
             // A number sent as text is still read as one, with the unit.
             match (kind, number(&joined)) {
@@ -265,13 +258,11 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
         warnings.push(format!("{} PID segments: the first names the patient", pids.len()));
     }
     if let Some(pid) = pids.first() {
-        let ids: Vec<String> = pid
-            .repetitions(3)
-            .iter()
-            .filter_map(|rep| {
-                let id = rep.first().and_then(|c| c.first()).filter(|s| !s.is_empty())?;
-                let authority = rep.get(3).and_then(|c| c.first()).filter(|s| !s.is_empty());
-                Some(authority.map_or_else(|| id.clone(), |a| format!("{a}|{id}")))
+        let ids: Vec<String> = (1..=pid.repetition_count(3))
+            .filter_map(|r| {
+                let id = Some(pid.sub(3, r, 1, 1)).filter(|s| !s.is_empty())?;
+                let authority = Some(pid.sub(3, r, 4, 1)).filter(|s| !s.is_empty());
+                Some(authority.map_or_else(|| id.to_owned(), |a| format!("{a}|{id}")))
             })
             .collect();
         record.id = ids.first().cloned().or_else(|| Some(pid.get(2, 1)).filter(|s| !s.is_empty()).map(str::to_owned));
@@ -373,10 +364,10 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
                     reference_low: quantity(low),
                     reference_high: quantity(high),
                     status,
-                    interpretation: segment
-                        .repetitions(8)
-                        .iter()
-                        .filter_map(|r| r.first().and_then(|c| c.first()).filter(|s| !s.is_empty()).cloned())
+                    interpretation: (1..=segment.repetition_count(8))
+                        .map(|r| segment.sub(8, r, 1, 1))
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
                         .collect(),
                     notes: Vec::new(),
                     specimen: specimen.clone(),
@@ -385,11 +376,8 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
                 last_obx = Some(record.observations.len() - 1);
             }
             "NTE" => {
-                let comment: Vec<String> = segment
-                    .repetitions(3)
-                    .iter()
-                    .map(|r| r.iter().map(|c| c.join(" ")).collect::<Vec<_>>().join(" "))
-                    .collect();
+                let comment: Vec<String> =
+                    (1..=segment.repetition_count(3)).map(|r| segment.repetition_text(3, r, " ", " ")).collect();
                 let comment = comment.join(" ").trim().to_owned();
                 if comment.is_empty() {
                     continue;

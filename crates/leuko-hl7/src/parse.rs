@@ -50,35 +50,127 @@ impl Default for Encoding {
 /// One segment: its id and its fields, each split into repetitions, components and
 /// sub-components, unescaped. For MSH, field 1 is the field separator and field 2 the encoding
 /// characters (kept verbatim), as the standard numbers them.
+///
+/// Stored flat: the unescaped text of every non-empty sub-component back to back in one string,
+/// with one [`Part`] per sub-component giving its position and span. Parsing a segment therefore
+/// allocates three times (id, text, parts), whatever its number of fields. Positions are
+/// 1-based, as HL7 numbers them; field 0 is the segment id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
     /// Segment id (`MSH`, `PID`, `OBX`, `ZLR`, …).
     pub id: String,
-    /// `fields[n]` is field n (index 0 is the id itself).
-    pub fields: Vec<Field>,
+    text: String,
+    parts: Vec<Part>,
 }
 
-/// A field: its repetitions.
-pub type Field = Vec<Repetition>;
-/// A repetition: its components.
-pub type Repetition = Vec<Component>;
-/// A component: its sub-components (unescaped text).
-pub type Component = Vec<String>;
+/// Where one non-empty sub-component sits (1-based field, repetition, component and
+/// sub-component) and its span in the segment's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Part {
+    field: u32,
+    repetition: u32,
+    component: u32,
+    sub: u32,
+    start: u32,
+    end: u32,
+}
+
+impl Part {
+    fn at(&self, field: usize, repetition: usize) -> bool {
+        self.field as usize == field && self.repetition as usize == repetition
+    }
+}
 
 impl Segment {
     /// Field `n`, first repetition, component `c` (1-based), sub-component 1; empty when absent.
     pub fn get(&self, n: usize, c: usize) -> &str {
-        self.fields
-            .get(n)
-            .and_then(|f| f.first())
-            .and_then(|r| r.get(c.saturating_sub(1)))
-            .and_then(|s| s.first())
-            .map_or("", String::as_str)
+        self.sub(n, 1, c, 1)
     }
 
-    /// Every repetition of field `n`.
-    pub fn repetitions(&self, n: usize) -> &[Repetition] {
-        self.fields.get(n).map_or(&[], Vec::as_slice)
+    /// Field `n`, repetition `r`, component `c`, sub-component `s` (all 1-based); empty when
+    /// absent.
+    pub fn sub(&self, n: usize, r: usize, c: usize, s: usize) -> &str {
+        self.parts
+            .iter()
+            .find(|p| p.at(n, r) && p.component as usize == c && p.sub as usize == s)
+            .map_or("", |p| self.span(p))
+    }
+
+    fn span(&self, part: &Part) -> &str {
+        &self.text[part.start as usize..part.end as usize]
+    }
+
+    /// The number of fields, the id (field 0) included, up to the last one with content.
+    pub fn field_count(&self) -> usize {
+        self.parts.last().map_or(1, |p| p.field as usize + 1)
+    }
+
+    /// The number of repetitions of field `n`, up to the last one with content.
+    pub fn repetition_count(&self, n: usize) -> usize {
+        self.parts.iter().filter(|p| p.field as usize == n).map(|p| p.repetition as usize).max().unwrap_or(0)
+    }
+
+    /// The sub-components of field `n`, repetition `r`, component `c`, empty ones included up to
+    /// the last with content.
+    pub fn subcomponents(&self, n: usize, r: usize, c: usize) -> Vec<&str> {
+        let mut out = Vec::new();
+        for part in self.parts.iter().filter(|p| p.at(n, r) && p.component as usize == c) {
+            out.resize(part.sub as usize - 1, "");
+            out.push(self.span(part));
+        }
+        out
+    }
+
+    /// Repetition `r` of field `n` as text, components joined by `component` and
+    /// sub-components by `sub` (empty positions kept between values).
+    pub fn repetition_text(&self, n: usize, r: usize, component: &str, sub: &str) -> String {
+        let mut out = String::new();
+        let (mut c, mut s) = (1, 1);
+        for part in self.parts.iter().filter(|p| p.at(n, r)) {
+            while c < part.component as usize {
+                out.push_str(component);
+                c += 1;
+                s = 1;
+            }
+            while s < part.sub as usize {
+                out.push_str(sub);
+                s += 1;
+            }
+            out.push_str(self.span(part));
+        }
+        out
+    }
+
+    /// Every non-empty sub-component value, in order.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().map(|p| self.span(p))
+    }
+
+    fn push(
+        &mut self,
+        (field, repetition, component, sub): (usize, usize, usize, usize),
+        text: &str,
+        encoding: &Encoding,
+    ) {
+        let start = self.text.len();
+        unescape_into(text, encoding, &mut self.text);
+        self.push_span((field, repetition, component, sub), start);
+    }
+
+    fn push_span(&mut self, (field, repetition, component, sub): (usize, usize, usize, usize), start: usize) {
+        let end = self.text.len();
+        if end == start {
+            return;
+        }
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.parts.push(Part {
+            field: narrow(field),
+            repetition: narrow(repetition),
+            component: narrow(component),
+            sub: narrow(sub),
+            start: narrow(start),
+            end: narrow(end),
+        });
     }
 }
 
@@ -103,11 +195,7 @@ impl Message {
 
     /// MSH-9 (message type), components joined by `^`.
     pub fn message_type(&self) -> String {
-        self.segment("MSH")
-            .and_then(|msh| msh.fields.get(9))
-            .and_then(|f| f.first())
-            .map(|r| r.iter().map(|c| c.join("&")).collect::<Vec<_>>().join("^"))
-            .unwrap_or_default()
+        self.segment("MSH").map(|msh| msh.repetition_text(9, 1, "^", "&")).unwrap_or_default()
     }
 
     /// MSH-10 (message control id).
@@ -191,18 +279,24 @@ fn encoding_of(line: &str) -> Result<Encoding, Hl7Error> {
 /// ISO 8859-1), `\.br\` (a line break), highlight codes `\H\ \N\` (dropped), other formatting
 /// commands (`\.sp\`, `\.in\`, …: a space); an unterminated or unknown sequence is kept as sent.
 pub fn unescape(text: &str, encoding: &Encoding) -> String {
-    let Some(escape) = encoding.escape else { return text.to_owned() };
-    if !text.contains(escape) {
-        return text.to_owned();
-    }
     let mut out = String::with_capacity(text.len());
+    unescape_into(text, encoding, &mut out);
+    out
+}
+
+/// [`unescape`], appending to `out`.
+fn unescape_into(text: &str, encoding: &Encoding, out: &mut String) {
+    let Some(escape) = encoding.escape else {
+        out.push_str(text);
+        return;
+    };
     let mut rest = text;
     while let Some(at) = rest.find(escape) {
         out.push_str(&rest[..at]);
         let after = &rest[at + escape.len_utf8()..];
         let Some(end) = after.find(escape) else {
             out.push_str(&rest[at..]);
-            return out;
+            return;
         };
         let code = &after[..end];
         match code {
@@ -239,7 +333,6 @@ pub fn unescape(text: &str, encoding: &Encoding) -> String {
         rest = &after[end + escape.len_utf8()..];
     }
     out.push_str(rest);
-    out
 }
 
 /// Escapes text for a field: the inverse of [`unescape`] for the delimiters and the escape
@@ -275,32 +368,115 @@ pub fn escape(text: &str, encoding: &Encoding) -> String {
     out
 }
 
-fn split_field(text: &str, encoding: &Encoding) -> Field {
-    // An empty field (most of them) allocates nothing.
+/// Splits field `n`'s text into its parts (an empty field adds nothing).
+fn split_field(segment: &mut Segment, n: usize, text: &str, encoding: &Encoding) {
     if text.is_empty() {
-        return Vec::new();
+        return;
     }
-    text.split(encoding.repetition)
-        .map(|rep| {
-            rep.split(encoding.component)
-                .map(|comp| comp.split(encoding.subcomponent).map(|sub| unescape(sub, encoding)).collect())
-                .collect()
-        })
-        .collect()
+    for (r, rep) in text.split(encoding.repetition).enumerate() {
+        for (c, comp) in rep.split(encoding.component).enumerate() {
+            for (s, sub) in comp.split(encoding.subcomponent).enumerate() {
+                segment.push((n, r + 1, c + 1, s + 1), sub, encoding);
+            }
+        }
+    }
 }
 
 fn segment(line: &str, encoding: &Encoding) -> Segment {
-    let mut parts = line.split(encoding.field);
-    let id = parts.next().unwrap_or_default().trim().to_owned();
-    let mut fields: Vec<Field> = vec![vec![vec![vec![id.clone()]]]];
-    if id == "MSH" || id == "FHS" || id == "BHS" {
+    let mut fields = line.split(encoding.field);
+    let id = fields.next().unwrap_or_default().trim();
+    let mut segment = Segment { text: String::with_capacity(line.len()), parts: Vec::new(), id: id.to_owned() };
+    segment.text.push_str(id);
+    segment.push_span((0, 1, 1, 1), 0);
+    let mut n = 1;
+    if matches!(segment.id.as_str(), "MSH" | "FHS" | "BHS") {
         // MSH-1 is the separator itself; MSH-2 the encoding characters, verbatim.
-        fields.push(vec![vec![vec![encoding.field.to_string()]]]);
-        let declared = parts.next().unwrap_or_default();
-        fields.push(vec![vec![vec![declared.to_owned()]]]);
+        let start = segment.text.len();
+        segment.text.push(encoding.field);
+        segment.push_span((1, 1, 1, 1), start);
+        let start = segment.text.len();
+        segment.text.push_str(fields.next().unwrap_or_default());
+        segment.push_span((2, 1, 1, 1), start);
+        n = 3;
     }
-    fields.extend(parts.map(|f| split_field(f, encoding)));
-    Segment { id, fields }
+    match ascii_delimiters(encoding) {
+        Some(delimiters) => {
+            // One pass over the bytes of the remaining fields (every delimiter is ASCII, so a
+            // delimiter byte is never inside a multi-byte character).
+            let rest =
+                &line[fields.next().map_or(line.len(), |first| first.as_ptr() as usize - line.as_ptr() as usize)..];
+            scan(&mut segment, n, rest, encoding, delimiters);
+        }
+        None => {
+            for field in fields {
+                split_field(&mut segment, n, field, encoding);
+                n += 1;
+            }
+        }
+    }
+    segment
+}
+
+/// Field, repetition, component, sub-component and escape bytes, when all are ASCII.
+fn ascii_delimiters(encoding: &Encoding) -> Option<[u8; 5]> {
+    let byte = |c: char| u8::try_from(c).ok().filter(u8::is_ascii);
+    let escape = match encoding.escape {
+        Some(c) => byte(c)?,
+        None => 0,
+    };
+    Some([
+        byte(encoding.field)?,
+        byte(encoding.repetition)?,
+        byte(encoding.component)?,
+        byte(encoding.subcomponent)?,
+        escape,
+    ])
+}
+
+/// Adds the parts of `text` (fields from `first` on, separated by the field delimiter).
+fn scan(
+    segment: &mut Segment,
+    first: usize,
+    text: &str,
+    encoding: &Encoding,
+    [field, rep, comp, sub, escape]: [u8; 5],
+) {
+    let (mut f, mut r, mut c, mut s) = (first, 1, 1, 1);
+    let mut start = 0;
+    let mut escaped = false;
+    let bytes = text.as_bytes();
+    for (at, &b) in bytes.iter().enumerate() {
+        if b != field && b != rep && b != comp && b != sub {
+            escaped |= b == escape && escape != 0;
+            continue;
+        }
+        flush(segment, (f, r, c, s), &text[start..at], escaped, encoding);
+        start = at + 1;
+        escaped = false;
+        if b == field {
+            (f, r, c, s) = (f + 1, 1, 1, 1);
+        } else if b == rep {
+            (r, c, s) = (r + 1, 1, 1);
+        } else if b == comp {
+            (c, s) = (c + 1, 1);
+        } else {
+            s += 1;
+        }
+    }
+    flush(segment, (f, r, c, s), &text[start..], escaped, encoding);
+}
+
+fn flush(segment: &mut Segment, at: (usize, usize, usize, usize), value: &str, escaped: bool, encoding: &Encoding) {
+    if value.is_empty() {
+        return;
+    }
+    let start = segment.text.len();
+    if escaped {
+        unescape_into(value, encoding, &mut segment.text);
+    } else {
+        segment.text.push_str(value);
+    }
+    segment.push_span(at, start);
 }
 
 fn valid_id(id: &str) -> bool {
@@ -316,8 +492,8 @@ pub fn parse(text: &str) -> Result<Vec<Message>, Hl7Error> {
     let mut saw_any = false;
     for line in lines(text) {
         saw_any = true;
-        let id: String = line.chars().take(3).collect();
-        match id.as_str() {
+        let id = line.char_indices().nth(3).map_or(line, |(at, _)| &line[..at]);
+        match id {
             "FHS" | "BHS" => {
                 // The batch envelope's delimiters are checked; each message declares its own.
                 encoding_of(line)?;
@@ -383,9 +559,11 @@ mod tests {
             let escaped = escape(&text, &encoding);
             assert!(!escaped.contains(['|', '^', '~', '&', '\n']), "{escaped:?}");
             assert_eq!(unescape(&escaped, &encoding), text, "{escaped:?}");
-            // And through a whole field split: one repetition, one component, one sub-component.
-            let expected: Field = if text.is_empty() { Vec::new() } else { vec![vec![vec![text.clone()]]] };
-            assert_eq!(split_field(&escaped, &encoding), expected);
+            // And through a whole segment: one repetition, one component, one sub-component.
+            let seg = segment(&format!("ZZZ|{escaped}"), &encoding);
+            assert_eq!(seg.sub(1, 1, 1, 1), text, "{escaped:?}");
+            assert_eq!(seg.repetition_count(1), usize::from(!text.is_empty()));
+            assert_eq!(seg.values().count(), 1 + usize::from(!text.is_empty()));
         }
     }
 
@@ -422,6 +600,23 @@ mod tests {
         assert!(encoding_of("MSH|^~T&|x").is_err());
         assert!(encoding_of("MSH|^~\\T|x").is_err());
         assert!(encoding_of("MSH|^^\\&|").is_err());
+    }
+
+    #[test]
+    fn positions_are_one_based_and_empty_ones_are_kept_between_values() {
+        let e = Encoding::default();
+        let seg = segment("PID|1||123^^^HOSP&1.2.3&ISO~456^^^B||Doe^Jane", &e);
+        assert_eq!((seg.get(0, 1), seg.get(1, 1), seg.get(2, 1), seg.get(3, 1)), ("PID", "1", "", "123"));
+        assert_eq!(seg.repetition_count(3), 2);
+        assert_eq!(seg.sub(3, 2, 1, 1), "456");
+        assert_eq!(seg.subcomponents(3, 1, 4), ["HOSP", "1.2.3", "ISO"]);
+        assert_eq!(seg.repetition_text(3, 1, "^", "&"), "123^^^HOSP&1.2.3&ISO");
+        assert_eq!(seg.get(5, 2), "Jane");
+        assert_eq!(seg.field_count(), 6);
+        let range = segment("OBX|1|NM|||||&4.0", &e);
+        assert_eq!(range.subcomponents(7, 1, 1), ["", "4.0"]);
+        let msh = segment("MSH|^~\\&|LAB", &e);
+        assert_eq!((msh.get(1, 1), msh.get(2, 1), msh.get(3, 1)), ("|", "^~\\&", "LAB"));
     }
 
     #[test]
