@@ -307,7 +307,11 @@ fn unescape_into(text: &str, encoding: &Encoding, out: &mut String) {
             "E" => out.push(escape),
             "H" | "N" => {}
             ".br" => out.push('\n'),
-            _ if code.starts_with('X') && code.len() > 1 && code.len() % 2 == 1 => {
+            _ if code.starts_with('X')
+                && code.len() > 1
+                && code.len() % 2 == 1
+                && code[1..].bytes().all(|b| b.is_ascii_hexdigit()) =>
+            {
                 let hex = &code[1..];
                 let bytes: Option<Vec<u8>> =
                     (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok()).collect();
@@ -577,6 +581,8 @@ mod tests {
         assert_eq!(unescape(r"caf\XC3A9\", &e), "café");
         assert_eq!(unescape(r"caf\XE9\", &e), "café", "a byte that is not UTF-8 is read as ISO 8859-1");
         assert_eq!(unescape(r"keep \Q\ and \unterminated", &e), r"keep \Q\ and \unterminated");
+        // Found by fuzzing: a non-hex character (here two bytes long) inside `\X…\` is kept as sent.
+        assert_eq!(unescape("\\X0\u{ff}0\\", &e), "\\X0\u{ff}0\\");
         let no_escape = Encoding { escape: None, ..e };
         assert_eq!(unescape(r"a\F\b", &no_escape), r"a\F\b");
     }

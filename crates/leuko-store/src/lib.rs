@@ -351,6 +351,24 @@ impl Store {
         .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
+    /// Runs `work` in a SQLite transaction whose commit is synced to disk (`synchronous=FULL`
+    /// for this commit; the connection otherwise runs `NORMAL`): what is acknowledged to a
+    /// client survives a power loss, not only a crash of the process.
+    fn durably<T>(
+        connection: &mut rusqlite::Connection,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        let result = (|| {
+            let tx = connection.transaction()?;
+            let out = work(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        result
+    }
+
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         match self {
@@ -365,7 +383,7 @@ impl Store {
         match self {
             Store::Sqlite(c) => {
                 Store::sqlite(c, move |c| {
-                    let tx = c.transaction()?;
+                    Store::durably(c, |tx| {
                     let mut out = Vec::with_capacity(resources.len());
                     for r in &resources {
                         let body = r.body.to_string();
@@ -396,8 +414,8 @@ impl Store {
                         };
                         out.push(outcome);
                     }
-                    tx.commit()?;
                     Ok(out)
+                    })
                 })
                 .await
             }
@@ -788,29 +806,39 @@ impl Store {
         match self {
             Store::Sqlite(c) => {
                 Store::sqlite(c, move |c| {
-                    let tx = c.transaction()?;
-                    let mut out = Vec::with_capacity(items.len());
-                    for item in &items {
-                        let inserted = tx.execute(MESSAGE, (&item.key, &item.patient, &item.raw, &at))? == 1;
-                        if inserted {
-                            for r in &item.resources {
-                                tx.execute(RESOURCE, (&r.resource_type, &r.id, &r.patient, &r.body.to_string(), &at))?;
+                    Store::durably(c, |tx| {
+                        let mut message = tx.prepare_cached(MESSAGE)?;
+                        let mut resource = tx.prepare_cached(RESOURCE)?;
+                        let mut pending = tx.prepare_cached(PENDING)?;
+                        let mut out = Vec::with_capacity(items.len());
+                        for item in &items {
+                            let inserted = message.execute((&item.key, &item.patient, &item.raw, &at))? == 1;
+                            if inserted {
+                                for r in &item.resources {
+                                    resource.execute((
+                                        &r.resource_type,
+                                        &r.id,
+                                        &r.patient,
+                                        &r.body.to_string(),
+                                        &at,
+                                    ))?;
+                                }
+                                pending.execute([&item.patient])?;
                             }
-                            tx.execute(PENDING, [&item.patient])?;
+                            out.push(inserted);
                         }
-                        out.push(inserted);
-                    }
-                    tx.commit()?;
-                    Ok(out)
+                        Ok(out)
+                    })
                 })
                 .await
             }
             Store::Postgres(_) => {
-                let message = MESSAGE.replace('?', "$");
-                let resource = RESOURCE.replace('?', "$");
-                let pending = PENDING.replace('?', "$");
                 let mut client = self.client().await?;
                 let tx = client.transaction().await?;
+                // Prepared once per batch (each `execute` of text would prepare again).
+                let message = tx.prepare(&MESSAGE.replace('?', "$")).await?;
+                let resource = tx.prepare(&RESOURCE.replace('?', "$")).await?;
+                let pending = tx.prepare(&PENDING.replace('?', "$")).await?;
                 let mut out = Vec::with_capacity(items.len());
                 for item in &items {
                     let inserted = tx.execute(&message, &[&item.key, &item.patient, &item.raw, &at]).await? == 1;
