@@ -10,9 +10,10 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use leuko_core::{MedicationExposure, MedicationSource, MedicationStatus, PatientRecord};
 use leuko_store::{AuditEntry, Feedback};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
-use crate::{AppState, auth, outcome, records};
+use crate::{AppState, auth, outcome};
 
 const DEVELOPER: &str = "leuko project (open-source clinical decision support for leukopenia)";
 const OBSERVATION_CODES: &str = "http://loinc.org|6690-2,http://loinc.org|26464-8,http://loinc.org|751-8,http://loinc.org|26499-4,http://loinc.org|753-1,http://loinc.org|770-8,http://loinc.org|731-0,http://loinc.org|736-9,http://loinc.org|718-7,http://loinc.org|777-3,http://loinc.org|8310-5";
@@ -102,26 +103,57 @@ async fn fetch(state: &AppState, server: &str, token: Option<&str>, query: &str)
     resources_of(&body).ok_or_else(|| format!("{query}: not a FHIR resource or Bundle"))
 }
 
+/// A hook request as read: the prefetch values stay unparsed JSON text (borrowed from the body)
+/// until the FHIR reader reads them once.
+#[derive(serde::Deserialize)]
+struct HookRequest<'a> {
+    #[serde(default)]
+    context: Value,
+    #[serde(default, borrow)]
+    prefetch: Option<BTreeMap<String, &'a RawValue>>,
+    #[serde(default, rename = "fhirServer")]
+    fhir_server: Option<String>,
+    #[serde(default, rename = "fhirAuthorization")]
+    fhir_authorization: Option<Value>,
+}
+
+/// The `resourceType` of a prefetch value (none for `null` or anything that is not a resource).
+fn resource_type(raw: &RawValue) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        #[serde(rename = "resourceType")]
+        resource_type: Option<String>,
+    }
+    serde_json::from_str::<Head>(raw.get()).ok().and_then(|h| h.resource_type)
+}
+
+/// What the hook reads: prefetch values as sent, and resources from the FHIR server or the
+/// stored history where a prefetch key was absent.
+#[derive(Default)]
+struct Gathered<'a> {
+    prefetched: Vec<&'a RawValue>,
+    fetched: Vec<Value>,
+}
+
 /// Every resource the hook needs: prefetch first, then the FHIR server, then the stored history.
-async fn gather(state: &AppState, request: &Value, patient: &str) -> Result<Vec<Value>, Vec<String>> {
-    let prefetch = request.get("prefetch");
-    let server = request.get("fhirServer").and_then(Value::as_str);
-    let token = request.get("fhirAuthorization").and_then(|a| a.get("access_token")).and_then(Value::as_str);
+async fn gather<'a>(state: &AppState, request: &HookRequest<'a>, patient: &str) -> Result<Gathered<'a>, Vec<String>> {
+    let server = request.fhir_server.as_deref();
+    let token = request.fhir_authorization.as_ref().and_then(|a| a.get("access_token")).and_then(Value::as_str);
     // The stored history is read only when a key is absent and there is no FHIR server.
     let mut stored: Option<Vec<Value>> = None;
     let templates = prefetch_templates();
-    let mut out: Vec<Value> = Vec::new();
+    let mut out = Gathered::default();
     let mut missing: Vec<String> = Vec::new();
     for key in ["patient", "observations", "medications", "conditions"] {
-        if let Some(resources) = prefetch.and_then(|p| p.get(key)).and_then(resources_of) {
-            out.extend(resources);
+        if let Some(raw) = request.prefetch.as_ref().and_then(|p| p.get(key)).filter(|r| resource_type(r).is_some()) {
+            out.prefetched.push(raw);
             continue;
         }
         if let Some(server) = server {
             let query = templates[key].as_str().unwrap_or_default().replace("{{context.patientId}}", patient);
             match fetch(state, server, token, &query).await {
                 Ok(resources) => {
-                    out.extend(resources);
+                    out.fetched.extend(resources);
                     continue;
                 }
                 Err(error) => {
@@ -146,7 +178,7 @@ async fn gather(state: &AppState, request: &Value, patient: &str) -> Result<Vec<
             missing
                 .push(format!("prefetch {key:?} absent, no fhirServer given, and no stored history for the patient"));
         }
-        out.extend(from_store);
+        out.fetched.extend(from_store);
     }
     if missing.is_empty() { Ok(out) } else { Err(missing) }
 }
@@ -512,29 +544,31 @@ pub(crate) async fn hook(
     if !matches!(id.as_str(), "patient-view" | "order-select" | "order-sign") {
         return outcome(StatusCode::NOT_FOUND, "not-found", &format!("no CDS service {id:?}"));
     }
-    let request: Value = match serde_json::from_str(&body) {
+    let request: HookRequest<'_> = match serde_json::from_str(&body) {
         Ok(value) => value,
         Err(e) => return outcome(StatusCode::BAD_REQUEST, "structure", &format!("malformed JSON: {e}")),
     };
-    let context = request.get("context").cloned().unwrap_or(Value::Null);
+    let context = &request.context;
     let Some(patient) = context.get("patientId").and_then(Value::as_str).map(str::to_owned) else {
         return outcome(StatusCode::BAD_REQUEST, "required", "context.patientId is missing");
     };
-    let resources = match gather(&state, &request, &patient).await {
-        Ok(resources) => resources,
+    let gathered = match gather(&state, &request, &patient).await {
+        Ok(gathered) => gathered,
         Err(missing) => {
             audit(&state, &caller.iss, &id, Some(&patient), "412: prefetch missing").await;
             return outcome(StatusCode::PRECONDITION_FAILED, "incomplete", &missing.join("; "));
         }
     };
-    // One copy of each resource identity (prefetch and history may overlap).
+    // One copy of each fetched resource identity (a FHIR server's or the store's answers may
+    // overlap); prefetch values are read as sent.
     let mut unique: BTreeMap<(String, String), Value> = BTreeMap::new();
-    for (index, resource) in resources.into_iter().enumerate() {
+    for (index, resource) in gathered.fetched.into_iter().enumerate() {
         let kind = resource.get("resourceType").and_then(Value::as_str).unwrap_or_default().to_owned();
         let rid = resource.get("id").and_then(Value::as_str).map_or_else(|| format!("#{index}"), str::to_owned);
         unique.entry((kind, rid)).or_insert(resource);
     }
-    let input = match records(&unique.into_values().collect::<Vec<_>>()) {
+    let fetched: Vec<Value> = unique.into_values().collect();
+    let input = match crate::records_from(&gathered.prefetched, &fetched) {
         Ok(input) => input,
         Err(error) => {
             audit(&state, &caller.iss, &id, Some(&patient), "422: unreadable prefetch").await;
@@ -557,7 +591,7 @@ pub(crate) async fn hook(
     let specs = if id == "patient-view" {
         patient_view_cards(&a, &patient)
     } else {
-        order_cards(&state, &a, &record, &context, &patient)
+        order_cards(&state, &a, &record, context, &patient)
     };
     let cards: Vec<(String, String, Value)> = specs.into_iter().map(|spec| card(&state, spec, &patient)).collect();
     let entry = AuditEntry {
@@ -568,9 +602,7 @@ pub(crate) async fn hook(
         outcome: format!("200: {} card(s)", cards.len()),
     };
     let issued = cards.iter().map(|(uuid, rule, _)| (uuid.clone(), rule.clone())).collect();
-    if let Err(error) = state.store.record_call(issued, entry).await {
-        tracing::error!(%error, "card registry and audit write failed");
-    }
+    state.calls.record(issued, entry).await;
     axum::Json(json!({"cards": cards.into_iter().map(|(_, _, card)| card).collect::<Vec<_>>()})).into_response()
 }
 
@@ -625,6 +657,10 @@ pub(crate) async fn feedback(
                 .unwrap_or_default();
             format!("{system}|{code}{}", if comment.is_empty() { String::new() } else { format!(" ({comment})") })
         });
+        if index == 0 {
+            // Cards issued by calls still queued for the writer must resolve to their rule.
+            state.calls.flush().await;
+        }
         let rule = state.store.card_rule(card).await.ok().flatten().unwrap_or_else(|| format!("{id}/unknown"));
         let saved =
             state.store.feedback(Feedback { card: card.to_owned(), rule, outcome: result.to_owned(), reason }).await;

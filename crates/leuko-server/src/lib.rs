@@ -6,6 +6,7 @@
 //! routes and status codes, never patient identifiers or values.
 
 mod auth;
+mod calls;
 mod cds;
 mod facade;
 pub mod ingest;
@@ -87,6 +88,7 @@ pub(crate) struct AppState {
     pub(crate) config: Arc<Config>,
     pub(crate) metrics: Arc<metrics::Metrics>,
     pub(crate) http: reqwest::Client,
+    pub(crate) calls: calls::CallLog,
 }
 
 /// The router of the whole service (for tests and for [`serve`]).
@@ -98,6 +100,7 @@ pub fn router(kb: &'static KnowledgeBase, store: Store, config: Config) -> Resul
     let timeout = config.timeout;
     let state = AppState {
         kb,
+        calls: calls::CallLog::new(store.clone()),
         store,
         config: Arc::new(config),
         metrics: Arc::new(metrics::Metrics::default()),
@@ -162,14 +165,24 @@ pub(crate) fn fhir_json(status: StatusCode, body: &Value) -> Response {
 
 /// Patient records and reading notes from stored or posted FHIR resources.
 pub(crate) fn records(resources: &[Value]) -> Result<leuko_fhir::FhirInput, leuko_fhir::FhirError> {
+    records_from(&[], resources)
+}
+
+/// Reads resources given as JSON text as sent (a resource or a Bundle each: a CDS Hooks
+/// prefetch) and as parsed values, together, as one collection.
+pub(crate) fn records_from(
+    sent: &[&serde_json::value::RawValue],
+    resources: &[Value],
+) -> Result<leuko_fhir::FhirInput, leuko_fhir::FhirError> {
     // The Bundle text written directly (no copy of the resources into a new JSON tree).
     let mut text = String::from(r#"{"resourceType":"Bundle","type":"collection","entry":["#);
-    for (index, resource) in resources.iter().enumerate() {
+    let parsed = resources.iter().map(Value::to_string);
+    for (index, resource) in sent.iter().map(|raw| raw.get().to_owned()).chain(parsed).enumerate() {
         if index > 0 {
             text.push(',');
         }
         text.push_str(r#"{"resource":"#);
-        text.push_str(&resource.to_string());
+        text.push_str(&resource);
         text.push('}');
     }
     text.push_str("]}");

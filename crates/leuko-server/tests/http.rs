@@ -341,8 +341,16 @@ async fn every_jwt_failure_class_is_a_401_and_audited() {
         assert_eq!(status, 401, "{what}: {body}");
         assert_eq!(body["resourceType"], "OperationOutcome", "{what}");
     }
-    // Every call audited: 1 success, 8 refusals, none with clinical values.
-    let log = server.store.audit_log().await.unwrap();
+    // Every call audited: 1 success, 8 refusals, none with clinical values. (A served call's
+    // audit line is written off the request path: wait for it, a few seconds at most.)
+    let mut log = server.store.audit_log().await.unwrap();
+    for _ in 0..100 {
+        if log.len() >= 9 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        log = server.store.audit_log().await.unwrap();
+    }
     assert_eq!(log.len(), 9, "{log:?}");
     assert_eq!(log.iter().filter(|e| e.outcome.starts_with("200")).count(), 1);
     assert!(log.iter().filter(|e| e.outcome.starts_with("401")).all(|e| e.service == "patient-view"));

@@ -733,24 +733,26 @@ impl Store {
         }
     }
 
-    /// Registers a hook call's cards and its audit line in one transaction.
-    pub async fn record_call(&self, cards: Vec<(String, String)>, entry: AuditEntry) -> Result<(), StoreError> {
+    /// Registers hook calls — each with its cards and its audit line — in one transaction.
+    pub async fn record_calls(&self, calls: Vec<(Vec<(String, String)>, AuditEntry)>) -> Result<(), StoreError> {
+        const CARD: &str = "INSERT INTO cards (card, rule, at) VALUES (?1, ?2, ?3) ON CONFLICT (card) DO NOTHING";
+        const AUDIT: &str = "INSERT INTO audit (at, caller, service, patient, outcome) VALUES (?1, ?2, ?3, ?4, ?5)";
         let at = now();
-        let when = entry.at.to_rfc3339();
         match self {
             Store::Sqlite(c) => {
                 Store::sqlite(c, move |c| {
                     let tx = c.transaction()?;
-                    for (card, rule) in &cards {
-                        tx.execute(
-                            "INSERT INTO cards (card, rule, at) VALUES (?1, ?2, ?3) ON CONFLICT (card) DO NOTHING",
-                            (card, rule, &at),
-                        )?;
+                    {
+                        let mut card = tx.prepare_cached(CARD)?;
+                        let mut audit = tx.prepare_cached(AUDIT)?;
+                        for (cards, entry) in &calls {
+                            for (id, rule) in cards {
+                                card.execute((id, rule, &at))?;
+                            }
+                            let when = entry.at.to_rfc3339();
+                            audit.execute((&when, &entry.caller, &entry.service, &entry.patient, &entry.outcome))?;
+                        }
                     }
-                    tx.execute(
-                        "INSERT INTO audit (at, caller, service, patient, outcome) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        (&when, &entry.caller, &entry.service, &entry.patient, &entry.outcome),
-                    )?;
                     tx.commit()?;
                     Ok(())
                 })
@@ -759,18 +761,15 @@ impl Store {
             Store::Postgres(_) => {
                 let mut client = self.client().await?;
                 let tx = client.transaction().await?;
-                for (card, rule) in &cards {
-                    tx.execute(
-                        "INSERT INTO cards (card, rule, at) VALUES ($1, $2, $3) ON CONFLICT (card) DO NOTHING",
-                        &[card, rule, &at],
-                    )
-                    .await?;
+                let card = tx.prepare(&CARD.replace('?', "$")).await?;
+                let audit = tx.prepare(&AUDIT.replace('?', "$")).await?;
+                for (cards, entry) in &calls {
+                    for (id, rule) in cards {
+                        tx.execute(&card, &[id, rule, &at]).await?;
+                    }
+                    let when = entry.at.to_rfc3339();
+                    tx.execute(&audit, &[&when, &entry.caller, &entry.service, &entry.patient, &entry.outcome]).await?;
                 }
-                tx.execute(
-                    "INSERT INTO audit (at, caller, service, patient, outcome) VALUES ($1, $2, $3, $4, $5)",
-                    &[&when, &entry.caller, &entry.service, &entry.patient, &entry.outcome],
-                )
-                .await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -58,14 +58,15 @@ impl fmt::Display for KbErrors {
 }
 
 /// Where a rule comes from: source ids registered in `kb/sources/`, or explicitly uncited.
+/// Shared, not copied: every evidence line of every assessment carries one.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Citation {
-    ids: Vec<String>,
+    ids: std::sync::Arc<[String]>,
 }
 
 impl Citation {
     pub(crate) fn new(ids: Vec<String>) -> Citation {
-        Citation { ids }
+        Citation { ids: ids.into() }
     }
 
     /// The source ids (`"uncited"` when no source supports the rule).
