@@ -52,7 +52,7 @@ impl Default for Encoding {
 /// characters (kept verbatim), as the standard numbers them.
 ///
 /// Stored flat: the unescaped text of every non-empty sub-component back to back in one string,
-/// with one [`Part`] per sub-component giving its position and span. Parsing a segment therefore
+/// with one part per sub-component giving its position and span. Parsing a segment therefore
 /// allocates three times (id, text, parts), whatever its number of fields. Positions are
 /// 1-based, as HL7 numbers them; field 0 is the segment id.
 #[derive(Debug, Clone, PartialEq)]
