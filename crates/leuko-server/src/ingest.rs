@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use leuko_hl7::mllp::{AckCode, Deframer, ack, frame, reject_unparsed};
 use leuko_hl7::{Message, SiteCodes};
-use leuko_store::{Hl7Item, NewResource, Store};
+use leuko_store::{Hl7Item, ResourceText, Store};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 /// What became of one message.
@@ -123,13 +123,14 @@ async fn one(sink: Sink<'_>, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, m
     } else {
         format!("{}|{}", mapped.sending_facility, mapped.control_id)
     };
-    let resources: Vec<NewResource> = leuko_fhir::record_resources(&mapped.record, &patient)
+    // Written as text here, on the connection's task, not under the store's lock.
+    let resources: Vec<ResourceText> = leuko_fhir::record_resources(&mapped.record, &patient)
         .into_iter()
-        .map(|body| NewResource {
+        .map(|body| ResourceText {
             resource_type: body["resourceType"].as_str().unwrap_or_default().to_owned(),
             id: body["id"].as_str().unwrap_or_default().to_owned(),
             patient: patient.clone(),
-            body,
+            body: body.to_string(),
         })
         .collect();
     let results = resources.len().saturating_sub(1);

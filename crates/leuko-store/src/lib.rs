@@ -49,6 +49,25 @@ pub struct NewResource {
     pub body: Value,
 }
 
+/// A resource already written as JSON text (serialised by the caller, outside the store's lock).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceText {
+    /// FHIR resource type.
+    pub resource_type: String,
+    /// Logical id.
+    pub id: String,
+    /// The patient it belongs to (the Patient's own id for a Patient).
+    pub patient: String,
+    /// The resource as JSON text.
+    pub body: String,
+}
+
+impl From<NewResource> for ResourceText {
+    fn from(r: NewResource) -> ResourceText {
+        ResourceText { body: r.body.to_string(), resource_type: r.resource_type, id: r.id, patient: r.patient }
+    }
+}
+
 /// What a put did to one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PutOutcome {
@@ -109,7 +128,7 @@ pub struct Hl7Item {
     /// The message as received.
     pub raw: String,
     /// Its results and patient as FHIR resources.
-    pub resources: Vec<NewResource>,
+    pub resources: Vec<ResourceText>,
 }
 
 /// An alert raised for a patient (kept so that the same condition alerts once).
@@ -786,6 +805,7 @@ impl Store {
         raw: &str,
         resources: Vec<NewResource>,
     ) -> Result<bool, StoreError> {
+        let resources = resources.into_iter().map(ResourceText::from).collect();
         let item = Hl7Item { key: key.to_owned(), patient: patient.to_owned(), raw: raw.to_owned(), resources };
         Ok(self.ingest_hl7_batch(vec![item]).await?.first().copied().unwrap_or(false))
     }
@@ -834,22 +854,28 @@ impl Store {
             Store::Postgres(_) => {
                 let mut client = self.client().await?;
                 let tx = client.transaction().await?;
-                // Prepared once per batch (each `execute` of text would prepare again).
+                // Prepared once per batch (each `execute` of text would prepare again), and the
+                // statements of the batch pipelined: sent together, executed in order.
                 let message = tx.prepare(&MESSAGE.replace('?', "$")).await?;
                 let resource = tx.prepare(&RESOURCE.replace('?', "$")).await?;
                 let pending = tx.prepare(&PENDING.replace('?', "$")).await?;
-                let mut out = Vec::with_capacity(items.len());
-                for item in &items {
-                    let inserted = tx.execute(&message, &[&item.key, &item.patient, &item.raw, &at]).await? == 1;
-                    if inserted {
-                        for r in &item.resources {
-                            let body = r.body.to_string();
-                            tx.execute(&resource, &[&r.resource_type, &r.id, &r.patient, &body, &at]).await?;
-                        }
-                        tx.execute(&pending, &[&item.patient]).await?;
+                type Param<'p> = &'p (dyn tokio_postgres::types::ToSql + Sync);
+                let inserted = futures::future::try_join_all(items.iter().map(|item| {
+                    let params: [Param<'_>; 4] = [&item.key, &item.patient, &item.raw, &at];
+                    tx.execute_raw(&message, params)
+                }))
+                .await?;
+                let out: Vec<bool> = inserted.iter().map(|&n| n == 1).collect();
+                let mut writes = Vec::new();
+                for item in items.iter().zip(&out).filter(|(_, new)| **new).map(|(item, _)| item) {
+                    for r in &item.resources {
+                        let params: Vec<Param<'_>> = vec![&r.resource_type, &r.id, &r.patient, &r.body, &at];
+                        writes.push(tx.execute_raw(&resource, params));
                     }
-                    out.push(inserted);
+                    let params: Vec<Param<'_>> = vec![&item.patient];
+                    writes.push(tx.execute_raw(&pending, params));
                 }
+                futures::future::try_join_all(writes).await?;
                 tx.commit().await?;
                 Ok(out)
             }
