@@ -135,8 +135,14 @@ pub(crate) fn match_drugs<'a>(
         );
         let mut spans: Vec<(usize, usize, &DrugDef, &str)> = Vec::new();
         let words = word_set(&text);
-        for drug in kb.drugs() {
-            for name in drug.names.iter().filter(|name| might_contain(&words, name)) {
+        // Names whose first word occurs in the text (the knowledge base's index), in the
+        // knowledge base's order.
+        let mut candidates: Vec<(usize, usize)> =
+            words.iter().filter_map(|word| kb.drug_name_index.get(*word)).flatten().copied().collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        for (drug, name) in candidates.into_iter().map(|(d, n)| (&kb.drugs()[d], &kb.drugs()[d].names[n])) {
+            if might_contain(&words, name) {
                 for at in find_phrase(&text, name) {
                     spans.push((at, at + name.len(), drug, name.as_str()));
                 }

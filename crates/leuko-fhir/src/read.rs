@@ -208,6 +208,11 @@ fn label(kind: &str, located: &Located<'_>) -> String {
 }
 
 fn typed<T: DeserializeOwned>(located: &Located<'_>, kind: &str) -> Result<T, FhirError> {
+    // The fast path reads without tracking where it is; only a resource that fails is read again
+    // with the path tracked, for the error message.
+    if let Ok(value) = serde_json::from_str(located.raw.get()) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_str(located.raw.get());
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| FhirError::Resource {
         location: located.location.clone(),

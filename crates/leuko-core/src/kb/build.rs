@@ -417,6 +417,7 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
                 differential_max,
                 remarks: parts.remarks,
                 patient_status,
+                drug_name_index: drug_name_index(parts.drugs.iter().map(|(_, _, drug)| drug)),
                 drugs: parts.drugs.into_iter().map(|(_, _, drug)| drug).collect(),
                 phrase_index: phrase_index(&parts.findings),
                 finding_index: parts.findings.iter().enumerate().map(|(i, (_, _, f))| (f.id.clone(), i)).collect(),
@@ -1944,6 +1945,22 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
         }
     }
     builder.errors.extend(errors);
+}
+
+/// The first-word index of every drug name (see `KnowledgeBase::drug_name_index`).
+fn drug_name_index<'d>(drugs: impl Iterator<Item = &'d DrugDef>) -> BTreeMap<String, Vec<(usize, usize)>> {
+    let mut index: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for (drug_index, drug) in drugs.enumerate() {
+        for (name_index, name) in drug.names.iter().enumerate() {
+            let words = crate::text::phrase_words(name);
+            let Some(first) = words.first() else { continue };
+            index.entry(first.clone()).or_default().push((drug_index, name_index));
+            if let Some(stem) = first.strip_suffix('s') {
+                index.entry(stem.to_owned()).or_default().push((drug_index, name_index));
+            }
+        }
+    }
+    index
 }
 
 /// The first-word index of every finding phrase (see `KnowledgeBase::phrase_index`).

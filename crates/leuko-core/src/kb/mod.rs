@@ -615,6 +615,9 @@ pub struct KnowledgeBase {
     pub(crate) remarks: Vec<RemarkDef>,
     pub(crate) patient_status: PatientStatusDefs,
     pub(crate) drugs: Vec<DrugDef>,
+    /// (drug index, name index) of every drug name, by the name's first word (and that word
+    /// without a plural "s"), so that only names that can start in a medication text are tried.
+    pub(crate) drug_name_index: BTreeMap<String, Vec<(usize, usize)>>,
     pub(crate) findings: Vec<FindingDef>,
     /// (finding index, phrase index) of every finding phrase, by the phrase's first word (and
     /// that word without a plural "s"), so that only phrases that can start in a record are tried.
