@@ -8,12 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 COUNT="${1:-4000}"; CONNECTIONS="${2:-8}"
-PEERS="$(cd ../shared/peers && pwd)"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target}"
-DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
-NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
-cargo build --release --quiet -p leuko-cli
-LEUKO="$CARGO_TARGET_DIR/release/leuko"
+. bench/hl7/common.sh
 delete_stream() {
   python3 - "$NATS_URL" <<'PY'
 import socket, sys
@@ -29,7 +24,6 @@ PY
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; delete_stream; }
 trap cleanup EXIT
-wait_port() { for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; echo "port $1 not open"; exit 1; }
 for workers in 1 2; do
   delete_stream
   SCHEMA="bench_queue_$$_$workers"; URL="$DATABASE_URL?options=-csearch_path%3D$SCHEMA"
