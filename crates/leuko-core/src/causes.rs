@@ -39,9 +39,11 @@ pub(crate) fn low_lineages(kb: &KnowledgeBase, counts: &Counts, pattern: Pattern
     lineages
 }
 
-struct Scored {
+struct Scored<'k> {
     candidate: CauseCandidate,
     odds: f64,
+    /// The cause to score again with its evidence texts, when they were left out.
+    cause: Option<&'k CauseDef>,
 }
 
 fn odds(p: f64) -> f64 {
@@ -55,10 +57,14 @@ fn evidence(
     facts: &Facts<'_>,
     lineages: &[&str],
     drug_name: Option<&str>,
+    text: bool,
 ) -> Vec<Evidence> {
     let ranking = kb.ranking();
     let mut out = Vec::new();
     let label = |finding: &str| {
+        if !text {
+            return String::new();
+        }
         let base = kb.finding(finding).map_or(finding.to_owned(), |f| f.label.clone());
         let detail = facts.hits.get(finding).map(|h| h.detail.clone()).unwrap_or_default();
         let base = drug_name.map_or(base.clone(), |name| base.replace("{drug}", name));
@@ -71,7 +77,7 @@ fn evidence(
             let discounted = supports && doubt.is_some() && ranking.doubtful_read_from_count.contains(&line.finding);
             let finding = label(&line.finding);
             out.push(Evidence {
-                finding: if discounted {
+                finding: if discounted && text {
                     format!("{finding} (not counted: read from a count in doubt)")
                 } else {
                     finding
@@ -84,7 +90,11 @@ fn evidence(
     }
     if let Some(doubt) = doubt {
         out.push(Evidence {
-            finding: format!("the count itself is in doubt ({doubt}: {})", facts.hits[doubt].detail),
+            finding: if text {
+                format!("the count itself is in doubt ({doubt}: {})", facts.hits[doubt].detail)
+            } else {
+                String::new()
+            },
             supports: false,
             weight: ranking.doubtful_against.0,
             citation: ranking.doubtful_citation.clone(),
@@ -95,14 +105,22 @@ fn evidence(
             lineages.iter().copied().filter(|l| !cause.affects.iter().any(|a| a == l)).collect();
         if !unexplained.is_empty() {
             out.push(Evidence {
-                finding: format!("low {} not typically lowered by this cause", unexplained.join(", ")),
+                finding: if text {
+                    format!("low {} not typically lowered by this cause", unexplained.join(", "))
+                } else {
+                    String::new()
+                },
                 supports: false,
                 weight: ranking.unexplained_lineage.0,
                 citation: ranking.calibration.clone(),
             });
         } else if lineages.len() >= 2 {
             out.push(Evidence {
-                finding: format!("explains every low lineage ({})", lineages.join(", ")),
+                finding: if text {
+                    format!("explains every low lineage ({})", lineages.join(", "))
+                } else {
+                    String::new()
+                },
                 supports: true,
                 weight: ranking.all_lineages_explained.0,
                 citation: ranking.calibration.clone(),
@@ -117,6 +135,7 @@ fn score(
     prior_citation: &Citation,
     kb: &KnowledgeBase,
     mut evidence: Vec<Evidence>,
+    text: bool,
 ) -> (f64, Vec<Evidence>) {
     let prior = kb.ranking().priors.get(prior_word).copied().unwrap_or(0.001);
     let mut value = odds(prior);
@@ -126,7 +145,7 @@ fn score(
     evidence.insert(
         0,
         Evidence {
-            finding: format!("prior: {prior_word} ({prior})"),
+            finding: if text { format!("prior: {prior_word} ({prior})") } else { String::new() },
             supports: true,
             weight: 1.0,
             citation: prior_citation.clone(),
@@ -243,7 +262,13 @@ fn examinations_reported<'k>(kb: &'k KnowledgeBase, facts: &Facts<'_>) -> Vec<&'
     examined
 }
 
-fn hallmark_penalty(kb: &KnowledgeBase, cause: &CauseDef, facts: &Facts<'_>, examined: &[&str]) -> Option<Evidence> {
+fn hallmark_penalty(
+    kb: &KnowledgeBase,
+    cause: &CauseDef,
+    facts: &Facts<'_>,
+    examined: &[&str],
+    text: bool,
+) -> Option<Evidence> {
     let hallmarks: Vec<&str> =
         cause.evidence_for.iter().filter(|l| is_hallmark(l)).map(|l| l.finding.as_str()).collect();
     if hallmarks.iter().any(|f| facts.has(f)) {
@@ -255,7 +280,11 @@ fn hallmark_penalty(kb: &KnowledgeBase, cause: &CauseDef, facts: &Facts<'_>, exa
         return None;
     }
     Some(Evidence {
-        finding: format!("none of its characteristic findings is recorded ({})", hallmarks.join(", ")),
+        finding: if text {
+            format!("none of its characteristic findings is recorded ({})", hallmarks.join(", "))
+        } else {
+            String::new()
+        },
         supports: false,
         weight: kb.ranking().hallmark_absent.0,
         citation: kb.ranking().calibration.clone(),
@@ -263,8 +292,8 @@ fn hallmark_penalty(kb: &KnowledgeBase, cause: &CauseDef, facts: &Facts<'_>, exa
 }
 
 /// Ranks every candidate cause; the best [`SHOWN`] are returned.
-pub(crate) fn rank(
-    kb: &KnowledgeBase,
+pub(crate) fn rank<'k>(
+    kb: &'k KnowledgeBase,
     facts: &Facts<'_>,
     counts: &Counts,
     pattern: Pattern,
@@ -273,19 +302,18 @@ pub(crate) fn rank(
 ) -> Vec<CauseCandidate> {
     let lineages = low_lineages(kb, counts, pattern);
     let examined = examinations_reported(kb, facts);
-    let mut scored: Vec<Scored> = Vec::new();
-    for cause in kb.causes() {
-        if cause.label.contains("{drug}") || !age_allows(cause, age) {
-            continue;
-        }
-        if !cause.requires_any.is_empty() && !cause.requires_any.iter().any(|f| facts.has(f)) {
-            continue;
-        }
-        let mut lines = evidence(kb, cause, facts, &lineages, None);
-        lines.extend(hallmark_penalty(kb, cause, facts, &examined));
+    // Every cause is scored without its evidence texts; only those shown are scored again with
+    // them (the weights, hence the odds, are the same).
+    let score_cause = |cause: &'k CauseDef, text: bool| -> Scored<'k> {
+        let mut lines = evidence(kb, cause, facts, &lineages, None, text);
+        lines.extend(hallmark_penalty(kb, cause, facts, &examined, text));
         if !cause.context_any.is_empty() && !cause.context_any.iter().any(|f| facts.has(f)) {
             lines.push(Evidence {
-                finding: format!("none of the context it needs is recorded ({})", cause.context_any.join(", ")),
+                finding: if text {
+                    format!("none of the context it needs is recorded ({})", cause.context_any.join(", "))
+                } else {
+                    String::new()
+                },
                 supports: false,
                 weight: kb.ranking().context_absent.0,
                 citation: kb.ranking().calibration.clone(),
@@ -294,8 +322,8 @@ pub(crate) fn rank(
         let prior = age
             .and_then(|a| cause.prior_by_age.iter().find(|(below, _)| a < *below))
             .map_or(&cause.prior, |(_, word)| word);
-        let (odds, evidence) = score(prior, &kb.ranking().calibration, kb, lines);
-        scored.push(Scored {
+        let (odds, evidence) = score(prior, &kb.ranking().calibration, kb, lines, text);
+        Scored {
             candidate: CauseCandidate {
                 id: cause.id.clone(),
                 category: cause.category.clone(),
@@ -304,16 +332,27 @@ pub(crate) fn rank(
                 evidence,
             },
             odds,
-        });
+            cause: if text { None } else { Some(cause) },
+        }
+    };
+    let mut scored: Vec<Scored<'_>> = Vec::new();
+    for cause in kb.causes() {
+        if cause.label.contains("{drug}") || !age_allows(cause, age) {
+            continue;
+        }
+        if !cause.requires_any.is_empty() && !cause.requires_any.iter().any(|f| facts.has(f)) {
+            continue;
+        }
+        scored.push(score_cause(cause, false));
     }
     // One candidate per matched drug: the exposure whose timing fits best.
-    let mut best: Vec<(String, Scored)> = Vec::new();
+    let mut best: Vec<(String, Scored<'_>)> = Vec::new();
     for matched in &facts.drugs {
         let Some(template) = kb.causes().iter().find(|c| c.id == matched.drug.cause) else {
             continue;
         };
         let name = matched.drug.label.clone();
-        let mut lines = evidence(kb, template, facts, &lineages, Some(&name));
+        let mut lines = evidence(kb, template, facts, &lineages, Some(&name), true);
         lines.insert(
             0,
             Evidence {
@@ -336,7 +375,7 @@ pub(crate) fn rank(
         }
         let prior_word =
             kb.ranking().drug_priors.get(&matched.drug.association).cloned().unwrap_or_else(|| "rare".to_owned());
-        let (odds, evidence) = score(&prior_word, &kb.ranking().calibration, kb, lines);
+        let (odds, evidence) = score(&prior_word, &kb.ranking().calibration, kb, lines, true);
         let candidate = CauseCandidate {
             id: format!("drug:{}", matched.drug.id),
             category: template.category.clone(),
@@ -346,11 +385,18 @@ pub(crate) fn rank(
         };
         match best.iter_mut().find(|(id, _)| *id == candidate.id) {
             Some((_, existing)) if existing.odds >= odds => {}
-            Some((_, existing)) => *existing = Scored { candidate, odds },
-            None => best.push((format!("drug:{}", matched.drug.id), Scored { candidate, odds })),
+            Some((_, existing)) => *existing = Scored { candidate, odds, cause: None },
+            None => best.push((format!("drug:{}", matched.drug.id), Scored { candidate, odds, cause: None })),
         }
     }
     scored.extend(best.into_iter().map(|(_, s)| s));
     scored.sort_by(|a, b| b.odds.total_cmp(&a.odds).then_with(|| a.candidate.id.cmp(&b.candidate.id)));
-    scored.into_iter().take(SHOWN).map(|s| s.candidate).collect()
+    scored
+        .into_iter()
+        .take(SHOWN)
+        .map(|s| match s.cause {
+            Some(cause) => score_cause(cause, true).candidate,
+            None => s.candidate,
+        })
+        .collect()
 }
