@@ -13,14 +13,12 @@ pub(crate) struct Inputs<'a> {
     pub(crate) urgent_reasons: &'a [String],
     pub(crate) monitoring: &'a [MonitoringEntry],
     pub(crate) cyclic: Option<&'a CyclicCheck>,
+    /// Alert level by CTCAE grade 1-4 (knowledge base, `management/thresholds.toml [alerts]`).
+    pub(crate) levels: &'a [AlertLevel; 4],
 }
 
-fn level_of_grade(grade: u8) -> AlertLevel {
-    match grade {
-        4 => AlertLevel::Critical,
-        2 | 3 => AlertLevel::Warning,
-        _ => AlertLevel::Info,
-    }
+fn level_of_grade(levels: &[AlertLevel; 4], grade: u8) -> AlertLevel {
+    levels[usize::from(grade.clamp(1, 4)) - 1]
 }
 
 /// Every alert condition that holds now.
@@ -37,7 +35,7 @@ pub(crate) fn alerts(inputs: &Inputs<'_>) -> Vec<Alert> {
         let episode = trend(analyte).and_then(|t| t.low_since);
         out.push(Alert {
             kind: kind.to_owned(),
-            level: level_of_grade(grade.grade),
+            level: level_of_grade(inputs.levels, grade.grade),
             subject: analyte.id().to_owned(),
             episode,
             severity: grade.grade,

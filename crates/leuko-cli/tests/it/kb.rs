@@ -56,6 +56,14 @@ fn broken_knowledge_base_fails_with_file_and_line() {
         1,
     );
     std::fs::write(&smear, text).unwrap();
+    // An alert level that is not one of the three.
+    let thresholds = dir.join("management/thresholds.toml");
+    let text = std::fs::read_to_string(&thresholds).unwrap().replacen(
+        "level_by_grade = [\"info\", \"warning\", \"warning\", \"critical\"]",
+        "level_by_grade = [\"info\", \"warning\", \"loud\", \"critical\"]",
+        1,
+    );
+    std::fs::write(&thresholds, text).unwrap();
     let output = leuko(&["kb", "check", "--dir", dir.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -70,6 +78,10 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     assert!(
         message.contains("kb/findings/smear-marrow.toml:")
             && message.contains("examination \"blood-smear\" is not one of"),
+        "{message}"
+    );
+    assert!(
+        message.contains("kb/management/thresholds.toml:") && message.contains("alert level \"loud\""),
         "{message}"
     );
 }

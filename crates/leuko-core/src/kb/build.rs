@@ -1300,10 +1300,26 @@ fn read_thresholds(builder: &mut Builder<'_>, parts: &mut Parts) {
         builder.error(line, "plan probabilities must lie in [0, 1]");
     }
     let _ = &p.note;
+    let alerts_line = builder.line(&file.alerts);
+    let a = file.alerts.into_inner();
+    let _ = &a.note;
+    let mut alert_levels = [crate::assessment::AlertLevel::Info; 4];
+    if a.level_by_grade.len() == 4 {
+        for (slot, word) in alert_levels.iter_mut().zip(&a.level_by_grade) {
+            match word.as_str() {
+                "info" | "warning" | "critical" => *slot = crate::assessment::AlertLevel::from_id(word),
+                _ => builder.error(alerts_line, format!("alert level {word:?} is not info, warning or critical")),
+            }
+        }
+    } else {
+        builder.error(alerts_line, "level_by_grade needs one level for each CTCAE grade 1-4");
+    }
     let thresholds = PlanThresholds {
         act_probability: p.act_probability,
         stop_all_suspects_probability: p.stop_all_suspects_probability,
         citation: builder.citation(line, &p.source),
+        alert_levels,
+        alert_citation: builder.citation(alerts_line, &a.source),
     };
     let mut guards = Vec::new();
     for spanned in file.guard {

@@ -175,7 +175,7 @@ pub struct Guard {
     pub citation: Citation,
 }
 
-/// When plans apply.
+/// When plans apply, and how loud a graded alert is.
 #[derive(Debug, Clone)]
 pub struct PlanThresholds {
     /// Plans of causes at or above this probability apply (the leading cause's always does).
@@ -184,6 +184,11 @@ pub struct PlanThresholds {
     pub stop_all_suspects_probability: f64,
     /// Source.
     pub citation: Citation,
+    /// Alert level of a graded neutropenia, leukopenia or lymphopenia, for CTCAE grades 1-4
+    /// (a routing policy: `[alerts]` in `management/thresholds.toml`).
+    pub alert_levels: [crate::assessment::AlertLevel; 4],
+    /// Source of the alert levels (uncited: an engine policy).
+    pub alert_citation: Citation,
 }
 
 /// Decision of a drug rule.

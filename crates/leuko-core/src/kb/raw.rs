@@ -777,6 +777,7 @@ pub(crate) struct RawGcsf {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ThresholdsFile {
     pub(crate) plans: Spanned<RawPlansThresholds>,
+    pub(crate) alerts: Spanned<RawAlertLevels>,
     #[serde(default)]
     pub(crate) guard: Vec<Spanned<RawGuard>>,
     #[serde(default)]
@@ -797,6 +798,15 @@ pub(crate) struct RawContraindication {
 pub(crate) struct RawPlansThresholds {
     pub(crate) act_probability: f64,
     pub(crate) stop_all_suspects_probability: f64,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
+}
+
+/// Alert level of a graded neutropenia, leukopenia or lymphopenia, by CTCAE grade 1-4.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAlertLevels {
+    pub(crate) level_by_grade: Vec<String>,
     pub(crate) source: SourceRef,
     pub(crate) note: Option<String>,
 }
