@@ -4,6 +4,7 @@
 
 use crate::analyte::Analyte;
 use crate::assessment::{Alert, AlertLevel, CyclicCheck, CyclicStatus, Grades, MonitoringEntry, Trend};
+use crate::kb::management::PlanThresholds;
 
 /// What the alerts are derived from.
 pub(crate) struct Inputs<'a> {
@@ -13,12 +14,8 @@ pub(crate) struct Inputs<'a> {
     pub(crate) urgent_reasons: &'a [String],
     pub(crate) monitoring: &'a [MonitoringEntry],
     pub(crate) cyclic: Option<&'a CyclicCheck>,
-    /// Alert level by CTCAE grade 1-4 (knowledge base, `management/thresholds.toml [alerts]`).
-    pub(crate) levels: &'a [AlertLevel; 4],
-}
-
-fn level_of_grade(levels: &[AlertLevel; 4], grade: u8) -> AlertLevel {
-    levels[usize::from(grade.clamp(1, 4)) - 1]
+    /// Alert level by CTCAE grade (knowledge base, `management/thresholds.toml [alerts]`).
+    pub(crate) levels: &'a PlanThresholds,
 }
 
 /// Every alert condition that holds now.
@@ -35,7 +32,7 @@ pub(crate) fn alerts(inputs: &Inputs<'_>) -> Vec<Alert> {
         let episode = trend(analyte).and_then(|t| t.low_since);
         out.push(Alert {
             kind: kind.to_owned(),
-            level: level_of_grade(inputs.levels, grade.grade),
+            level: inputs.levels.alert_level(grade.grade),
             subject: analyte.id().to_owned(),
             episode,
             severity: grade.grade,

@@ -115,7 +115,7 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
         urgent_reasons: &managed.urgent_reasons,
         monitoring: &monitoring,
         cyclic: cyclic.as_ref(),
-        levels: &kb.management().thresholds.alert_levels,
+        levels: &kb.management().thresholds,
     });
 
     let input = InputSummary {

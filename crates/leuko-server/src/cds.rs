@@ -305,7 +305,11 @@ fn service_request(patient: &str, code: &str, display: &str) -> Value {
     })
 }
 
-fn patient_view_cards(a: &leuko_api::Assessment, patient: &str, levels: &[leuko_core::AlertLevel; 4]) -> Vec<CardSpec> {
+fn patient_view_cards(
+    a: &leuko_api::Assessment,
+    patient: &str,
+    levels: &leuko_core::kb::management::PlanThresholds,
+) -> Vec<CardSpec> {
     let mut out = Vec::new();
     if a.urgent {
         out.push(CardSpec {
@@ -349,7 +353,7 @@ fn patient_view_cards(a: &leuko_api::Assessment, patient: &str, levels: &[leuko_
         let mut suggestions = vec![service_request(patient, "57021-8", "CBC with automated differential")];
         suggestions.extend(tests);
         // The same grade-to-level policy as the lab feed's alerts (knowledge base, uncited).
-        let indicator = levels[usize::from(grade.clamp(1, 4)) - 1].id();
+        let indicator = levels.alert_level(grade).id();
         out.push(CardSpec {
             rule: "patient-view/leukopenia".to_owned(),
             summary: format!(
@@ -590,7 +594,7 @@ pub(crate) async fn hook(
     let assessment = leuko_core::assess(state.kb, &record, Utc::now(), &state.config.assess);
     let a = leuko_api::Assessment::from(&assessment);
     let specs = if id == "patient-view" {
-        patient_view_cards(&a, &patient, &state.kb.management().thresholds.alert_levels)
+        patient_view_cards(&a, &patient, &state.kb.management().thresholds)
     } else {
         order_cards(&state, &a, &record, context, &patient)
     };

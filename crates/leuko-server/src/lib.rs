@@ -176,13 +176,14 @@ pub(crate) fn records_from(
 ) -> Result<leuko_fhir::FhirInput, leuko_fhir::FhirError> {
     // The Bundle text written directly (no copy of the resources into a new JSON tree).
     let mut text = String::from(r#"{"resourceType":"Bundle","type":"collection","entry":["#);
-    let parsed = resources.iter().map(Value::to_string);
-    for (index, resource) in sent.iter().map(|raw| raw.get().to_owned()).chain(parsed).enumerate() {
+    let parsed: Vec<String> = resources.iter().map(Value::to_string).collect();
+    let entries = sent.iter().map(|raw| raw.get()).chain(parsed.iter().map(String::as_str));
+    for (index, resource) in entries.enumerate() {
         if index > 0 {
             text.push(',');
         }
         text.push_str(r#"{"resource":"#);
-        text.push_str(&resource);
+        text.push_str(resource);
         text.push('}');
     }
     text.push_str("]}");

@@ -191,6 +191,14 @@ pub struct PlanThresholds {
     pub alert_citation: Citation,
 }
 
+impl PlanThresholds {
+    /// The alert level of a graded neutropenia, leukopenia or lymphopenia (grade 1-4; a grade
+    /// outside is read as the nearest).
+    pub fn alert_level(&self, grade: u8) -> crate::assessment::AlertLevel {
+        self.alert_levels[usize::from(grade.clamp(1, 4)) - 1]
+    }
+}
+
 /// Decision of a drug rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
