@@ -90,7 +90,7 @@ pub(crate) fn prepare(
         Some(path) => site::read(path)?,
         None => Vec::new(),
     };
-    Ok((kb, as_of, AssessConfig { site_intervals }, read_input(&args.input)?))
+    Ok((kb, as_of, AssessConfig { site_intervals, causes_shown: args.causes }, read_input(&args.input)?))
 }
 
 pub(crate) fn run(kb_dir: Option<&std::path::Path>, args: &AssessArgs) -> anyhow::Result<ExitCode> {

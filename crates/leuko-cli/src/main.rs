@@ -79,6 +79,10 @@ struct AssessArgs {
     /// Assess only the patient with this id (when the input holds several).
     #[arg(long, value_name = "ID")]
     patient: Option<String>,
+    /// How many ranked causes to list, each with its evidence (the whole differential with a
+    /// large number).
+    #[arg(long, value_name = "N", default_value_t = leuko_core::AssessConfig::CAUSES_SHOWN)]
+    causes: usize,
     /// FHIR R4 Bundle or NDJSON file, or `-` for standard input.
     #[arg(value_name = "FILE|-")]
     input: PathBuf,

@@ -12,9 +12,6 @@ use crate::findings::{DrugMatch, Facts};
 use crate::kb::{CauseDef, Citation, EvidenceDef, KnowledgeBase, Lr};
 use crate::record::MedicationStatus;
 
-/// Candidates shown in an assessment.
-const SHOWN: usize = 10;
-
 /// The lineages that are low in this patient.
 pub(crate) fn low_lineages(kb: &KnowledgeBase, counts: &Counts, pattern: Pattern) -> Vec<&'static str> {
     let mut lineages = Vec::new();
@@ -291,7 +288,7 @@ fn hallmark_penalty(
     })
 }
 
-/// Ranks every candidate cause; the best [`SHOWN`] are returned.
+/// Ranks every candidate cause; the best `shown` are returned.
 pub(crate) fn rank<'k>(
     kb: &'k KnowledgeBase,
     facts: &Facts<'_>,
@@ -299,6 +296,7 @@ pub(crate) fn rank<'k>(
     pattern: Pattern,
     episode: Option<&Episode>,
     age: Option<f64>,
+    shown: usize,
 ) -> Vec<CauseCandidate> {
     let lineages = low_lineages(kb, counts, pattern);
     let examined = examinations_reported(kb, facts);
@@ -393,7 +391,7 @@ pub(crate) fn rank<'k>(
     scored.sort_by(|a, b| b.odds.total_cmp(&a.odds).then_with(|| a.candidate.id.cmp(&b.candidate.id)));
     scored
         .into_iter()
-        .take(SHOWN)
+        .take(shown)
         .map(|s| match s.cause {
             Some(cause) => score_cause(cause, true).candidate,
             None => s.candidate,

@@ -45,6 +45,13 @@ pub struct AssessConfig {
     /// The site's own laboratory reference intervals, used for results that carry none (they
     /// take precedence over the knowledge base's population intervals).
     pub site_intervals: Vec<SiteInterval>,
+    /// How many ranked causes the assessment lists, with their evidence.
+    pub causes_shown: usize,
+}
+
+impl AssessConfig {
+    /// The number of ranked causes an assessment lists unless the caller asks for more.
+    pub const CAUSES_SHOWN: usize = 10;
 }
 
 /// A site's reference interval for one analyte (canonical unit).

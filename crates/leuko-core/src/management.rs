@@ -597,6 +597,11 @@ pub(crate) fn manage(
             .find(|p| context.pattern.id() == p.as_str())
             .map(|p| format!("pattern {p}")),
         supportive.referral_findings.iter().find(|f| facts.has(f)).map(|f| format!("{f}: {}", facts.hits[f].detail)),
+        crate::causes::low_lineages(kb, counts, context.pattern)
+            .contains(&"neutrophils")
+            .then(|| supportive.referral_with_neutropenia_findings.iter().find(|f| facts.has(f)))
+            .flatten()
+            .map(|f| format!("neutropenia with {f}: {}", facts.hits[f].detail)),
     ]
     .into_iter()
     .flatten()

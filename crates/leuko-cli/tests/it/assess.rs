@@ -56,6 +56,35 @@ fn json_contract_has_every_field() {
 }
 
 #[test]
+fn causes_flag_sets_how_much_of_the_differential_is_listed() {
+    let demo = test_data("demo/patient.json");
+    let causes = |n: &str| {
+        let output = leuko(&[
+            "assess",
+            "--as-of",
+            "2026-01-15T08:00:00Z",
+            "--format",
+            "json",
+            "--causes",
+            n,
+            demo.to_str().unwrap(),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let a: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        a["causes"].as_array().unwrap().clone()
+    };
+    let default = demo_json()["causes"].as_array().unwrap().len();
+    assert_eq!(default, leuko_core::AssessConfig::CAUSES_SHOWN);
+    let three = causes("3");
+    let all = causes("500");
+    assert_eq!(three.len(), 3);
+    assert!(all.len() > default, "{} causes", all.len());
+    // The same ranking, only longer; every listed cause carries its evidence.
+    assert_eq!(three[..], all[..3]);
+    assert!(all.iter().all(|c| c["evidence"].as_array().is_some_and(|e| !e.is_empty())));
+}
+
+#[test]
 fn output_is_deterministic() {
     assert_eq!(demo_json(), demo_json());
 }

@@ -1257,7 +1257,7 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
     let line = builder.line(&file.referral);
     let r = file.referral.into_inner();
     builder.verification(line, r.status.as_deref(), "haematology referral rule");
-    for finding in &r.findings {
+    for finding in r.findings.iter().chain(&r.with_neutropenia_findings) {
         parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
     }
     if !["immediate", "urgent", "routine"].contains(&r.urgency.as_str()) {
@@ -1285,6 +1285,7 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
         referral_anc_below: r.anc_below,
         referral_patterns: r.patterns,
         referral_findings: r.findings,
+        referral_with_neutropenia_findings: r.with_neutropenia_findings,
         referral_except_leading_categories: r.except_leading_categories,
         referral_urgency: r.urgency,
         referral_text: r.text,

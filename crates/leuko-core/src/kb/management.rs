@@ -154,6 +154,8 @@ pub struct Supportive {
     pub referral_anc_below: f64,
     pub referral_patterns: Vec<String>,
     pub referral_findings: Vec<String>,
+    /// Findings that call for referral only while the ANC is below its reference interval.
+    pub referral_with_neutropenia_findings: Vec<String>,
     pub referral_except_leading_categories: Vec<String>,
     pub referral_urgency: String,
     pub referral_text: String,

@@ -732,6 +732,8 @@ pub(crate) struct RawReferral {
     pub(crate) anc_below: f64,
     pub(crate) patterns: Vec<String>,
     pub(crate) findings: Vec<String>,
+    #[serde(default)]
+    pub(crate) with_neutropenia_findings: Vec<String>,
     pub(crate) except_leading_categories: Vec<String>,
     pub(crate) urgency: String,
     pub(crate) text: String,

@@ -453,6 +453,26 @@ fn haematology_referral_for_unexplained_severe_neutropenia_or_pancytopenia() {
 }
 
 #[test]
+fn haematology_referral_for_neutropenia_with_recurrent_infections_only_while_neutropenic() {
+    let referred = |record: &leuko_core::PatientRecord| {
+        assess(record)
+            .recommendations
+            .iter()
+            .any(|r| r.kind == "hematology-referral" && r.rationale.contains("neutropenia with recurrent"))
+    };
+    // A moderate isolated neutropenia (ANC 0.8) is not referred on the count alone ...
+    let mut record = neutropenic_adult(0.8);
+    assert!(!referred(&record));
+    // ... but is with recurrent bacterial infections (supportive.toml [referral]).
+    record.conditions.push(finding("inf", "recurrent bacterial infections"));
+    assert!(referred(&record));
+    // The same history with a normal ANC is not a neutropenia referral.
+    let mut record = neutropenic_adult(3.0);
+    record.conditions.push(finding("inf", "recurrent bacterial infections"));
+    assert!(!referred(&record));
+}
+
+#[test]
 fn contraindications_are_checked_against_the_record() {
     let mut record = neutropenic_adult(0.3);
     record.observations.push(lab_at_minutes("t", "8310-5", 38.6, "Cel", 30));
