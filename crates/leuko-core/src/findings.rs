@@ -15,8 +15,8 @@ use crate::kb::{DrugDef, DurationRule, KnowledgeBase, LabRule};
 use crate::record::{CodeSystem, Coding, MedicationExposure, MedicationStatus, ObservationValue, PatientRecord};
 use crate::reference::interval_for;
 use crate::text::{
-    duration_days, find_any, find_any_loose, find_phrase, fold, is_list_negated, is_negated_span, might_contain,
-    might_contain_words, word_set,
+    duration_days, find_any, find_any_loose, find_phrase, fold, is_list_closed_by, is_list_negated, is_negated_span,
+    might_contain, might_contain_words, word_set,
 };
 
 /// Words allowed between the words of a multi-word finding phrase ("zinc-rich enteral
@@ -230,6 +230,20 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
             })
         {
             facts.add(&finding.id, format!("\"{phrase}\" in {source}"));
+            continue;
+        }
+        if let Some((result, terms)) = &finding.listed
+            && terms.iter().any(|term| might_contain(&all_words, term))
+            && let Some(detail) = texts.iter().find_map(|(source, text)| {
+                terms.iter().find_map(|term| {
+                    find_phrase(text, term)
+                        .into_iter()
+                        .any(|at| is_list_closed_by(text, at + term.len(), *result))
+                        .then(|| format!("\"{term}\" in a list of results closed as {} in {source}", result.word()))
+                })
+            })
+        {
+            facts.add(&finding.id, detail);
             continue;
         }
         if let Some(rule) = &finding.duration

@@ -1,7 +1,10 @@
 //! Free-text matching: case folding, phrase search on word boundaries and a small negation check.
 //!
 //! Findings, specimen remarks and patient states often arrive as text only. Matching is by the
-//! knowledge base's phrase lists, never by phrases written here.
+//! knowledge base's phrase lists, never by phrases written here (only the grammar of negation
+//! and of result lists is).
+
+use crate::kb::ListedResult;
 
 /// Folds text for comparison: lower case, typographic dashes and minus signs to `-`, and runs of
 /// white space to one space.
@@ -230,18 +233,50 @@ pub fn is_negated_span(haystack: &str, start: usize, end: usize) -> bool {
 /// negative". Meant for test results and diagnoses only (a symptom in "fever and rash, dengue
 /// NS1 negative" is not negated).
 pub fn is_list_negated(haystack: &str, end: usize) -> bool {
+    is_list_closed_by(haystack, end, ListedResult::Negative)
+}
+
+/// Whether the rest of the sentence after `end` (up to `.` or `;`, at most 16 words) closes a
+/// list of tests with `result` — "HIV, hepatitis B and C and ANA negative", "B12, folate and
+/// ferritin normal" — saying nothing positive or abnormal on the way.
+pub fn is_list_closed_by(haystack: &str, end: usize, result: ListedResult) -> bool {
     let rest = &haystack[end..];
     let sentence = &rest[..rest.find(['.', ';']).unwrap_or(rest.len())];
     let trimmed = sentence.trim_end();
-    let closes_negative = ["negative", "were negative", "all negative", "not detected", "nonreactive", "non-reactive"]
-        .iter()
-        .any(|cue| trimmed.ends_with(cue));
-    let positive = ["positive", "detected in", "reactive", "showed", "revealed", "but", "except"].iter().any(|cue| {
-        !find_phrase(sentence, cue).is_empty()
-            && !trimmed.ends_with("nonreactive")
-            && !trimmed.ends_with("non-reactive")
+    let closes_with = |cue: &str| {
+        trimmed.strip_suffix(cue).is_some_and(|before| !before.chars().next_back().is_some_and(is_word_char))
+    };
+    let (closers, contrary): (&[&str], &[&str]) = match result {
+        ListedResult::Negative => (
+            &["negative", "not detected", "nonreactive", "non-reactive", "excluded", "ruled out"],
+            &["positive", "detected in", "reactive", "showed", "revealed", "but", "except"],
+        ),
+        ListedResult::Normal => (
+            &["normal", "within normal limits", "within normal range", "within the normal range", "unremarkable"],
+            &[
+                "low",
+                "high",
+                "raised",
+                "elevated",
+                "reduced",
+                "decreased",
+                "deficient",
+                "deficiency",
+                "abnormal",
+                "borderline",
+                "not",
+                "but",
+                "except",
+                "positive",
+            ],
+        ),
+    };
+    let contrary = contrary.iter().any(|cue| {
+        !find_phrase(sentence, cue).is_empty() && !closes_with("nonreactive") && !closes_with("non-reactive")
     });
-    closes_negative && !positive && sentence.split(' ').filter(|w| !w.is_empty()).count() <= 16
+    closers.iter().any(|cue| closes_with(cue))
+        && !contrary
+        && sentence.split(' ').filter(|w| !w.is_empty()).count() <= 16
 }
 
 /// Whether any of `phrases` (folded) occurs in `haystack` (folded), optionally ignoring negated
@@ -458,6 +493,30 @@ mod tests {
         let text = fold("Leishmania rK39 positive, HIV negative");
         let at = text.find("leishmania").unwrap();
         assert!(!is_list_negated(&text, at + "leishmania".len()));
+    }
+
+    #[test]
+    fn a_list_closed_by_a_result_reads_each_of_its_tests() {
+        let closed = |text: &str, term: &str, result| {
+            let text = fold(text);
+            let at = text.find(term).unwrap();
+            is_list_closed_by(&text, at + term.len(), result)
+        };
+        use ListedResult::{Negative, Normal};
+        let list = "HIV, hepatitis B and C, syphilis, monospot, PPD, ANA and parvovirus B19 tests negative";
+        for term in ["hiv", "hepatitis b and c", "ppd", "ana", "parvovirus b19"] {
+            assert!(closed(list, term, Negative), "{term}");
+        }
+        assert!(!closed(list, "hiv", Normal));
+        assert!(closed("HIV, HBV, HCV, CMV and EBV excluded; blood cultures negative", "cmv", Negative));
+        assert!(closed("vitamin B12, folate, iron and ferritin normal", "b12", Normal));
+        assert!(closed("B12 and folate within normal limits.", "folate", Normal));
+        // Anything abnormal or positive on the way, a different closing word, or another sentence.
+        assert!(!closed("B12 low, folate and ferritin normal", "b12", Normal));
+        assert!(!closed("B12, folate and ferritin abnormal", "b12", Normal));
+        assert!(!closed("B12 borderline; folate normal", "b12", Normal));
+        assert!(!closed("HIV positive, hepatitis B and C negative", "hiv", Negative));
+        assert!(!closed("HIV test sent. Cultures negative", "hiv", Negative));
     }
 
     #[test]

@@ -57,6 +57,13 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     );
     std::fs::write(&smear, text).unwrap();
     // An alert level that is not one of the three.
+    let labs = dir.join("findings/labs.toml");
+    let text = std::fs::read_to_string(&labs).unwrap().replacen(
+        "listed = { result = \"normal\", terms = [\"b12\"",
+        "listed = { result = \"fine\", terms = [\"b12\"",
+        1,
+    );
+    std::fs::write(&labs, text).unwrap();
     let thresholds = dir.join("management/thresholds.toml");
     let text = std::fs::read_to_string(&thresholds).unwrap().replacen(
         "level_by_grade = [\"info\", \"warning\", \"warning\", \"critical\"]",
@@ -78,6 +85,11 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     assert!(
         message.contains("kb/findings/smear-marrow.toml:")
             && message.contains("examination \"blood-smear\" is not one of"),
+        "{message}"
+    );
+    assert!(
+        message.contains("kb/findings/labs.toml:")
+            && message.contains("listed.result \"fine\" is not negative or normal"),
         "{message}"
     );
     assert!(

@@ -1629,6 +1629,23 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
         {
             builder.error(line, format!("finding {:?}: a duration rule needs words and at_least_days > 0", raw.id));
         }
+        let listed = raw.listed.as_ref().and_then(|listed| {
+            let result = match listed.result.as_str() {
+                "negative" => Some(super::ListedResult::Negative),
+                "normal" => Some(super::ListedResult::Normal),
+                other => {
+                    builder.error(
+                        line,
+                        format!("finding {:?}: listed.result {other:?} is not negative or normal", raw.id),
+                    );
+                    None
+                }
+            };
+            if listed.terms.is_empty() {
+                builder.error(line, format!("finding {:?}: listed needs terms", raw.id));
+            }
+            result.map(|result| (result, listed.terms.iter().map(|t| fold(t)).collect::<Vec<_>>()))
+        });
         for exam in &raw.examination {
             if !EXAMINATIONS.contains(&exam.as_str()) {
                 builder.error(
@@ -1642,6 +1659,7 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
             && raw.snomed.is_empty()
             && raw.lab.is_none()
             && raw.duration.is_none()
+            && raw.listed.is_none()
             && raw.below_age.is_none()
         {
             builder
@@ -1668,6 +1686,7 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
                     words: d.words.iter().map(|w| fold(w)).collect(),
                     at_least_days: d.at_least_days,
                 }),
+                listed,
                 below_age: raw.below_age.as_ref().map(|b| (b.finding.clone(), b.years)),
                 examination: raw.examination.clone(),
                 citation,

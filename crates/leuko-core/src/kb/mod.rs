@@ -485,6 +485,8 @@ pub struct FindingDef {
     pub lab_within_days: Option<u32>,
     /// Duration rule: a stated duration after one of these (folded) words, at least this long.
     pub duration: Option<DurationRule>,
+    /// Listed among tests that a sentence closes with one result: the result and the folded terms.
+    pub listed: Option<(ListedResult, Vec<String>)>,
     /// Implied by another finding in a patient younger than this many years: (finding, years).
     pub below_age: Option<(String, f64)>,
     /// The examinations that report this finding (a blood film, flow cytometry, a bone-marrow
@@ -492,6 +494,25 @@ pub struct FindingDef {
     pub examination: Vec<String>,
     /// Source.
     pub citation: Citation,
+}
+
+/// The result that closes a list of tests ("… and parvovirus B19 tests negative").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListedResult {
+    /// Negative, not detected, non-reactive, excluded.
+    Negative,
+    /// Normal, within normal limits, unremarkable.
+    Normal,
+}
+
+impl ListedResult {
+    /// The result in a word, as the knowledge base spells it.
+    pub fn word(self) -> &'static str {
+        match self {
+            ListedResult::Negative => "negative",
+            ListedResult::Normal => "normal",
+        }
+    }
 }
 
 /// A finding read from a stated duration ("fever with rigors for one month").

@@ -361,6 +361,7 @@ pub(crate) struct RawFinding {
     pub(crate) negation_sensitive: Option<bool>,
     pub(crate) lab: Option<RawLabRule>,
     pub(crate) duration: Option<RawDuration>,
+    pub(crate) listed: Option<RawListed>,
     pub(crate) below_age: Option<RawBelowAge>,
     /// The examinations that report this finding (`blood-film`, `flow-cytometry`, `bone-marrow`).
     #[serde(default)]
@@ -379,6 +380,16 @@ pub(crate) struct RawFinding {
 pub(crate) struct RawBelowAge {
     pub(crate) finding: String,
     pub(crate) years: f64,
+}
+
+/// A finding read from a list of tests that a sentence closes with one result ("HIV, hepatitis B
+/// and C, syphilis and ANA negative"; "B12, folate and ferritin normal"): one of `terms` in the
+/// list, `result` (`negative` or `normal`) at its end.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawListed {
+    pub(crate) result: String,
+    pub(crate) terms: Vec<String>,
 }
 
 /// A finding read from a stated duration: one of `words`, then "for 3 weeks" (or "3-week",
