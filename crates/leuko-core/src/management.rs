@@ -621,6 +621,35 @@ pub(crate) fn manage(
         ));
     }
 
+    // An HIV test for a neutropenia that nothing in the record makes it needless for.
+    let screen = &supportive.hiv_screen;
+    if crate::causes::low_lineages(kb, counts, context.pattern).contains(&"neutrophils")
+        && !screen.unless_findings.iter().any(|f| facts.has(f))
+        && !causes.first().is_some_and(|c| screen.except_leading_categories.contains(&c.category))
+    {
+        recs.push((
+            Recommendation {
+                kind: "order-test".to_owned(),
+                target: Some(screen.target.clone()),
+                urgency: Urgency::Routine,
+                text: screen.text.clone(),
+                rationale: "neutropenia, and the record holds no HIV result".to_owned(),
+                contraindications: Vec::new(),
+                citation: screen.citation.clone(),
+            },
+            Origin::Other,
+        ));
+    }
+
+    // Work-up steps a finding calls for whatever the ranking (serial counts for periodic fevers).
+    for action in &supportive.actions {
+        if let Some(when) = action.when_finding.as_deref().filter(|f| facts.has(f))
+            && !action.unless_finding.as_deref().is_some_and(|f| facts.has(f))
+        {
+            recs.push((from_action(action, None, format!("{when}: {}", facts.hits[when].detail)), Origin::Other));
+        }
+    }
+
     // 3. Drug-label decisions (clozapine, deferiprone) for drugs the patient takes.
     let ben = ben_table(patient, facts);
     let mut decided: Vec<(&str, Decision)> = Vec::new();
@@ -761,7 +790,21 @@ fn plan_for(
             let rationale = why.map(str::to_owned).unwrap_or_else(|| {
                 format!("{} is a leading explanation (p={:.2}, plan {})", cause.label, cause.probability, plan.id)
             });
-            from_action(a, drug, rationale)
+            let mut rec = from_action(a, drug, rationale);
+            // Name the order as the record holds it when that differs from the generic name
+            // ("methimazole" for thiamazole), so the clinician finds the order to stop.
+            if a.kind == "stop-drug"
+                && let Some(d) = drug
+                && let Some(recorded) = facts
+                    .drugs
+                    .iter()
+                    .filter(|m| m.drug.id == d)
+                    .find_map(|m| m.exposure.text.as_deref())
+                    .filter(|text| fold(text) != fold(d))
+            {
+                rec.text = format!("{} [recorded as \"{recorded}\"]", rec.text);
+            }
+            rec
         })
         .collect()
 }

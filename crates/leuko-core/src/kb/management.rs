@@ -160,6 +160,25 @@ pub struct Supportive {
     pub referral_urgency: String,
     pub referral_text: String,
     pub referral_citation: Citation,
+    /// An HIV test for a neutropenia the record does not explain.
+    pub hiv_screen: HivScreen,
+    /// Work-up steps that a finding calls for whatever the ranking.
+    pub actions: Vec<ActionDef>,
+}
+
+/// An HIV test when the record holds a neutropenia without an explanation that makes it needless.
+#[derive(Debug, Clone)]
+pub struct HivScreen {
+    /// Findings that settle it (the HIV status is known, chemotherapy explains the count).
+    pub unless_findings: Vec<String>,
+    /// Leading-cause categories that explain the count (a spurious or Duffy-null count).
+    pub except_leading_categories: Vec<String>,
+    /// The order's target.
+    pub target: String,
+    /// The recommendation.
+    pub text: String,
+    /// Source.
+    pub citation: Citation,
 }
 
 /// A do-no-harm guard.

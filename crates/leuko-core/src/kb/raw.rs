@@ -735,6 +735,22 @@ pub(crate) struct SupportiveFile {
     pub(crate) prophylaxis: Spanned<RawProphylaxis>,
     pub(crate) g_csf: Spanned<RawGcsf>,
     pub(crate) referral: Spanned<RawReferral>,
+    pub(crate) hiv_screen: Spanned<RawHivScreen>,
+    /// Work-up steps a finding calls for whatever the ranking (each needs `when_finding`).
+    #[serde(default)]
+    pub(crate) action: Vec<Spanned<RawAction>>,
+}
+
+/// An HIV test for a neutropenia the record does not explain.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHivScreen {
+    pub(crate) unless_findings: Vec<String>,
+    pub(crate) except_leading_categories: Vec<String>,
+    pub(crate) target: String,
+    pub(crate) text: String,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

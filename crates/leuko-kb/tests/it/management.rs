@@ -389,6 +389,18 @@ fn a_bystander_drug_is_never_stopped() {
 }
 
 #[test]
+fn a_stop_drug_names_the_order_as_the_record_holds_it() {
+    let mut record = patient(40.0, Sex::Female);
+    record.medications.push(drug("t", "Tapazole 10 mg daily", 40));
+    record.observations.push(lab("anc", "751-8", 0.2, "10*3/uL", 0));
+    record.observations.push(lab("old", "751-8", 3.2, "10*3/uL", 60));
+    let a = assess(&record);
+    let stop = a.recommendations.iter().find(|r| r.kind == "stop-drug").expect("stop-drug");
+    assert_eq!(stop.target.as_deref(), Some("thiamazole"));
+    assert!(stop.text.contains("[recorded as \"Tapazole 10 mg daily\"]"), "{}", stop.text);
+}
+
+#[test]
 fn no_marrow_biopsy_or_g_csf_for_a_stable_duffy_null_count() {
     let mut record = patient(38.0, Sex::Female);
     record.observations.push(text_result("fy", "Duffy phenotype", "Fy(a-b-)"));
@@ -470,6 +482,47 @@ fn haematology_referral_for_neutropenia_with_recurrent_infections_only_while_neu
     let mut record = neutropenic_adult(3.0);
     record.conditions.push(finding("inf", "recurrent bacterial infections"));
     assert!(!referred(&record));
+}
+
+#[test]
+fn neutropenia_triggers_an_hiv_test_unless_the_status_is_known() {
+    let hiv_test = |record: &PatientRecord| {
+        assess(record).recommendations.iter().any(|r| {
+            r.kind == "order-test"
+                && r.rationale.contains("holds no HIV result")
+                && r.citation.ids().iter().any(|i| i == "S42")
+        })
+    };
+    // S42 (clinical-tables §9.1): neutropenia should trigger HIV testing.
+    assert!(hiv_test(&neutropenic_adult(0.8)));
+    // Not when the record holds the result, negative (also as part of a list) or positive.
+    let mut record = neutropenic_adult(0.8);
+    record.conditions.push(finding("neg", "HIV, hepatitis B and C and ANA tests negative"));
+    assert!(!hiv_test(&record));
+    let mut record = neutropenic_adult(0.8);
+    record.conditions.push(finding("pos", "HIV infection on antiretroviral therapy"));
+    assert!(!hiv_test(&record));
+    // Nor without a neutropenia.
+    assert!(!hiv_test(&neutropenic_adult(3.0)));
+}
+
+#[test]
+fn periodic_fevers_call_for_serial_counts_whatever_the_ranking() {
+    let serial = |record: &PatientRecord| {
+        assess(record)
+            .recommendations
+            .iter()
+            .filter(|r| r.kind == "repeat-cbc" && r.target.as_deref() == Some("serial cbc"))
+            .count()
+    };
+    let mut record = neutropenic_adult(0.8);
+    assert_eq!(serial(&record), 0);
+    // §9.2 A step 8 [S47]: recurrent symptoms about every 3 weeks -> serial CBC for 6 weeks (once).
+    record.conditions.push(finding("p", "fevers and mouth ulcers recurring every 3 weeks"));
+    assert_eq!(serial(&record), 1);
+    // Not once cyclic neutropenia is established.
+    record.conditions.push(finding("dx", "cyclic neutropenia"));
+    assert_eq!(serial(&record), 0);
 }
 
 #[test]
