@@ -85,7 +85,7 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
     let mut tests = Vec::new();
     if pattern != crate::assessment::Pattern::None || recent {
         causes = causes::rank(kb, &facts, &counts, pattern, episode.as_ref(), patient.age_years, config.causes_shown);
-        tests = next_tests::next_tests(kb, record, &labs.results, &causes);
+        tests = next_tests::next_tests(kb, record, &labs.results, &facts, &causes);
     }
     // The proposed tests pass through the same do-no-harm guards as every other action.
     let managed = management::manage(&context, &facts, &causes, tests);

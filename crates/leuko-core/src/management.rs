@@ -641,6 +641,25 @@ pub(crate) fn manage(
         ));
     }
 
+    // The laboratory panel for a neutropenia that no cause explains.
+    let panel = &supportive.unexplained;
+    let act = kb.management().thresholds.act_probability;
+    if crate::causes::low_lineages(kb, counts, context.pattern).contains(&"neutrophils")
+        && !panel.unless_findings.iter().any(|f| facts.has(f))
+        && causes.first().is_none_or(|c| c.probability < act && !panel.except_leading_categories.contains(&c.category))
+    {
+        let why = match causes.first() {
+            Some(c) => format!(
+                "neutropenia without an explanation: the leading cause ({}) has p={:.2} < {act}",
+                c.label, c.probability
+            ),
+            None => "neutropenia without an explanation".to_owned(),
+        };
+        for action in panel.actions.iter().filter(|a| applies(a, facts)) {
+            recs.push((from_action(action, None, why.clone()), Origin::Other));
+        }
+    }
+
     // Work-up steps a finding calls for whatever the ranking (serial counts for periodic fevers).
     for action in &supportive.actions {
         if let Some(when) = action.when_finding.as_deref().filter(|f| facts.has(f))
@@ -933,11 +952,16 @@ pub(crate) fn finish(mut recommendations: Vec<Recommendation>) -> Vec<Recommenda
             "transplant-evaluation",
             "reassurance",
         ];
-        let duplicate = out.iter().any(|kept| {
+        let duplicate = out.iter_mut().find(|kept| {
             kept.kind == rec.kind && (kept.target == rec.target || ONE_PER_KIND.contains(&rec.kind.as_str()))
         });
-        if !duplicate {
-            out.push(rec);
+        match duplicate {
+            // The same test asked for by another rule: one order, every reason kept.
+            Some(kept) if kept.target == rec.target && !kept.rationale.contains(&rec.rationale) => {
+                kept.rationale = format!("{}; also: {}", kept.rationale, rec.rationale);
+            }
+            Some(_) => {}
+            None => out.push(rec),
         }
     }
     out

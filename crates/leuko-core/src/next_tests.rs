@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 
 use crate::assessment::{CauseCandidate, LabResult, Recommendation, Urgency};
+use crate::findings::Facts;
 use crate::kb::{CauseDef, Citation, KnowledgeBase, LabRule};
 use crate::record::PatientRecord;
 use crate::text::fold;
@@ -42,17 +43,26 @@ fn cause_def<'a>(kb: &'a KnowledgeBase, candidate: &CauseCandidate) -> Option<&'
     }
 }
 
+/// Whether the record already holds the test's result: a result of its analyte, an observation
+/// with its code or name, or a finding stated in text about its analyte ("folate normal",
+/// "B12 low") that a lab rule on that analyte would also have decided.
 fn already_done(
     kb: &KnowledgeBase,
     record: &PatientRecord,
     results: &[LabResult],
+    facts: &Facts<'_>,
     done_names: &std::collections::BTreeSet<String>,
     loinc: Option<&str>,
     name: &str,
 ) -> bool {
     if let Some(code) = loinc {
         if let Some(def) = kb.loinc(code)
-            && results.iter().any(|r| r.analyte == def.analyte)
+            && (results.iter().any(|r| r.analyte == def.analyte)
+                || facts
+                    .hits
+                    .keys()
+                    .filter_map(|id| kb.finding(id))
+                    .any(|f| lab_analyte(f.lab.as_ref()) == Some(def.analyte)))
         {
             return true;
         }
@@ -61,6 +71,14 @@ fn already_done(
         }
     }
     done_names.contains(&fold(name))
+}
+
+fn lab_analyte(rule: Option<&LabRule>) -> Option<crate::analyte::Analyte> {
+    match rule? {
+        LabRule::Below(a, _) | LabRule::Above(a, _) | LabRule::BelowReference(a) | LabRule::AboveReference(a) => {
+            Some(*a)
+        }
+    }
 }
 
 /// The strongest |ln LR| among the cause's evidence lines whose finding the test decides.
@@ -92,6 +110,7 @@ pub(crate) fn next_tests(
     kb: &KnowledgeBase,
     record: &PatientRecord,
     results: &[LabResult],
+    facts: &Facts<'_>,
     candidates: &[CauseCandidate],
 ) -> Vec<Recommendation> {
     let ranking = kb.ranking();
@@ -113,7 +132,7 @@ pub(crate) fn next_tests(
             if test.loinc.as_deref().is_some_and(|code| kb.is_panel(code)) {
                 continue; // A repeat CBC is a recommendation of its own, not a discriminating test.
             }
-            if already_done(kb, record, results, &done_names, test.loinc.as_deref(), &test.name) {
+            if already_done(kb, record, results, facts, &done_names, test.loinc.as_deref(), &test.name) {
                 continue;
             }
             let ln_lr = telling(kb, cause, test.loinc.as_deref()).unwrap_or_else(|| ranking.next_tests_default_lr.ln());

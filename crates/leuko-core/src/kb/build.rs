@@ -1275,6 +1275,23 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
             builder.error(line, format!("leading category {category:?} is not one of the output contract's"));
         }
     }
+    let line = builder.line(&file.unexplained);
+    let u = file.unexplained.into_inner();
+    builder.verification(line, u.status.as_deref(), "unexplained-neutropenia panel");
+    for finding in &u.unless_findings {
+        parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
+    }
+    for category in &u.except_leading_categories {
+        if !CATEGORIES.contains(&category.as_str()) {
+            builder.error(line, format!("leading category {category:?} is not one of the output contract's"));
+        }
+    }
+    let panel_citation = builder.citation(line, &u.source);
+    let unexplained = super::management::Unexplained {
+        unless_findings: u.unless_findings,
+        except_leading_categories: u.except_leading_categories,
+        actions: u.actions.iter().map(|a| action(builder, parts, line, a, &panel_citation)).collect(),
+    };
     let mut actions = Vec::new();
     for spanned in &file.action {
         let line = builder.line(spanned);
@@ -1319,6 +1336,7 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
         referral_text: r.text,
         referral_citation,
         hiv_screen,
+        unexplained,
         actions,
     });
 }

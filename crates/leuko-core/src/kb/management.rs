@@ -162,7 +162,21 @@ pub struct Supportive {
     pub referral_citation: Citation,
     /// An HIV test for a neutropenia the record does not explain.
     pub hiv_screen: HivScreen,
+    /// The laboratory panel for a neutropenia that no cause explains.
+    pub unexplained: Unexplained,
     /// Work-up steps that a finding calls for whatever the ranking.
+    pub actions: Vec<ActionDef>,
+}
+
+/// The laboratory panel for a neutropenia that no cause explains: the ANC is low, no cause
+/// reaches the plans' act probability, and nothing listed here explains the count.
+#[derive(Debug, Clone)]
+pub struct Unexplained {
+    /// Findings that explain the count (chemotherapy).
+    pub unless_findings: Vec<String>,
+    /// Leading-cause categories that need no work-up (a spurious or Duffy-null count).
+    pub except_leading_categories: Vec<String>,
+    /// The tests (each may carry its own `unless_finding`, e.g. a result already normal).
     pub actions: Vec<ActionDef>,
 }
 

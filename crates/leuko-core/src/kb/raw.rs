@@ -736,9 +736,22 @@ pub(crate) struct SupportiveFile {
     pub(crate) g_csf: Spanned<RawGcsf>,
     pub(crate) referral: Spanned<RawReferral>,
     pub(crate) hiv_screen: Spanned<RawHivScreen>,
+    /// The laboratory panel for a neutropenia that no cause explains.
+    pub(crate) unexplained: Spanned<RawUnexplained>,
     /// Work-up steps a finding calls for whatever the ranking (each needs `when_finding`).
     #[serde(default)]
     pub(crate) action: Vec<Spanned<RawAction>>,
+}
+
+/// The laboratory panel for a neutropenia that no cause explains.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawUnexplained {
+    pub(crate) unless_findings: Vec<String>,
+    pub(crate) except_leading_categories: Vec<String>,
+    pub(crate) actions: Vec<RawAction>,
+    pub(crate) source: SourceRef,
+    pub(crate) status: Option<String>,
 }
 
 /// An HIV test for a neutropenia the record does not explain.

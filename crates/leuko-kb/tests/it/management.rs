@@ -526,6 +526,38 @@ fn periodic_fevers_call_for_serial_counts_whatever_the_ranking() {
 }
 
 #[test]
+fn an_unexplained_neutropenia_gets_the_laboratory_panel_minus_what_is_known() {
+    let panel = |record: &PatientRecord| -> Vec<String> {
+        assess(record)
+            .recommendations
+            .iter()
+            .filter(|r| r.kind == "order-test" && r.rationale.contains("neutropenia without an explanation"))
+            .filter_map(|r| r.target.clone())
+            .collect()
+    };
+    // §9.2 A step 7 [S51, S52]: B12, folate, copper, ANA, RF, immunoglobulins.
+    let mut record = neutropenic_adult(0.8);
+    let all = panel(&record);
+    for target in ["2132-9", "2284-8", "5631-7", "antinuclear antibodies", "rheumatoid factor", "serum immunoglobulins"]
+    {
+        assert!(all.iter().any(|t| t == target), "{target} missing from {all:?}");
+    }
+    // A result the record already states is not ordered again, and no other test proposes it.
+    record.conditions.push(finding("n", "B12, folate and ferritin normal"));
+    let a = assess(&record);
+    assert!(!a.recommendations.iter().any(|r| r.kind == "order-test" && r.target.as_deref() == Some("2284-8")));
+    assert!(!a.recommendations.iter().any(|r| r.kind == "order-test" && r.target.as_deref() == Some("2132-9")));
+    // An explained count needs no panel: chemotherapy, or a leading cause one can act on.
+    let mut record = neutropenic_adult(0.8);
+    record.medications.push(drug("c", "cyclophosphamide", 10));
+    assert!(panel(&record).is_empty());
+    let mut record = neutropenic_adult(0.3);
+    record.medications.push(drug("m", "metamizole", 20));
+    record.observations.push(lab("old", "751-8", 3.2, "10*3/uL", 30));
+    assert!(panel(&record).is_empty(), "{:?}", assess(&record).causes.first().map(|c| c.probability));
+}
+
+#[test]
 fn contraindications_are_checked_against_the_record() {
     let mut record = neutropenic_adult(0.3);
     record.observations.push(lab_at_minutes("t", "8310-5", 38.6, "Cel", 30));
