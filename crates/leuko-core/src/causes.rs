@@ -164,7 +164,7 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
     let Some(start) = exposure.start else { return Vec::new() };
     let mut out = Vec::new();
     let push = |out: &mut Vec<Evidence>, finding: String, lr: Lr| {
-        out.push(Evidence { finding, supports: lr.0 > 1.0, weight: lr.0, citation: temporal.citation.clone() });
+        out.push(Evidence { finding, supports: lr.0 >= 1.0, weight: lr.0, citation: temporal.citation.clone() });
     };
     let stopped = exposure.end.filter(|_| !matches!(exposure.status, MedicationStatus::Active));
     // Cyclic treatment is timed from its most recent dose.
@@ -200,6 +200,19 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
             format!("onset {days} days after the start, earlier than its usual {min} days"),
             temporal.before_window,
         ),
+        (_, Some(max))
+            if days > max
+                && temporal.cumulative_while_taken.contains(&matched.drug.cause)
+                && exposure.end.is_none_or(|end| end >= episode.onset) =>
+        {
+            push(
+                &mut out,
+                format!(
+                    "onset {days} days after the start, beyond its usual {max} days but while still taken: dose- and duration-related toxicity accumulates"
+                ),
+                Lr(1.0),
+            );
+        }
         (_, Some(max)) if days > max && !matched.drug.late_onset_possible => {
             push(
                 &mut out,

@@ -389,6 +389,9 @@ pub struct Temporal {
     pub dechallenge_recovery: Lr,
     /// Cause templates timed from the most recent dose (cyclic chemotherapy).
     pub from_last_dose: Vec<String>,
+    /// Drug causes whose toxicity accumulates while the drug is taken: no "later than its
+    /// window" line while the exposure continues at the onset.
+    pub cumulative_while_taken: Vec<String>,
     /// Source.
     pub citation: Citation,
 }

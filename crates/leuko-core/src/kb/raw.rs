@@ -578,6 +578,8 @@ pub(crate) struct RawTemporal {
     pub(crate) stopped_long_before_onset: RawRule,
     pub(crate) dechallenge_recovery: RawRule,
     pub(crate) from_last_dose: Vec<String>,
+    #[serde(default)]
+    pub(crate) cumulative_while_taken: Vec<String>,
     pub(crate) source: SourceRef,
 }
 

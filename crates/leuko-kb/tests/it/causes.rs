@@ -430,3 +430,38 @@ fn a_film_or_marrow_finding_is_untested_until_that_examination_is_reported() {
     assert!(examined.causes.iter().all(|c| c.id != "folate-deficiency") || penalised(&examined));
     assert!(probability(&examined, "folate-deficiency") < probability(&untested, "folate-deficiency"));
 }
+
+#[test]
+fn dose_related_toxicity_is_not_held_late_while_the_drug_is_still_taken() {
+    // Vancomycin (drug-dose-related, latency window up to 35 days) started 50 days ago; the ANC
+    // was normal 10 days ago and is low today.
+    let record_with = |stopped_days_ago: Option<i64>| {
+        let mut record = patient(45.0, Sex::Male);
+        let mut vanco = drug("v", "vancomycin 1 g IV q12h", 50);
+        if let Some(days) = stopped_days_ago {
+            vanco.end = Some(now() - chrono::Duration::days(days));
+            vanco.status = leuko_core::MedicationStatus::Completed;
+        }
+        record.medications.push(vanco);
+        record.observations.push(lab("old", "751-8", 3.5, "10*3/uL", 10));
+        record.observations.push(lab("anc", "751-8", 0.9, "10*3/uL", 0));
+        assess(&record)
+    };
+    let lines = |a: &Assessment| -> Vec<String> {
+        a.causes
+            .iter()
+            .find(|c| c.id == "drug:vancomycin")
+            .expect("vancomycin ranked")
+            .evidence
+            .iter()
+            .map(|e| e.finding.clone())
+            .collect()
+    };
+    let taken = record_with(None);
+    assert!(lines(&taken).iter().any(|l| l.contains("while still taken")), "{:?}", lines(&taken));
+    assert!(!lines(&taken).iter().any(|l| l.contains("later than its usual")), "{:?}", lines(&taken));
+    // Stopped before the count fell: the window counts again.
+    let stopped = record_with(Some(12));
+    assert!(!lines(&stopped).iter().any(|l| l.contains("while still taken")), "{:?}", lines(&stopped));
+    assert!(probability(&taken, "drug:vancomycin") > probability(&stopped, "drug:vancomycin"));
+}
