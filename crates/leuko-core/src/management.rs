@@ -587,6 +587,11 @@ pub(crate) fn manage(
         ));
     }
     recs.extend(g_csf_prophylaxis(kb, facts, as_of).into_iter().map(|r| (r, Origin::Other)));
+    let neutropenic = crate::causes::low_lineages(kb, counts, context.pattern).contains(&"neutrophils");
+    // A work-up is needless when a finding or the leading cause's category explains the count.
+    let needless = |unless: &[String], except_leading: &[String]| {
+        unless.iter().any(|f| facts.has(f)) || causes.first().is_some_and(|c| except_leading.contains(&c.category))
+    };
     let excluded = causes.first().is_some_and(|c| supportive.referral_except_leading_categories.contains(&c.category));
     let reason = [
         anc.filter(|a| *a < supportive.referral_anc_below && !facts.has("on-chemotherapy"))
@@ -597,8 +602,7 @@ pub(crate) fn manage(
             .find(|p| context.pattern.id() == p.as_str())
             .map(|p| format!("pattern {p}")),
         supportive.referral_findings.iter().find(|f| facts.has(f)).map(|f| format!("{f}: {}", facts.hits[f].detail)),
-        crate::causes::low_lineages(kb, counts, context.pattern)
-            .contains(&"neutrophils")
+        neutropenic
             .then(|| supportive.referral_with_neutropenia_findings.iter().find(|f| facts.has(f)))
             .flatten()
             .map(|f| format!("neutropenia with {f}: {}", facts.hits[f].detail)),
@@ -623,10 +627,7 @@ pub(crate) fn manage(
 
     // An HIV test for a neutropenia that nothing in the record makes it needless for.
     let screen = &supportive.hiv_screen;
-    if crate::causes::low_lineages(kb, counts, context.pattern).contains(&"neutrophils")
-        && !screen.unless_findings.iter().any(|f| facts.has(f))
-        && !causes.first().is_some_and(|c| screen.except_leading_categories.contains(&c.category))
-    {
+    if neutropenic && !needless(&screen.unless_findings, &screen.except_leading_categories) {
         recs.push((
             Recommendation {
                 kind: "order-test".to_owned(),
@@ -644,9 +645,9 @@ pub(crate) fn manage(
     // The laboratory panel for a neutropenia that no cause explains.
     let panel = &supportive.unexplained;
     let act = kb.management().thresholds.act_probability;
-    if crate::causes::low_lineages(kb, counts, context.pattern).contains(&"neutrophils")
-        && !panel.unless_findings.iter().any(|f| facts.has(f))
-        && causes.first().is_none_or(|c| c.probability < act && !panel.except_leading_categories.contains(&c.category))
+    if neutropenic
+        && !needless(&panel.unless_findings, &panel.except_leading_categories)
+        && causes.first().is_none_or(|c| c.probability < act)
     {
         let why = match causes.first() {
             Some(c) => format!(
@@ -661,10 +662,8 @@ pub(crate) fn manage(
     }
 
     // Work-up steps a finding calls for whatever the ranking (serial counts for periodic fevers).
-    for action in &supportive.actions {
-        if let Some(when) = action.when_finding.as_deref().filter(|f| facts.has(f))
-            && !action.unless_finding.as_deref().is_some_and(|f| facts.has(f))
-        {
+    for action in supportive.actions.iter().filter(|a| applies(a, facts)) {
+        if let Some(when) = action.when_finding.as_deref() {
             recs.push((from_action(action, None, format!("{when}: {}", facts.hits[when].detail)), Origin::Other));
         }
     }

@@ -8,8 +8,16 @@ use serde_json::Value;
 use crate::{leuko, stderr, stdout, test_data};
 
 fn demo_json() -> Value {
+    demo_json_with(&[])
+}
+
+/// The demo patient assessed as JSON, with further options.
+fn demo_json_with(options: &[&str]) -> Value {
     let demo = test_data("demo/patient.json");
-    let output = leuko(&["assess", "--as-of", "2026-01-15T08:00:00Z", "--format", "json", demo.to_str().unwrap()]);
+    let mut args = vec!["assess", "--as-of", "2026-01-15T08:00:00Z", "--format", "json"];
+    args.extend_from_slice(options);
+    args.push(demo.to_str().unwrap());
+    let output = leuko(&args);
     assert!(output.status.success(), "{}", stderr(&output));
     serde_json::from_str(&stdout(&output)).unwrap()
 }
@@ -57,22 +65,7 @@ fn json_contract_has_every_field() {
 
 #[test]
 fn causes_flag_sets_how_much_of_the_differential_is_listed() {
-    let demo = test_data("demo/patient.json");
-    let causes = |n: &str| {
-        let output = leuko(&[
-            "assess",
-            "--as-of",
-            "2026-01-15T08:00:00Z",
-            "--format",
-            "json",
-            "--causes",
-            n,
-            demo.to_str().unwrap(),
-        ]);
-        assert!(output.status.success(), "{}", stderr(&output));
-        let a: Value = serde_json::from_str(&stdout(&output)).unwrap();
-        a["causes"].as_array().unwrap().clone()
-    };
+    let causes = |n: &str| demo_json_with(&["--causes", n])["causes"].as_array().unwrap().clone();
     let default = demo_json()["causes"].as_array().unwrap().len();
     assert_eq!(default, leuko_core::AssessConfig::CAUSES_SHOWN);
     let three = causes("3");
