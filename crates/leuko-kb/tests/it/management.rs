@@ -558,6 +558,22 @@ fn an_unexplained_neutropenia_gets_the_laboratory_panel_minus_what_is_known() {
 }
 
 #[test]
+fn positive_autoimmune_serology_asks_for_the_naming_antibodies_and_rheumatology() {
+    let mut record = neutropenic_adult(0.8);
+    let a = assess(&record);
+    assert!(!has(&a, "rheumatology-referral", None));
+    record.conditions.push(finding("rf", "high rheumatoid factor titre"));
+    let a = assess(&record);
+    assert!(has(&a, "order-test", Some("anti-ro/ssa and anti-la/ssb")));
+    assert!(has(&a, "rheumatology-referral", None));
+    // Once anti-Ro/La are known, this rule does not ask for them again; the referral stays.
+    record.conditions.push(finding("ro", "anti-Ro/SSA positive"));
+    let a = assess(&record);
+    assert!(!a.recommendations.iter().any(|r| r.target.as_deref() == Some("anti-ro/ssa and anti-la/ssb")));
+    assert!(has(&a, "rheumatology-referral", None));
+}
+
+#[test]
 fn contraindications_are_checked_against_the_record() {
     let mut record = neutropenic_adult(0.3);
     record.observations.push(lab_at_minutes("t", "8310-5", 38.6, "Cel", 30));
