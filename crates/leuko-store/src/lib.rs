@@ -838,7 +838,7 @@ impl Store {
                                         &r.resource_type,
                                         &r.id,
                                         &r.patient,
-                                        &r.body.to_string(),
+                                        &r.body,
                                         &at,
                                     ))?;
                                 }
