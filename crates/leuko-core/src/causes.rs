@@ -213,7 +213,14 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
                 Lr(1.0),
             );
         }
-        (_, Some(max)) if days > max && !matched.drug.late_onset_possible => {
+        (_, Some(max)) if days > max && matched.drug.late_onset_possible => push(
+            &mut out,
+            format!(
+                "onset {days} days after the start, beyond its usual {max} days; late onset is described for this drug"
+            ),
+            Lr(1.0),
+        ),
+        (_, Some(max)) if days > max => {
             push(
                 &mut out,
                 format!("onset {days} days after the start, later than its usual {max} days"),

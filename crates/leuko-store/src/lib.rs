@@ -834,13 +834,7 @@ impl Store {
                             let inserted = message.execute((&item.key, &item.patient, &item.raw, &at))? == 1;
                             if inserted {
                                 for r in &item.resources {
-                                    resource.execute((
-                                        &r.resource_type,
-                                        &r.id,
-                                        &r.patient,
-                                        &r.body,
-                                        &at,
-                                    ))?;
+                                    resource.execute((&r.resource_type, &r.id, &r.patient, &r.body, &at))?;
                                 }
                                 pending.execute([&item.patient])?;
                             }

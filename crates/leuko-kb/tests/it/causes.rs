@@ -28,7 +28,8 @@ fn on_metamizole(started_days_before: i64) -> PatientRecord {
 
 #[test]
 fn onset_within_the_latency_window_ranks_the_drug_first() {
-    // Metamizole: onset 19-60 days after the start (Andersohn 2007 [S31]).
+    // Metamizole: onset typically 19-60 days after the start (Andersohn 2007 [S31]); a drug
+    // started more than ~6 months before the onset is a weaker candidate (clinical-tables §7.2).
     let within = assess(&on_metamizole(30));
     assert_eq!(
         rank(&within, "drug:metamizole"),
@@ -47,7 +48,7 @@ fn onset_within_the_latency_window_ranks_the_drug_first() {
         late.causes
             .iter()
             .flat_map(|c| &c.evidence)
-            .any(|e| !e.supports && e.finding.contains("later than its usual 60 days"))
+            .any(|e| !e.supports && e.finding.contains("later than its usual 180 days"))
     );
 }
 
@@ -464,4 +465,18 @@ fn dose_related_toxicity_is_not_held_late_while_the_drug_is_still_taken() {
     let stopped = record_with(Some(12));
     assert!(!lines(&stopped).iter().any(|l| l.contains("while still taken")), "{:?}", lines(&stopped));
     assert!(probability(&taken, "drug:vancomycin") > probability(&stopped, "drug:vancomycin"));
+}
+
+#[test]
+fn a_late_onset_drug_beyond_its_window_is_neither_for_nor_against() {
+    // Clozapine (late onset described: clinical-tables §3) started 400 days before the onset.
+    let mut record = patient(35.0, Sex::Male);
+    record.medications.push(drug("c", "clozapine 300 mg", 400));
+    record.observations.push(lab("old", "751-8", 4.0, "10*3/uL", 30));
+    record.observations.push(lab("anc", "751-8", 0.4, "10*3/uL", 0));
+    let a = assess(&record);
+    let clozapine = a.causes.iter().find(|c| c.id == "drug:clozapine").expect("clozapine ranked");
+    let line = clozapine.evidence.iter().find(|e| e.finding.contains("days after the start")).expect("timing line");
+    assert!(line.finding.contains("late onset is described"), "{}", line.finding);
+    assert_eq!(line.weight, 1.0);
 }
