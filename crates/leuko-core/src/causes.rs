@@ -169,7 +169,14 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
     let stopped = exposure.end.filter(|_| !matches!(exposure.status, MedicationStatus::Active));
     // Cyclic treatment is timed from its most recent dose.
     let from_last_dose = temporal.from_last_dose.contains(&matched.drug.cause);
-    let reference = if from_last_dose { exposure.end.unwrap_or(start) } else { start };
+    // Late-onset reactions are timed from a last dose given before the onset.
+    let last_dose_before_onset = exposure.end.filter(|end| *end <= episode.onset);
+    let reference = match last_dose_before_onset {
+        Some(end) if temporal.from_last_dose_when_ended.contains(&matched.drug.cause) => end,
+        _ if from_last_dose => exposure.end.unwrap_or(start),
+        _ => start,
+    };
+    let since = if reference == start { "the start" } else { "the last dose" };
     let days = (episode.onset - reference).num_days();
     let (min, _typical, max) = matched.drug.latency_days.unwrap_or((None, None, None));
     if from_last_dose && exposure.end.is_none() && days >= 0 {
@@ -197,7 +204,7 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
     match (min, max) {
         (Some(min), _) if days < min => push(
             &mut out,
-            format!("onset {days} days after the start, earlier than its usual {min} days"),
+            format!("onset {days} days after {since}, earlier than its usual {min} days"),
             temporal.before_window,
         ),
         (_, Some(max))
@@ -208,7 +215,7 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
             push(
                 &mut out,
                 format!(
-                    "onset {days} days after the start, beyond its usual {max} days but while still taken: dose- and duration-related toxicity accumulates"
+                    "onset {days} days after {since}, beyond its usual {max} days but while still taken: dose- and duration-related toxicity accumulates"
                 ),
                 Lr(1.0),
             );
@@ -216,20 +223,20 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
         (_, Some(max)) if days > max && matched.drug.late_onset_possible => push(
             &mut out,
             format!(
-                "onset {days} days after the start, beyond its usual {max} days; late onset is described for this drug"
+                "onset {days} days after {since}, beyond its usual {max} days; late onset is described for this drug"
             ),
             Lr(1.0),
         ),
         (_, Some(max)) if days > max => {
             push(
                 &mut out,
-                format!("onset {days} days after the start, later than its usual {max} days"),
+                format!("onset {days} days after {since}, later than its usual {max} days"),
                 temporal.after_window,
             );
         }
         (Some(_), _) | (_, Some(_)) => push(
             &mut out,
-            format!("onset {days} days after the start, within its latency window"),
+            format!("onset {days} days after {since}, within its latency window"),
             temporal.within_window,
         ),
         (None, None) => {}

@@ -963,6 +963,7 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
         dechallenge_recovery: rule(builder, line, &temporal_raw.dechallenge_recovery),
         from_last_dose: temporal_raw.from_last_dose.clone(),
         cumulative_while_taken: temporal_raw.cumulative_while_taken.clone(),
+        from_last_dose_when_ended: temporal_raw.from_last_dose_when_ended.clone(),
         citation: builder.citation(line, &temporal_raw.source),
     };
     let line = builder.line(&file.lineage_fit);

@@ -392,6 +392,9 @@ pub struct Temporal {
     /// Drug causes whose toxicity accumulates while the drug is taken: no "later than its
     /// window" line while the exposure continues at the onset.
     pub cumulative_while_taken: Vec<String>,
+    /// Drug causes timed from the last dose once the record gives one (late-onset neutropenia
+    /// after rituximab), from the start otherwise.
+    pub from_last_dose_when_ended: Vec<String>,
     /// Source.
     pub citation: Citation,
 }

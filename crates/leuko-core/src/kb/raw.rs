@@ -580,6 +580,8 @@ pub(crate) struct RawTemporal {
     pub(crate) from_last_dose: Vec<String>,
     #[serde(default)]
     pub(crate) cumulative_while_taken: Vec<String>,
+    #[serde(default)]
+    pub(crate) from_last_dose_when_ended: Vec<String>,
     pub(crate) source: SourceRef,
 }
 

@@ -480,3 +480,26 @@ fn a_late_onset_drug_beyond_its_window_is_neither_for_nor_against() {
     assert!(line.finding.contains("late onset is described"), "{}", line.finding);
     assert_eq!(line.weight, 1.0);
 }
+
+#[test]
+fn late_onset_neutropenia_after_rituximab_is_timed_from_the_last_dose() {
+    // Rituximab started 400 days ago, last dose 60 days ago: late-onset neutropenia is defined
+    // from the last dose (>= 4 weeks, up to ~330 days; clinical-tables §7.1 [S39]).
+    let mut record = patient(60.0, Sex::Female);
+    let mut rituximab = drug("r", "rituximab 375 mg/m2", 400);
+    rituximab.end = Some(now() - chrono::Duration::days(60));
+    rituximab.status = leuko_core::MedicationStatus::Completed;
+    record.medications.push(rituximab);
+    record.observations.push(lab("old", "751-8", 3.0, "10*3/uL", 20));
+    record.observations.push(lab("anc", "751-8", 0.7, "10*3/uL", 0));
+    let a = assess(&record);
+    let cause = a.causes.iter().find(|c| c.id == "drug:rituximab").expect("rituximab ranked");
+    assert!(
+        cause
+            .evidence
+            .iter()
+            .any(|e| e.supports && e.finding.contains("60 days after the last dose, within its latency window")),
+        "{:?}",
+        cause.evidence
+    );
+}
