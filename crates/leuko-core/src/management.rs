@@ -647,7 +647,7 @@ pub(crate) fn manage(
     let act = kb.management().thresholds.act_probability;
     if neutropenic
         && !needless(&panel.unless_findings, &panel.except_leading_categories)
-        && causes.first().is_none_or(|c| c.probability < act)
+        && causes.first().is_none_or(|c| c.probability < act && !panel.except_leading_causes.contains(&c.id))
     {
         let why = match causes.first() {
             Some(c) => format!(

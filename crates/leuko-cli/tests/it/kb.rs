@@ -64,6 +64,13 @@ fn broken_knowledge_base_fails_with_file_and_line() {
         1,
     );
     std::fs::write(&labs, text).unwrap();
+    let supportive = dir.join("management/supportive.toml");
+    let text = std::fs::read_to_string(&supportive).unwrap().replacen(
+        "except_leading_causes = [\"post-viral-transient-neutropenia\"]",
+        "except_leading_causes = [\"post-viral-neutropenia\"]",
+        1,
+    );
+    std::fs::write(&supportive, text).unwrap();
     let thresholds = dir.join("management/thresholds.toml");
     let text = std::fs::read_to_string(&thresholds).unwrap().replacen(
         "level_by_grade = [\"info\", \"warning\", \"warning\", \"critical\"]",
@@ -85,6 +92,11 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     assert!(
         message.contains("kb/findings/smear-marrow.toml:")
             && message.contains("examination \"blood-smear\" is not one of"),
+        "{message}"
+    );
+    assert!(
+        message.contains("kb/management/supportive.toml:")
+            && message.contains("unknown cause \"post-viral-neutropenia\""),
         "{message}"
     );
     assert!(

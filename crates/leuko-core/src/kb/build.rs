@@ -279,6 +279,8 @@ struct Parts {
     monitoring: Option<super::monitoring::Monitoring>,
     /// Finding references of management rules, checked once all findings are read.
     finding_refs: Vec<(String, usize, String)>,
+    /// Causes named outside the cause files (file, line, id), checked once all are read.
+    cause_refs: Vec<(String, usize, String)>,
     pending_labs: Vec<(String, usize, String, raw::RawLabRule)>,
     seen_files: BTreeSet<&'static str>,
 }
@@ -1288,10 +1290,14 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
             builder.error(line, format!("leading category {category:?} is not one of the output contract's"));
         }
     }
+    for cause in &u.except_leading_causes {
+        parts.cause_refs.push((builder.file.to_owned(), line, cause.clone()));
+    }
     let panel_citation = builder.citation(line, &u.source);
     let unexplained = super::management::Unexplained {
         unless_findings: u.unless_findings,
         except_leading_categories: u.except_leading_categories,
+        except_leading_causes: u.except_leading_causes,
         actions: u.actions.iter().map(|a| action(builder, parts, line, a, &panel_citation)).collect(),
     };
     let mut actions = Vec::new();
@@ -1928,6 +1934,11 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
     for (file, line, finding) in &parts.finding_refs {
         if !finding_ids.contains(finding.as_str()) {
             errors.push(KbError { file: file.clone(), line: *line, message: format!("unknown finding {finding:?}") });
+        }
+    }
+    for (file, line, cause) in &parts.cause_refs {
+        if !cause_ids.contains(cause.as_str()) {
+            errors.push(KbError { file: file.clone(), line: *line, message: format!("unknown cause {cause:?}") });
         }
     }
     let mut covered: BTreeMap<&str, &str> = BTreeMap::new();

@@ -176,6 +176,9 @@ pub struct Unexplained {
     pub unless_findings: Vec<String>,
     /// Leading-cause categories that need no work-up (a spurious or Duffy-null count).
     pub except_leading_categories: Vec<String>,
+    /// Leading causes whose first step is a repeat count, not the panel (a likely post-viral
+    /// neutropenia).
+    pub except_leading_causes: Vec<String>,
     /// The tests (each may carry its own `unless_finding`, e.g. a result already normal).
     pub actions: Vec<ActionDef>,
 }

@@ -753,6 +753,8 @@ pub(crate) struct SupportiveFile {
 pub(crate) struct RawUnexplained {
     pub(crate) unless_findings: Vec<String>,
     pub(crate) except_leading_categories: Vec<String>,
+    #[serde(default)]
+    pub(crate) except_leading_causes: Vec<String>,
     pub(crate) actions: Vec<RawAction>,
     pub(crate) source: SourceRef,
     pub(crate) status: Option<String>,

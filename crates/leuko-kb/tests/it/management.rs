@@ -555,6 +555,13 @@ fn an_unexplained_neutropenia_gets_the_laboratory_panel_minus_what_is_known() {
     record.medications.push(drug("m", "metamizole", 20));
     record.observations.push(lab("old", "751-8", 3.2, "10*3/uL", 30));
     assert!(panel(&record).is_empty(), "{:?}", assess(&record).causes.first().map(|c| c.probability));
+    // A likely post-viral neutropenia in a child is repeated first (§9.2 A step 6), not worked up.
+    let mut record = patient(4.0, Sex::Male);
+    record.observations.push(lab("anc", "751-8", 1.1, "10*3/uL", 0));
+    record.conditions.push(finding("v", "recent viral illness with coryza last week"));
+    let a = assess(&record);
+    assert_eq!(a.causes.first().map(|c| c.id.as_str()), Some("post-viral-transient-neutropenia"));
+    assert!(panel(&record).is_empty());
 }
 
 #[test]
