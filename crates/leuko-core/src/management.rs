@@ -501,7 +501,7 @@ pub(crate) fn manage(
             let mut rec = from_action(action, None, why.clone());
             rec.urgency = urgency(&def.symptomatic_urgency);
             rec.text = format!(
-                "{} (neutropenia with fever or infection, short of the febrile-neutropenia definition: within 24 hours)",
+                "{} (neutropenia with fever or infection, short of the febrile-neutropenia definition; reassess for the pathway if the count falls)",
                 rec.text.split(" within 60 minutes").next().unwrap_or(&rec.text)
             );
             rec.citation = def.symptomatic_citation.clone();
@@ -511,8 +511,6 @@ pub(crate) fn manage(
     if febrile_neutropenia {
         let score = mascc(kb, patient, results, facts);
         let high_risk_features: Vec<String> = [
-            (score.risk == "high").then(|| format!("MASCC {} ({} risk)", score.score, score.risk)),
-            facts.has("anc-below-0.1").then(|| "profound neutropenia".to_owned()),
             patient
                 .age_years
                 .filter(|a| *a > mgmt.supportive.g_csf_fn_high_risk_age_over)
@@ -563,7 +561,8 @@ pub(crate) fn manage(
             Recommendation {
                 kind: "antimicrobial-prophylaxis".to_owned(),
                 target: Some("fluoroquinolone".to_owned()),
-                urgency: Urgency::Urgent,
+                // A consideration that hangs on the expected duration, not an emergency.
+                urgency: Urgency::Routine,
                 text: supportive.profound_text.clone(),
                 rationale: format!("ANC {value:.2} x10^9/L on chemotherapy ({})", chemo.detail),
                 contraindications: Vec::new(),

@@ -581,6 +581,31 @@ fn positive_autoimmune_serology_asks_for_the_naming_antibodies_and_rheumatology(
 }
 
 #[test]
+fn g_csf_is_an_adjunct_in_febrile_neutropenia_only_with_a_poor_prognosis_factor() {
+    // ASCO 2015 (clinical-tables §5.1): not routinely as an adjunct to antibiotics; consider with
+    // sepsis syndrome or age > 65. A profound ANC alone, or a MASCC score that is low because
+    // items are missing, does not trigger it.
+    let febrile = |age: f64| {
+        let mut record = patient(age, Sex::Female);
+        record.observations.push(lab("wbc", "6690-2", 0.6, "10*3/uL", 0));
+        record.observations.push(lab("anc", "751-8", 0.05, "10*3/uL", 0));
+        record.observations.push(lab_at_minutes("t", "8310-5", 38.6, "Cel", 30));
+        assess(&record)
+    };
+    let adjunct = |a: &Assessment| {
+        a.recommendations.iter().any(|r| r.kind == "g-csf" && r.rationale.starts_with("febrile neutropenia with"))
+    };
+    let younger = febrile(50.0);
+    assert!(younger.febrile.febrile_neutropenia);
+    assert!(
+        !adjunct(&younger),
+        "{:?}",
+        younger.recommendations.iter().map(|r| (&r.kind, &r.rationale)).collect::<Vec<_>>()
+    );
+    assert!(adjunct(&febrile(70.0)));
+}
+
+#[test]
 fn contraindications_are_checked_against_the_record() {
     let mut record = neutropenic_adult(0.3);
     record.observations.push(lab_at_minutes("t", "8310-5", 38.6, "Cel", 30));
