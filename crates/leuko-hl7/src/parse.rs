@@ -626,6 +626,31 @@ mod tests {
     }
 
     #[test]
+    fn non_ascii_delimiters_parse_like_the_ascii_ones() {
+        // The byte scan handles ASCII delimiters; any other character set takes the split path.
+        // Both must read the same structure, escapes included.
+        let ascii = "PID|1||123^^^HOSP&1.2.3&ISO~456^^^B||Do\\F\\e^Jane";
+        let e = Encoding::default();
+        let wide = Encoding {
+            field: '¦',
+            component: '·',
+            repetition: '§',
+            escape: Some('¤'),
+            subcomponent: '°',
+            ..Encoding::default()
+        };
+        assert!(ascii_delimiters(&wide).is_none());
+        let other = ascii.replace('|', "¦").replace('^', "·").replace('~', "§").replace('&', "°").replace('\\', "¤");
+        let (a, b) = (segment(ascii, &e), segment(&other, &wide));
+        assert_eq!(a.field_count(), b.field_count());
+        assert_eq!(a.repetition_count(3), b.repetition_count(3));
+        assert_eq!(a.subcomponents(3, 1, 4), b.subcomponents(3, 1, 4));
+        assert_eq!((a.sub(3, 2, 1, 1), b.sub(3, 2, 1, 1)), ("456", "456"));
+        assert_eq!((a.get(5, 1), b.get(5, 1)), ("Do|e", "Do¦e"));
+        assert_eq!(a.get(5, 2), b.get(5, 2));
+    }
+
+    #[test]
     fn terminators_and_batches() {
         let text = "\u{feff}BHS|^~\\&|x\r\nMSH|^~\\&|A|B|||20240101||ORU^R01|1|P|2.5\nPID|1||42\rMSH|^~\\&|A|B|||20240101||ORU^R01|2|P|2.5\r\nOBX|1|NM\r\nBTS|2\r\n";
         let messages = parse(text).unwrap();
