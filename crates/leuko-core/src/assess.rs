@@ -84,13 +84,17 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
     let mut causes = Vec::new();
     let mut tests = Vec::new();
     if pattern != crate::assessment::Pattern::None || recent {
-        causes = causes::rank(kb, &facts, &counts, pattern, episode.as_ref(), patient.age_years, config.causes_shown);
+        // Decisions (tests, plans, guards) always see at least the default list; the caller's
+        // number only sets how much of it is shown.
+        let ranked = config.causes_shown.max(crate::AssessConfig::CAUSES_SHOWN);
+        causes = causes::rank(kb, &facts, &counts, pattern, episode.as_ref(), patient.age_years, ranked);
         tests = next_tests::next_tests(kb, record, &labs.results, &facts, &causes);
     }
     // The proposed tests pass through the same do-no-harm guards as every other action.
     let managed = management::manage(&context, &facts, &causes, tests);
     recommendations.extend(managed.recommendations);
     let recommendations = management::finish(recommendations);
+    causes.truncate(config.causes_shown);
 
     // Early detection over time: the series, cycles and monitoring programmes.
     let trends = trend::trends(kb, config, &patient, &labs.results);

@@ -210,7 +210,10 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
         (_, Some(max))
             if days > max
                 && temporal.cumulative_while_taken.contains(&matched.drug.cause)
-                && exposure.end.is_none_or(|end| end >= episode.onset) =>
+                && match exposure.end {
+                    Some(end) => end >= episode.onset,
+                    None => !matches!(exposure.status, MedicationStatus::Completed | MedicationStatus::Stopped),
+                } =>
         {
             push(
                 &mut out,

@@ -28,6 +28,9 @@ const LOOSE_GAP: usize = 2;
 pub(crate) struct Hit {
     /// What was seen, for the clinician (e.g. `"splenomegaly" in Condition/12`).
     pub(crate) detail: String,
+    /// Read from a result: a lab value, a result list, or a stated normal or negative result
+    /// ("folate normal") — not from a description that merely implies it ("polychromasia").
+    pub(crate) result: bool,
 }
 
 /// A drug of the knowledge base matched to an exposure in the record.
@@ -54,7 +57,11 @@ impl Facts<'_> {
     }
 
     fn add(&mut self, id: &str, detail: String) {
-        self.hits.entry(id.to_owned()).or_insert(Hit { detail });
+        self.hits.entry(id.to_owned()).or_insert(Hit { detail, result: false });
+    }
+
+    fn add_result(&mut self, id: &str, detail: String) {
+        self.hits.entry(id.to_owned()).or_insert(Hit { detail, result: true });
     }
 }
 
@@ -229,7 +236,12 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
                 )
             })
         {
-            facts.add(&finding.id, format!("\"{phrase}\" in {source}"));
+            let detail = format!("\"{phrase}\" in {source}");
+            if finding.id.ends_with("-normal") || finding.id.ends_with("-negative") {
+                facts.add_result(&finding.id, detail);
+            } else {
+                facts.add(&finding.id, detail);
+            }
             continue;
         }
         if let Some((result, terms)) = &finding.listed
@@ -243,7 +255,7 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
                 })
             })
         {
-            facts.add(&finding.id, detail);
+            facts.add_result(&finding.id, detail);
             continue;
         }
         if let Some(rule) = &finding.duration
@@ -290,7 +302,7 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
                 finding.lab_within_days.map(|days| as_of - Duration::days(i64::from(days))),
             )
         {
-            facts.add(&finding.id, detail);
+            facts.add_result(&finding.id, detail);
         }
     }
 

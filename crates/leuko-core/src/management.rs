@@ -601,7 +601,7 @@ pub(crate) fn manage(
             .find(|p| context.pattern.id() == p.as_str())
             .map(|p| format!("pattern {p}")),
         supportive.referral_findings.iter().find(|f| facts.has(f)).map(|f| format!("{f}: {}", facts.hits[f].detail)),
-        neutropenic
+        (neutropenic && !facts.has("on-chemotherapy"))
             .then(|| supportive.referral_with_neutropenia_findings.iter().find(|f| facts.has(f)))
             .flatten()
             .map(|f| format!("neutropenia with {f}: {}", facts.hits[f].detail)),
@@ -655,13 +655,26 @@ pub(crate) fn manage(
             ),
             None => "neutropenia without an explanation".to_owned(),
         };
-        for action in panel.actions.iter().filter(|a| applies(a, facts)) {
+        // A test whose result the record already holds (a value, or a stated result) is left out.
+        let done = |target: &str| {
+            crate::next_tests::already_done(
+                kb,
+                context.record,
+                results,
+                facts,
+                &Default::default(),
+                Some(target),
+                target,
+            )
+        };
+        for action in panel.actions.iter().filter(|a| applies(a, facts) && !a.target.as_deref().is_some_and(done)) {
             recs.push((from_action(action, None, why.clone()), Origin::Other));
         }
     }
 
     // Work-up steps a finding calls for whatever the ranking (serial counts for periodic fevers).
-    for action in supportive.actions.iter().filter(|a| applies(a, facts)) {
+    let low_count = !crate::causes::low_lineages(kb, counts, context.pattern).is_empty();
+    for action in supportive.actions.iter().filter(|a| low_count && applies(a, facts)) {
         if let Some(when) = action.when_finding.as_deref() {
             recs.push((from_action(action, None, format!("{when}: {}", facts.hits[when].detail)), Origin::Other));
         }
@@ -816,7 +829,9 @@ fn plan_for(
                     .drugs
                     .iter()
                     .filter(|m| m.drug.id == d)
-                    .find_map(|m| m.exposure.text.as_deref())
+                    // The order still running first: that is the one to stop.
+                    .min_by_key(|m| m.exposure.status != MedicationStatus::Active)
+                    .and_then(|m| m.exposure.text.as_deref())
                     .filter(|text| fold(text) != fold(d))
             {
                 rec.text = format!("{} [recorded as \"{recorded}\"]", rec.text);
@@ -938,13 +953,12 @@ pub(crate) fn finish(mut recommendations: Vec<Recommendation>) -> Vec<Recommenda
     for rec in recommendations {
         // For these kinds the target is only a label ("haematology", "protective isolation"):
         // one recommendation per kind, the most urgent.
-        const ONE_PER_KIND: [&str; 10] = [
+        const ONE_PER_KIND: [&str; 9] = [
             "blood-cultures",
             "empiric-antibiotics",
             "hematology-referral",
             "rheumatology-referral",
             "neutropenic-precautions",
-            "repeat-cbc",
             "peripheral-smear",
             "bone-marrow-exam",
             "transplant-evaluation",

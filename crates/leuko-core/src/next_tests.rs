@@ -44,9 +44,9 @@ fn cause_def<'a>(kb: &'a KnowledgeBase, candidate: &CauseCandidate) -> Option<&'
 }
 
 /// Whether the record already holds the test's result: a result of its analyte, an observation
-/// with its code or name, or a finding stated in text about its analyte ("folate normal",
-/// "B12 low") that a lab rule on that analyte would also have decided.
-fn already_done(
+/// with its code or name, or a result about its analyte stated in text ("folate normal", a list
+/// of results closed by one word) — not a description that merely implies it.
+pub(crate) fn already_done(
     kb: &KnowledgeBase,
     record: &PatientRecord,
     results: &[LabResult],
@@ -60,8 +60,9 @@ fn already_done(
             && (results.iter().any(|r| r.analyte == def.analyte)
                 || facts
                     .hits
-                    .keys()
-                    .filter_map(|id| kb.finding(id))
+                    .iter()
+                    .filter(|(_, hit)| hit.result)
+                    .filter_map(|(id, _)| kb.finding(id))
                     .any(|f| lab_analyte(f.lab.as_ref()) == Some(def.analyte)))
         {
             return true;

@@ -242,14 +242,15 @@ pub fn is_list_negated(haystack: &str, end: usize) -> bool {
 pub fn is_list_closed_by(haystack: &str, end: usize, result: ListedResult) -> bool {
     let rest = &haystack[end..];
     let sentence = &rest[..rest.find(['.', ';']).unwrap_or(rest.len())];
+    // A list is short: a longer sentence (a note without full stops) is not read as one.
+    if sentence.split(' ').filter(|w| !w.is_empty()).count() > 16 {
+        return false;
+    }
     let trimmed = sentence.trim_end();
-    let closes_with = |cue: &str| {
-        trimmed.strip_suffix(cue).is_some_and(|before| !before.chars().next_back().is_some_and(is_word_char))
-    };
     let (closers, contrary): (&[&str], &[&str]) = match result {
         ListedResult::Negative => (
             &["negative", "not detected", "nonreactive", "non-reactive", "excluded", "ruled out"],
-            &["positive", "detected in", "reactive", "showed", "revealed", "but", "except"],
+            &["positive", "detected", "reactive", "showed", "revealed", "but", "except", "not"],
         ),
         ListedResult::Normal => (
             &["normal", "within normal limits", "within normal range", "within the normal range", "unremarkable"],
@@ -263,7 +264,6 @@ pub fn is_list_closed_by(haystack: &str, end: usize, result: ListedResult) -> bo
                 "deficient",
                 "deficiency",
                 "abnormal",
-                "borderline",
                 "not",
                 "but",
                 "except",
@@ -271,12 +271,30 @@ pub fn is_list_closed_by(haystack: &str, end: usize, result: ListedResult) -> bo
             ],
         ),
     };
-    let contrary = contrary.iter().any(|cue| {
-        !find_phrase(sentence, cue).is_empty() && !closes_with("nonreactive") && !closes_with("non-reactive")
-    });
-    closers.iter().any(|cue| closes_with(cue))
-        && !contrary
-        && sentence.split(' ').filter(|w| !w.is_empty()).count() <= 16
+    // Words that say a test in the list has no result yet, or one of its own.
+    const UNSETTLED: [&str; 10] = [
+        "pending",
+        "awaited",
+        "sent",
+        "requested",
+        "ordered",
+        "declined",
+        "equivocal",
+        "indeterminate",
+        "borderline",
+        "unknown",
+    ];
+    let Some(body) = closers.iter().find_map(|cue| {
+        trimmed.strip_suffix(cue).filter(|before| !before.chars().next_back().is_some_and(is_word_char))
+    }) else {
+        return false;
+    };
+    let numeric = |word: &str| {
+        word.starts_with(|c: char| c.is_ascii_digit())
+            && (word.contains([':', '.']) || (word.len() > 1 && word.chars().all(|c| c.is_ascii_digit())))
+    };
+    !contrary.iter().chain(UNSETTLED.iter()).any(|cue| !find_phrase(body, cue).is_empty())
+        && !body.split([' ', ',', '(', ')']).any(numeric)
 }
 
 /// Whether any of `phrases` (folded) occurs in `haystack` (folded), optionally ignoring negated
@@ -516,6 +534,15 @@ mod tests {
         assert!(!closed("B12, folate and ferritin abnormal", "b12", Normal));
         assert!(!closed("B12 borderline; folate normal", "b12", Normal));
         assert!(!closed("HIV positive, hepatitis B and C negative", "hiv", Negative));
+        // A test without a result yet, or with a value of its own, is not given the list's word;
+        // nor is a positive test when the list closes with "non-reactive".
+        assert!(!closed("HIV pending, hepatitis B and C negative", "hiv", Negative));
+        assert!(!closed("HIV not done, hepatitis B and C negative", "hiv", Negative));
+        assert!(!closed("ANA 1:160, anti-dsDNA negative", "ana", Negative));
+        assert!(!closed("B12 250 pg/mL, folate normal", "b12", Normal));
+        assert!(!closed("HIV positive, HBsAg non-reactive", "hiv", Negative));
+        assert!(closed("HIV 1/2 and HBsAg non-reactive", "hiv", Negative));
+        assert!(closed("HIV not detected", "hiv", Negative));
         assert!(!closed("HIV test sent. Cultures negative", "hiv", Negative));
     }
 

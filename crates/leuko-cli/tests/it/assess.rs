@@ -72,6 +72,8 @@ fn causes_flag_sets_how_much_of_the_differential_is_listed() {
     let all = causes("500");
     assert_eq!(three.len(), 3);
     assert!(all.len() > default, "{} causes", all.len());
+    // The number shown changes nothing else: the recommendations are those of the default.
+    assert_eq!(demo_json_with(&["--causes", "1"])["recommendations"], demo_json()["recommendations"]);
     // The same ranking, only longer; every listed cause carries its evidence.
     assert_eq!(three[..], all[..3]);
     assert!(all.iter().all(|c| c["evidence"].as_array().is_some_and(|e| !e.is_empty())));

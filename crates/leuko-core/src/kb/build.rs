@@ -1268,17 +1268,29 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
         builder.error(line, "referral.urgency must be immediate, urgent or routine");
     }
     let referral_citation = builder.citation(line, &r.source);
+    for category in &r.except_leading_categories {
+        if !CATEGORIES.contains(&category.as_str()) {
+            builder.error(line, format!("leading category {category:?} is not one of the output contract's"));
+        }
+    }
     let line = builder.line(&file.hiv_screen);
     let h = file.hiv_screen.into_inner();
     builder.verification(line, h.status.as_deref(), "HIV screen");
     for finding in &h.unless_findings {
         parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
     }
-    for category in r.except_leading_categories.iter().chain(&h.except_leading_categories) {
+    for category in &h.except_leading_categories {
         if !CATEGORIES.contains(&category.as_str()) {
             builder.error(line, format!("leading category {category:?} is not one of the output contract's"));
         }
     }
+    let hiv_screen = super::management::HivScreen {
+        unless_findings: h.unless_findings,
+        except_leading_categories: h.except_leading_categories,
+        target: h.target,
+        text: h.text,
+        citation: builder.citation(line, &h.source),
+    };
     let line = builder.line(&file.unexplained);
     let u = file.unexplained.into_inner();
     builder.verification(line, u.status.as_deref(), "unexplained-neutropenia panel");
@@ -1310,13 +1322,6 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
         let fallback = Citation::new(vec!["uncited".to_owned()]);
         actions.push(action(builder, parts, line, raw, &fallback));
     }
-    let hiv_screen = super::management::HivScreen {
-        unless_findings: h.unless_findings,
-        except_leading_categories: h.except_leading_categories,
-        target: h.target,
-        text: h.text,
-        citation: builder.citation(line, &h.source),
-    };
     parts.supportive = Some(Supportive {
         precautions_anc_below: p.anc_below,
         precautions_text: p.text,

@@ -573,6 +573,12 @@ fn positive_autoimmune_serology_asks_for_the_naming_antibodies_and_rheumatology(
     let a = assess(&record);
     assert!(has(&a, "order-test", Some("anti-ro/ssa and anti-la/ssb")));
     assert!(has(&a, "rheumatology-referral", None));
+    // Not beside normal counts.
+    let mut normal = patient(50.0, Sex::Female);
+    normal.observations.push(lab("wbc", "6690-2", 6.0, "10*3/uL", 0));
+    normal.observations.push(lab("anc", "751-8", 3.5, "10*3/uL", 0));
+    normal.conditions.push(finding("rf", "high rheumatoid factor titre"));
+    assert!(!has(&assess(&normal), "rheumatology-referral", None));
     // Once anti-Ro/La are known, this rule does not ask for them again; the referral stays.
     record.conditions.push(finding("ro", "anti-Ro/SSA positive"));
     let a = assess(&record);
