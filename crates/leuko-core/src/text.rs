@@ -23,7 +23,12 @@ pub fn fold(text: &str) -> String {
             }
             last_space = true;
         } else {
-            out.extend(ch.to_lowercase());
+            // ASCII (nearly all clinical text) needs no Unicode case tables.
+            if ch.is_ascii() {
+                out.push(ch.to_ascii_lowercase());
+            } else {
+                out.extend(ch.to_lowercase());
+            }
             last_space = false;
         }
     }
