@@ -87,11 +87,7 @@ fn evidence(
     }
     if let Some(doubt) = doubt {
         out.push(Evidence {
-            finding: if text {
-                format!("the count itself is in doubt ({doubt}: {})", facts.hits[doubt].detail)
-            } else {
-                String::new()
-            },
+            finding: said(text, || format!("the count itself is in doubt ({doubt}: {})", facts.hits[doubt].detail)),
             supports: false,
             weight: ranking.doubtful_against.0,
             citation: ranking.doubtful_citation.clone(),
@@ -102,22 +98,14 @@ fn evidence(
             lineages.iter().copied().filter(|l| !cause.affects.iter().any(|a| a == l)).collect();
         if !unexplained.is_empty() {
             out.push(Evidence {
-                finding: if text {
-                    format!("low {} not typically lowered by this cause", unexplained.join(", "))
-                } else {
-                    String::new()
-                },
+                finding: said(text, || format!("low {} not typically lowered by this cause", unexplained.join(", "))),
                 supports: false,
                 weight: ranking.unexplained_lineage.0,
                 citation: ranking.calibration.clone(),
             });
         } else if lineages.len() >= 2 {
             out.push(Evidence {
-                finding: if text {
-                    format!("explains every low lineage ({})", lineages.join(", "))
-                } else {
-                    String::new()
-                },
+                finding: said(text, || format!("explains every low lineage ({})", lineages.join(", "))),
                 supports: true,
                 weight: ranking.all_lineages_explained.0,
                 citation: ranking.calibration.clone(),
@@ -125,6 +113,12 @@ fn evidence(
         }
     }
     out
+}
+
+/// An evidence line's words, written only for the causes that are shown (`text`); the others
+/// are scored without them.
+fn said(text: bool, words: impl FnOnce() -> String) -> String {
+    if text { words() } else { String::new() }
 }
 
 fn score(
@@ -142,7 +136,7 @@ fn score(
     evidence.insert(
         0,
         Evidence {
-            finding: if text { format!("prior: {prior_word} ({prior})") } else { String::new() },
+            finding: said(text, || format!("prior: {prior_word} ({prior})")),
             supports: true,
             weight: 1.0,
             citation: prior_citation.clone(),
@@ -307,11 +301,7 @@ fn hallmark_penalty(
         return None;
     }
     Some(Evidence {
-        finding: if text {
-            format!("none of its characteristic findings is recorded ({})", hallmarks.join(", "))
-        } else {
-            String::new()
-        },
+        finding: said(text, || format!("none of its characteristic findings is recorded ({})", hallmarks.join(", "))),
         supports: false,
         weight: kb.ranking().hallmark_absent.0,
         citation: kb.ranking().calibration.clone(),
@@ -337,11 +327,9 @@ pub(crate) fn rank<'k>(
         lines.extend(hallmark_penalty(kb, cause, facts, &examined, text));
         if !cause.context_any.is_empty() && !cause.context_any.iter().any(|f| facts.has(f)) {
             lines.push(Evidence {
-                finding: if text {
+                finding: said(text, || {
                     format!("none of the context it needs is recorded ({})", cause.context_any.join(", "))
-                } else {
-                    String::new()
-                },
+                }),
                 supports: false,
                 weight: kb.ranking().context_absent.0,
                 citation: kb.ranking().calibration.clone(),

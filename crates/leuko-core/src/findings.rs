@@ -322,9 +322,7 @@ fn lab_hit(
     rule: &LabRule,
     not_before: Option<DateTime<Utc>>,
 ) -> Option<String> {
-    let analyte = match rule {
-        LabRule::Below(a, _) | LabRule::Above(a, _) | LabRule::BelowReference(a) | LabRule::AboveReference(a) => *a,
-    };
+    let analyte = rule.analyte();
     let result = latest(results, analyte).filter(|r| not_before.is_none_or(|t| r.time >= t))?;
     let unit = &result.unit;
     let hit = match rule {

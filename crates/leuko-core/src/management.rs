@@ -586,12 +586,13 @@ pub(crate) fn manage(
         ));
     }
     recs.extend(g_csf_prophylaxis(kb, facts, as_of).into_iter().map(|r| (r, Origin::Other)));
-    let neutropenic = crate::causes::low_lineages(kb, counts, context.pattern).contains(&"neutrophils");
+    let low_lineages = crate::causes::low_lineages(kb, counts, context.pattern);
+    let neutropenic = low_lineages.contains(&"neutrophils");
     // A work-up is needless when a finding or the leading cause's category explains the count.
     let needless = |unless: &[String], except_leading: &[String]| {
         unless.iter().any(|f| facts.has(f)) || causes.first().is_some_and(|c| except_leading.contains(&c.category))
     };
-    let excluded = causes.first().is_some_and(|c| supportive.referral_except_leading_categories.contains(&c.category));
+    let excluded = needless(&[], &supportive.referral_except_leading_categories);
     let reason = [
         anc.filter(|a| *a < supportive.referral_anc_below && !facts.has("on-chemotherapy"))
             .map(|a| format!("ANC {a:.2} x10^9/L without a chemotherapy explanation")),
@@ -673,8 +674,7 @@ pub(crate) fn manage(
     }
 
     // Work-up steps a finding calls for whatever the ranking (serial counts for periodic fevers).
-    let low_count = !crate::causes::low_lineages(kb, counts, context.pattern).is_empty();
-    for action in supportive.actions.iter().filter(|a| low_count && applies(a, facts)) {
+    for action in supportive.actions.iter().filter(|a| !low_lineages.is_empty() && applies(a, facts)) {
         if let Some(when) = action.when_finding.as_deref() {
             recs.push((from_action(action, None, format!("{when}: {}", facts.hits[when].detail)), Origin::Other));
         }

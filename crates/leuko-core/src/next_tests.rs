@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use crate::assessment::{CauseCandidate, LabResult, Recommendation, Urgency};
 use crate::findings::Facts;
-use crate::kb::{CauseDef, Citation, KnowledgeBase, LabRule};
+use crate::kb::{CauseDef, Citation, KnowledgeBase};
 use crate::record::PatientRecord;
 use crate::text::fold;
 
@@ -63,7 +63,7 @@ pub(crate) fn already_done(
                     .iter()
                     .filter(|(_, hit)| hit.result)
                     .filter_map(|(id, _)| kb.finding(id))
-                    .any(|f| lab_analyte(f.lab.as_ref()) == Some(def.analyte)))
+                    .any(|f| f.lab.as_ref().is_some_and(|rule| rule.analyte() == def.analyte)))
         {
             return true;
         }
@@ -74,22 +74,12 @@ pub(crate) fn already_done(
     done_names.contains(&fold(name))
 }
 
-fn lab_analyte(rule: Option<&LabRule>) -> Option<crate::analyte::Analyte> {
-    match rule? {
-        LabRule::Below(a, _) | LabRule::Above(a, _) | LabRule::BelowReference(a) | LabRule::AboveReference(a) => {
-            Some(*a)
-        }
-    }
-}
-
 /// The strongest |ln LR| among the cause's evidence lines whose finding the test decides.
 fn telling(kb: &KnowledgeBase, cause: &CauseDef, loinc: Option<&str>) -> Option<f64> {
     let analyte = kb.loinc(loinc?)?.analyte;
     let ranking = kb.ranking();
     let decides = |finding: &str| {
-        kb.finding(finding).is_some_and(|f| {
-            matches!(f.lab, Some(LabRule::Below(a, _) | LabRule::Above(a, _) | LabRule::BelowReference(a) | LabRule::AboveReference(a)) if a == analyte)
-        })
+        kb.finding(finding).is_some_and(|f| f.lab.as_ref().is_some_and(|rule| rule.analyte() == analyte))
     };
     let lines = cause
         .evidence_for

@@ -245,12 +245,26 @@ pub fn is_list_negated(haystack: &str, end: usize) -> bool {
 /// list of tests with `result` — "HIV, hepatitis B and C and ANA negative", "B12, folate and
 /// ferritin normal" — saying nothing positive or abnormal on the way.
 pub fn is_list_closed_by(haystack: &str, end: usize, result: ListedResult) -> bool {
+    // The sentence up to `.` or `;`. A list is short: a longer sentence (a note without full
+    // stops) is not read as one, and is not scanned past its 16th word.
     let rest = &haystack[end..];
-    let sentence = &rest[..rest.find(['.', ';']).unwrap_or(rest.len())];
-    // A list is short: a longer sentence (a note without full stops) is not read as one.
-    if sentence.split(' ').filter(|w| !w.is_empty()).count() > 16 {
-        return false;
+    let (mut words, mut in_word, mut stop) = (0, false, rest.len());
+    for (at, ch) in rest.char_indices() {
+        if ch == '.' || ch == ';' {
+            stop = at;
+            break;
+        }
+        if ch == ' ' {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            words += 1;
+            if words > 16 {
+                return false;
+            }
+        }
     }
+    let sentence = &rest[..stop];
     let trimmed = sentence.trim_end();
     let (closers, contrary): (&[&str], &[&str]) = match result {
         ListedResult::Negative => (

@@ -221,6 +221,13 @@ impl<'a> Builder<'a> {
         Citation::new(ids)
     }
 
+    /// Reports each name that is not a category of the output contract.
+    fn leading_categories(&mut self, line: usize, categories: &[String]) {
+        for category in categories.iter().filter(|c| !CATEGORIES.contains(&c.as_str())) {
+            self.error(line, format!("leading category {category:?} is not one of the output contract's"));
+        }
+    }
+
     fn verification(&mut self, line: usize, status: Option<&str>, what: &str) -> Verification {
         match status {
             None | Some("V") => Verification::Verified,
@@ -1268,22 +1275,14 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
         builder.error(line, "referral.urgency must be immediate, urgent or routine");
     }
     let referral_citation = builder.citation(line, &r.source);
-    for category in &r.except_leading_categories {
-        if !CATEGORIES.contains(&category.as_str()) {
-            builder.error(line, format!("leading category {category:?} is not one of the output contract's"));
-        }
-    }
+    builder.leading_categories(line, &r.except_leading_categories);
     let line = builder.line(&file.hiv_screen);
     let h = file.hiv_screen.into_inner();
     builder.verification(line, h.status.as_deref(), "HIV screen");
     for finding in &h.unless_findings {
         parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
     }
-    for category in &h.except_leading_categories {
-        if !CATEGORIES.contains(&category.as_str()) {
-            builder.error(line, format!("leading category {category:?} is not one of the output contract's"));
-        }
-    }
+    builder.leading_categories(line, &h.except_leading_categories);
     let hiv_screen = super::management::HivScreen {
         unless_findings: h.unless_findings,
         except_leading_categories: h.except_leading_categories,
@@ -1297,11 +1296,7 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
     for finding in &u.unless_findings {
         parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
     }
-    for category in &u.except_leading_categories {
-        if !CATEGORIES.contains(&category.as_str()) {
-            builder.error(line, format!("leading category {category:?} is not one of the output contract's"));
-        }
-    }
+    builder.leading_categories(line, &u.except_leading_categories);
     for cause in &u.except_leading_causes {
         parts.cause_refs.push((builder.file.to_owned(), line, cause.clone()));
     }

@@ -467,6 +467,15 @@ pub enum LabRule {
     AboveReference(Analyte),
 }
 
+impl LabRule {
+    /// The analyte the rule reads.
+    pub fn analyte(&self) -> Analyte {
+        match self {
+            LabRule::Below(a, _) | LabRule::Above(a, _) | LabRule::BelowReference(a) | LabRule::AboveReference(a) => *a,
+        }
+    }
+}
+
 /// A clinical finding.
 #[derive(Debug, Clone)]
 pub struct FindingDef {
