@@ -542,6 +542,14 @@ fn an_unexplained_neutropenia_gets_the_laboratory_panel_minus_what_is_known() {
     {
         assert!(all.iter().any(|t| t == target), "{target} missing from {all:?}");
     }
+    // Parvovirus B19 (servey-2007-parvovirus, arup-parvovirus) only with a fever, and not once a
+    // negative result is recorded.
+    assert!(!all.iter().any(|t| t == "5274-6"), "{all:?}");
+    let mut febrile = neutropenic_adult(0.8);
+    febrile.observations.push(lab_at_minutes("t", "8310-5", 38.7, "Cel", 30));
+    assert!(panel(&febrile).iter().any(|t| t == "5274-6"), "{:?}", panel(&febrile));
+    febrile.conditions.push(finding("p", "parvovirus B19 IgM negative"));
+    assert!(!panel(&febrile).iter().any(|t| t == "5274-6"));
     // A result the record already states is not ordered again, and no other test proposes it.
     record.conditions.push(finding("n", "B12, folate and ferritin normal"));
     let a = assess(&record);
