@@ -18,6 +18,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// mimalloc instead of the system allocator: assessment is allocation-heavy (many short strings),
+/// and glibc malloc/free took about a sixth of the CPU of a CDS Hooks call under load
+/// (bench/runs/2026-11-27-vm/README.md, session 5).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Clinical decision support for leukopenia: detection, grading and causes from lab results.
 /// Decision support for clinicians, not a diagnosis.
 #[derive(Debug, Parser)]

@@ -2,7 +2,7 @@
 //! lab values and the engine's own derived facts (pattern, episode, age, fever, …), and which
 //! drugs of the knowledge base the patient takes or took.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -45,7 +45,7 @@ pub(crate) struct DrugMatch<'a> {
 /// Everything the ranking needs to know about the record.
 #[derive(Debug, Default)]
 pub(crate) struct Facts<'a> {
-    pub(crate) hits: HashMap<String, Hit>,
+    pub(crate) hits: FxHashMap<String, Hit>,
     pub(crate) drugs: Vec<DrugMatch<'a>>,
     /// Fever stated in the record's text (not read from a temperature).
     pub(crate) fever_text: Option<String>,

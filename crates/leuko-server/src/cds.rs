@@ -119,6 +119,13 @@ struct HookRequest<'a> {
 
 /// The `resourceType` of a prefetch value (none for `null` or anything that is not a resource).
 fn resource_type(raw: &RawValue) -> Option<String> {
+    // Most senders write `resourceType` first: read it without scanning the whole resource.
+    if let Some(rest) = raw.get().trim_start().strip_prefix(r#"{"resourceType":""#)
+        && let Some((kind, _)) = rest.split_once('"')
+        && !kind.contains('\\')
+    {
+        return Some(kind.to_owned());
+    }
     #[derive(serde::Deserialize)]
     struct Head {
         #[serde(rename = "resourceType")]
