@@ -91,8 +91,14 @@ pub(crate) struct AppState {
     pub(crate) calls: calls::CallLog,
 }
 
-/// The router of the whole service (for tests and for [`serve`]).
-pub fn router(kb: &'static KnowledgeBase, store: Store, config: Config) -> Result<Router, StartError> {
+/// The whole HTTP service: its router, and the call log that [`serve`] flushes at shutdown.
+pub struct Service {
+    router: Router,
+    calls: calls::CallLog,
+}
+
+/// The service for [`serve`] (and for tests).
+pub fn router(kb: &'static KnowledgeBase, store: Store, config: Config) -> Result<Service, StartError> {
     if !config.dev && config.issuers.is_empty() {
         return Err(StartError::NoIssuer);
     }
@@ -133,17 +139,21 @@ pub fn router(kb: &'static KnowledgeBase, store: Store, config: Config) -> Resul
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
         .layer(cors)
-        .with_state(state);
-    Ok(router)
+        .with_state(state.clone());
+    Ok(Service { router, calls: state.calls })
 }
 
-/// Serves until `shutdown` completes, then finishes the requests in flight.
+/// Serves until `shutdown` completes, then finishes the requests in flight and writes the
+/// card registry and audit lines they left in the call log's queue.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    router: Router,
+    service: Service,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(StartError::Serve)
+    let Service { router, calls } = service;
+    let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(StartError::Serve);
+    calls.flush().await;
+    served
 }
 
 /// A FHIR OperationOutcome error response.

@@ -558,9 +558,10 @@ async fn prefetch_is_fetched_with_the_hook_s_bearer_token() {
 }
 
 #[tokio::test]
-async fn shutdown_stops_the_service() {
+async fn shutdown_stops_the_service_and_writes_the_calls_it_served() {
     let store = Store::open("sqlite::memory:").await.unwrap();
-    let router = leuko_server::router(leuko_kb::bundled(), store, Config { dev: true, ..Config::default() }).unwrap();
+    let router =
+        leuko_server::router(leuko_kb::bundled(), store.clone(), Config { dev: true, ..Config::default() }).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -569,7 +570,15 @@ async fn shutdown_stops_the_service() {
     }));
     let client = reqwest::Client::new();
     assert_eq!(client.get(format!("http://{address}/health")).send().await.unwrap().status().as_u16(), 200);
+    let hook = format!("http://{address}/cds-services/patient-view");
+    let (status, _) =
+        post(&client, &hook, &hook_request("patient-view", DEMO_PATIENT, Some(full_prefetch()), None), None).await;
+    assert_eq!(status, 200);
     stop.send(()).unwrap();
     tokio::time::timeout(std::time::Duration::from_secs(5), task).await.expect("stops in time").unwrap().unwrap();
     assert!(reqwest::Client::new().get(format!("http://{address}/health")).send().await.is_err());
+    // The call's audit line reached the store before serve returned (it is written off the
+    // request path, so a shutdown that did not flush it would lose it).
+    let audit = store.audit_log().await.unwrap();
+    assert!(audit.iter().any(|e| e.service == "patient-view" && e.outcome.starts_with("200")), "{audit:?}");
 }
