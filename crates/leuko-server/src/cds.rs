@@ -697,3 +697,22 @@ pub(crate) async fn override_stats(State(state): State<AppState>) -> Response {
         Err(_) => outcome(StatusCode::SERVICE_UNAVAILABLE, "transient", "statistics unavailable"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::resource_type;
+
+    fn kind(text: &str) -> Option<String> {
+        resource_type(&serde_json::value::RawValue::from_string(text.to_owned()).unwrap())
+    }
+
+    #[test]
+    fn resource_type_read_first_or_anywhere() {
+        assert_eq!(kind(r#"{"resourceType":"Bundle","entry":[]}"#).as_deref(), Some("Bundle"));
+        assert_eq!(kind(r#" {"id":"p1","resourceType":"Patient"}"#).as_deref(), Some("Patient"));
+        assert_eq!(kind(r#"{"resourceType":"Pat\u0069ent"}"#).as_deref(), Some("Patient"));
+        assert_eq!(kind(r#"{"resourceType":null}"#), None);
+        assert_eq!(kind("null"), None);
+        assert_eq!(kind(r#"{"entry":[]}"#), None);
+    }
+}
