@@ -307,6 +307,16 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
     }
 
     derived(context, &texts, &mut facts);
+    // A text statement stands for a derived finding the counts in the record do not show.
+    for finding in kb.findings() {
+        if let Some(target) = &finding.stands_for
+            && !facts.has(target)
+            && let Some(hit) = facts.hits.get(&finding.id)
+        {
+            let detail = format!("{}: {}", finding.label, hit.detail);
+            facts.add(target, detail);
+        }
+    }
     let anc = counts.anc.as_ref().map(|c| c.result.value);
     if let Some(detail) = crate::management::sepsis_screen(kb, results, &facts, anc) {
         facts.add("sepsis-screen-positive", detail);

@@ -627,14 +627,19 @@ pub(crate) fn manage(
 
     // An HIV test for a neutropenia that nothing in the record makes it needless for.
     let screen = &supportive.hiv_screen;
-    if neutropenic && !needless(&screen.unless_findings, &screen.except_leading_categories) {
+    let by_pattern = screen.patterns.iter().any(|p| p == context.pattern.id());
+    if (neutropenic || by_pattern) && !needless(&screen.unless_findings, &screen.except_leading_categories) {
         recs.push((
             Recommendation {
                 kind: "order-test".to_owned(),
                 target: Some(screen.target.clone()),
                 urgency: Urgency::Routine,
                 text: screen.text.clone(),
-                rationale: "neutropenia, and the record holds no HIV result".to_owned(),
+                rationale: if neutropenic {
+                    "neutropenia, and the record holds no HIV result".to_owned()
+                } else {
+                    format!("pattern {}, and the record holds no HIV result", context.pattern.id())
+                },
                 contraindications: Vec::new(),
                 citation: screen.citation.clone(),
             },

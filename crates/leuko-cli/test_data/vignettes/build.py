@@ -1441,6 +1441,379 @@ add({
 })
 
 
+# ======================================================================== added in session 5 (probes)
+add({
+    "id": "OWN-039",
+    "source": "Cho YY, Shon HS, Yoon HD. 'Management of a Pregnant Patient with Graves' Disease Complicated by "
+              "Propylthiouracil Induced Agranulocytosis'. Korean J Intern Med 2005;20(4):335-338, "
+              "doi:10.3904/kjim.2005.20.4.335 (PMC3891081; https://kjim.org/journal/view.php?number=15668; abstract and "
+              "opening of the case report read)",
+    "patient": patient(28, "female", "Korean (East Asian)", pregnant=True),
+    "labs": [
+        lab(0, "WBC", 1600, "/mm3"),
+        lab(0, "ANC", 213, "/mm3"),
+        lab(0, "LYM", 963, "/mm3"),
+        lab(0, "PLT", 233, "x10^3/mm3"),
+    ],
+    "medications": [med("propylthiouracil", "H03BA02", -28, None,
+                        "300 mg (daily assumed), resumed at 20 weeks of gestation from a local clinic")],
+    "conditions": [cond("Graves disease (hyperthyroidism diagnosed 10 years earlier), relapse at 20 weeks of gestation",
+                        "E05.00", "353295004"),
+                   cond("Pregnancy, 24 weeks", "Z3A.24", None)],
+    "findings": ["feeling feverish, with palpitations",
+                 "temperature 39 °C, pulse 110/min, blood pressure 110/70 mmHg, respiratory rate 23/min",
+                 "alert; regular heart rhythm without murmur",
+                 "diffuse goitre and mild ophthalmopathy",
+                 "no evidence of an upper respiratory tract infection on examination",
+                 "thionamide taken on and off over 10 years for hyperthyroidism, none recently until the relapse",
+                 "blood count reported normal when propylthiouracil was restarted 4 weeks earlier"],
+    "expected": {
+        "cause_category": "drug", "cause": "propylthiouracil-induced agranulocytosis (in pregnancy)",
+        "cause_id_keywords": ["propylthiouracil", "antithyroid"], "urgent": True,
+        "also_acceptable_in_top3": ["neutropenia of Graves disease (hyperthyroidism itself)", "sepsis-related neutropenia"],
+        "must_recommend": ["stop propylthiouracil at once and never re-expose", "empiric broad-spectrum IV antibiotics "
+                           "within 60 minutes", "blood cultures", "consider G-CSF",
+                           "joint endocrine-obstetric plan for definitive treatment (thyroidectomy in the second "
+                           "trimester; beta-blocker and iodine as a bridge)"],
+        "must_not_recommend": ["switching to methimazole/carbimazole (cross-reactivity)",
+                               "radioactive iodine during pregnancy"],
+        "must": [must("stop propylthiouracil", ["stop-drug"], "propylthiouracil"),
+                 must("empiric broad-spectrum IV antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"])],
+        "must_not": [],
+    },
+    "filled_in": ["propylthiouracil start day -28 (resumed at 20 weeks, presentation at 24 weeks); dose '300 mg' taken as "
+                  "daily", "nationality (Daegu, Korea)", "ICD-10 codes (Graves disease, 24 weeks of gestation) and SNOMED "
+                  "code", "platelet unit written as x10^3/mm3 (source: 233 x 10^3/mm3)"],
+    "withheld_from_inputs": [],
+    "notes": "Fever 39 °C with ANC 213/mm3 while still taking the drug: urgent. Propylthiouracil was stopped and broad-"
+             "spectrum antibiotics given; the agranulocytosis resolved within 10 days. After a short course of a beta-"
+             "blocker and Lugol solution a total thyroidectomy was done at 28 weeks; labour was induced at 40 weeks and a "
+             "healthy 3,370 g boy was born. Only the abstract and the opening of the case section were read.",
+})
+
+add({
+    "id": "OWN-040",
+    "source": "Fernandopulle KHBP, Bavanthan J. 'Rituximab Induced Late Onset Neutropenia'. International Journal of "
+              "Research and Reports in Hematology 2022;5(2):6-10, http://research.sdpublishers.net/id/eprint/1737 "
+              "(abstract read)",
+    "patient": patient(73, "male", "not reported"),
+    "labs": [
+        lab(0, "ANC", 0.04, "x10^9/L"),
+    ],
+    "medications": [med("rituximab", "L01FA01", -154, -133,
+                        "four doses for autoimmune haemolytic anaemia (weekly schedule assumed); last dose about 19 weeks "
+                        "before presentation")],
+    "conditions": [cond("Autoimmune haemolytic anaemia, treated with rituximab", "D59.1", None)],
+    "findings": ["acutely ill with life-threatening sepsis on arrival",
+                 "four doses of rituximab completed about 19 weeks earlier for autoimmune haemolytic anaemia"],
+    "expected": {
+        "cause_category": "drug", "cause": "rituximab-induced late-onset neutropenia with sepsis",
+        "cause_id_keywords": ["rituximab"], "urgent": True,
+        "also_acceptable_in_top3": ["sepsis-related neutropenia", "autoimmune neutropenia",
+                                    "lymphoproliferative disorder"],
+        "must_recommend": ["empiric broad-spectrum IV antibiotics within 60 minutes", "blood cultures",
+                           "G-CSF (given in the source, with prompt recovery)",
+                           "hold further rituximab until the count recovers; weigh re-treatment carefully",
+                           "immunoglobulin levels (hypogammaglobulinaemia after rituximab)"],
+        "must_not_recommend": ["reassurance or discharge (sepsis)"],
+        "must": [must("empiric broad-spectrum IV antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"]),
+                 must("hold further rituximab doses", ["stop-drug"], "rituximab")],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["rituximab days -154 to -133 (four doses, weekly schedule assumed; last dose 19 weeks = 133 days before "
+                  "presentation); dose per infusion not stated", "ICD-10 code for autoimmune haemolytic anaemia",
+                  "WBC, haemoglobin and platelets not in the text read and not entered (no WBC grade)"],
+    "withheld_from_inputs": [],
+    "notes": "Sepsis with ANC 0.04 x10^9/L: urgent. He recovered completely after prompt G-CSF. Only the abstract was read: "
+             "the infection site, culture results, temperature and other counts are unknown. Late-onset neutropenia: "
+             "ANC falling at least 4 weeks after the last rituximab dose, usually 1-5 months.",
+})
+
+# ======================================================================================== autoimmune
+add({
+    "id": "OWN-041",
+    "source": "Basnayake DB, Kannangara T, Welagedara L, Bandara V, Herath J. 'Fever of unknown origin in a male patient "
+              "with systemic lupus erythematosus'. Caspian J Intern Med 2017;8(3):217-219, "
+              "https://caspjim.com/browse.php?a_id=752 (Teaching Hospital Kandy, Sri Lanka; abstract read)",
+    "patient": patient(21, "male", "Sri Lankan (South Asian)"),
+    "labs": [
+        lab(0, "WBC", 2.4, "x10^9/L"),
+        lab(0, "ANC", 1.3, "x10^9/L"),
+        lab(0, "LYM", 0.8, "x10^9/L"),
+        lab(0, "HGB", 9.6, "g/dL"),
+        lab(0, "PLT", 96, "x10^9/L"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["fever for one month without a source found (fever of unknown origin)",
+                 "loss of appetite and weight loss",
+                 "reduced hair growth",
+                 "oral ulcer",
+                 "cervical and axillary lymphadenopathy (raising concern for a haematological malignancy)",
+                 "ESR high while CRP is normal"],
+    "expected": {
+        "cause_category": "autoimmune", "cause": "systemic lupus erythematosus with pancytopenia (leukopenia) at presentation",
+        "cause_id_keywords": ["lupus", "sle"], "urgent": False,
+        "also_acceptable_in_top3": ["lymphoma", "tuberculosis", "Kikuchi-Fujimoto disease"],
+        "must_recommend": ["ANA, anti-dsDNA and complement (C3/C4)", "rheumatology referral",
+                           "exclude infection and lymphoma (cultures, HIV, lymph node biopsy if serology unhelpful)",
+                           "corticosteroids once SLE is confirmed"],
+        "must_not_recommend": ["G-CSF for mild neutropenia of SLE"],
+        "must": [must("ANA and anti-dsDNA antibodies", ["order-test"], "dna"),
+                 must("rheumatology referral", ["rheumatology-referral"])],
+        "must_not": [must("G-CSF", ["g-csf"])],
+    },
+    "filled_in": ["all counts: WBC 2.4, ANC 1.3, lymphocytes 0.8, haemoglobin 9.6, platelets 96 (source: 'pancytopenia', "
+                  "no values in the abstract)", "nationality (Teaching Hospital Kandy)", "ESR and CRP as a finding "
+                  "without values ('high ESR with normal CRP')"],
+    "withheld_from_inputs": ["anti-nuclear factor (ANA) positive", "anti-double-stranded DNA antibodies positive",
+                             "low complement (hypocomplementaemia)"],
+    "notes": "Fever with a filled ANC of 1.3 x10^9/L: not urgent by the flag; the label follows the source (treated with "
+             "oral prednisolone alone, no febrile-neutropenia management reported). Clinical and laboratory improvement "
+             "within one week of prednisolone. Only the abstract was read; the actual counts are unknown. The keyword "
+             "'sle' is a substring match and could also hit unrelated labels.",
+})
+
+# ======================================================================================= nutritional
+add({
+    "id": "OWN-042",
+    "source": "'Pernicious Anemia Presenting As Pancytopenia', Hospital Medicine 2015 meeting abstract 611 (Tulane "
+              "University Health Sciences Center, New Orleans), https://www.shmabstracts.com/abstract/pernicious-anemia-"
+              "presenting-as-pancytopenia/ (authors not shown in the copy read)",
+    "patient": patient(50, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 3.0, "K/uL", "no differential reported"),
+        lab(0, "HGB", 4.4, "g/dL"),
+        lab(0, "PLT", 41000, "/uL"),
+        lab(0, "MCV", 115, "fL"),
+        lab(0, "TBIL", 2.1, "mg/dL"),
+        lab(0, "LDH", 4848, "U/L"),
+        lab(0, "HAPTO", 7, "mg/dL"),
+        lab(0, None, 0.9, "%", name="Reticulocyte count, corrected (reticulocyte index)",
+            comment="reported as less than 1 %"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["shortness of breath worsening over one month, now on minimal exertion",
+                 "nausea and bilious vomiting",
+                 "no haemoptysis, haematemesis, haematochezia or melena; no easy bruising or bleeding",
+                 "no recent illness or sick contacts",
+                 "takes no medications; no alcohol or illicit drugs",
+                 "temperature 37.0 °C (reported as 98.6 °F), blood pressure 131/69 mmHg, pulse 97/min",
+                 "pale conjunctivae without scleral icterus; no lymphadenopathy, murmur or hepatosplenomegaly",
+                 "neurological examination normal",
+                 "HIV and hepatitis serology negative"],
+    "expected": {
+        "cause_category": "nutritional", "cause": "vitamin B12 deficiency from pernicious anaemia with pancytopenia and "
+                                                  "intramedullary haemolysis",
+        "cause_id_keywords": ["b12", "cobalamin", "pernicious"], "urgent": False,
+        "also_acceptable_in_top3": ["folate deficiency", "myelodysplastic syndrome", "thrombotic microangiopathy"],
+        "must_recommend": ["serum B12 and folate (with methylmalonic acid) before any transfusion or treatment",
+                           "peripheral smear (hypersegmented neutrophils, no schistocytes)",
+                           "intramuscular B12 replacement once sampled", "intrinsic factor / parietal cell antibodies",
+                           "careful red-cell transfusion for Hb 4.4 g/dL"],
+        "must_not_recommend": ["transplant work-up"],
+        "must": [must("serum B12 and folate", ["order-test"], "b12"),
+                 must("intramuscular vitamin B12", ["supplement"], "b12")],
+        "must_not": [must("transplant evaluation", ["transplant-evaluation"])],
+    },
+    "filled_in": ["units not shown in the abstract: WBC K/uL, haemoglobin g/dL, platelets /uL, bilirubin mg/dL, LDH U/L, "
+                  "haptoglobin mg/dL", "corrected reticulocyte count '< 1 %' entered as 0.9 %", "temperature 98.6 °F converted to 37.0 °C"],
+    "withheld_from_inputs": ["vitamin B12 59 (low) and methylmalonic acid 7443 (high), folate normal (15.6)",
+                             "antibodies to intrinsic factor and parietal cells positive",
+                             "bone marrow biopsy: hypercellular, no lymphoproliferative disorder or acute leukaemia",
+                             "oesophagogastroduodenoscopy: gastric pH 8, otherwise unremarkable"],
+    "notes": "WBC 3.0 K/uL is grade 1 (boundary: not below 3.0). No differential given (no ANC grade). Treated with "
+             "intramuscular vitamin B12. Not urgent: afebrile, no ANC, no sepsis; the severe anaemia still needs prompt "
+             "care.",
+})
+
+add({
+    "id": "OWN-043",
+    "source": "Textbook case study: 78-year-old man referred for haematology consultation after unexpected bleeding "
+              "following a total knee operation (preliminary diagnosis: refractory anaemia with excess blasts), "
+              "myelodysplastic-syndromes chapter of a clinical haematology textbook, as reproduced at "
+              "https://www.guwsmedical.info/bone-marrow/case-study-yrf.html (book, authors and year not shown in the "
+              "copy read)",
+    "patient": patient(78, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 2.3, "x10^9/L", "manual differential on the day of the haematology consultation"),
+        lab(0, "SEGP", 3, "%"),
+        lab(0, "BANDP", 4, "%"),
+        lab(0, "METAP", 2, "%"),
+        lab(0, None, 3, "%", name="Myelocytes/100 leukocytes in Blood by Manual count"),
+        lab(0, "LYMPM", 60, "%"),
+        lab(0, "MONOPM", 7, "%"),
+        lab(0, "EOSPM", 3, "%"),
+        lab(0, None, 18, "%", name="Blasts/100 leukocytes in Blood by Manual count"),
+        lab(0, "HGB", 10.8, "g/dL"),
+        lab(0, "HCT", 31, "%"),
+        lab(0, "MCV", 81, "fL"),
+        lab(0, "PLT", 15.0, "x10^9/L"),
+    ],
+    "medications": [],
+    "conditions": [cond("Recent total knee arthroplasty", "Z96.659", None)],
+    "findings": ["unexpected bleeding from the operative site after a total knee operation",
+                 "readmitted within 4 weeks of the operation because the wound kept oozing",
+                 "routine coagulation tests were normal at the pre-operative review",
+                 "no organomegaly on examination", "no petechiae"],
+    "expected": {
+        "cause_category": "marrow", "cause": "myelodysplastic syndrome with excess blasts (refractory anaemia with "
+                                             "excess blasts) in an older man",
+        "cause_id_keywords": ["myelodysplast", "mds"], "urgent": True,
+        "also_acceptable_in_top3": ["acute myeloid leukaemia (blasts just under the 20 % threshold)",
+                                    "other marrow infiltration"],
+        "must_recommend": ["urgent haematology referral", "bone marrow aspirate and biopsy with cytogenetics once the "
+                           "platelet count allows", "platelet transfusion for bleeding with platelets 15 x10^9/L",
+                           "neutropenic precautions; low threshold for antibiotics (the source started prophylactic "
+                           "antibiotics)"],
+        "must_not_recommend": ["reassurance"],
+        "must": [must("urgent haematology referral", ["hematology-referral"]),
+                 must("bone marrow aspirate and biopsy with cytogenetics", ["bone-marrow-exam"])],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["ancestry not reported", "ICD-10 code for the knee arthroplasty",
+                  "no medications listed (none stated in the case)",
+                  "myelocytes and blasts entered without a LOINC code"],
+    "withheld_from_inputs": ["haematologist's preliminary diagnosis of refractory anaemia with excess blasts "
+                             "(marrow and cytogenetics pending, results not given)"],
+    "notes": "Teaching case from a textbook, not a journal case report. Urgent by the README flag: ANC 0.16 x10^9/L "
+             "(segmented + band 7 % of 2.3) with bleeding from concurrent severe thrombocytopenia. The marrow was "
+             "deferred until platelets were raised by transfusion; prophylactic antibiotics were started because of the "
+             "low white count. Circulating blasts 18 % (differential sums to 100 %).",
+})
+
+# ============================================================================================== drug
+add({
+    "id": "OWN-044",
+    "source": "Case report of clozapine-induced agranulocytosis in a 34-year-old man with chronic schizophrenia "
+              "(with a review of incidence, natural history and mechanisms), abstract in the Yonsei University "
+              "repository, https://ir.ymlib.yonsei.ac.kr/handle/22282913/178007 (title, authors, journal and year not "
+              "shown in the copy read)",
+    "patient": patient(34, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 2700, "/uL", "count on day 25 of clozapine treatment"),
+        lab(0, "NEUTP", 4, "%", "differential method not stated"),
+        lab(6, "NEUTP", 43, "%", "six days after clozapine was stopped; WBC back in the normal range (value not shown)"),
+    ],
+    "medications": [med("clozapine", "N05AH02", -24, None, "day 25 of treatment at presentation; dose not stated")],
+    "conditions": [cond("Chronic schizophrenia", "F20.9", "58214004")],
+    "findings": ["chronic schizophrenia; clozapine started 25 days ago",
+                 "no fever at the time of the count"],
+    "expected": {
+        "cause_category": "drug", "cause": "clozapine-induced agranulocytosis",
+        "cause_id_keywords": ["clozapine"], "urgent": False,
+        "also_acceptable_in_top3": [],
+        "must_recommend": ["stop clozapine now and do not rechallenge", "daily CBC with differential until recovery",
+                           "neutropenic precautions; tell the patient to report fever at once",
+                           "empiric broad-spectrum IV antibiotics if fever develops", "haematology consultation; "
+                           "consider G-CSF", "switch to another antipsychotic with psychiatric input"],
+        "must_not_recommend": [],
+        "must": [must("stop clozapine", ["stop-drug"], "clozapine"),
+                 must("daily CBC until recovery", ["repeat-cbc", "monitoring"])],
+        "must_not": [],
+    },
+    "filled_in": ["count unit /uL ('WBC count of 2700', unit not shown)",
+                  "neutrophil % entered as an automated count (method not stated)",
+                  "clozapine start day -24 from 'Day 25 of clozapine treatment'",
+                  "'no fever at the time of the count' (fever is first reported on the following day)",
+                  "ancestry not reported", "ICD-10/SNOMED codes"],
+    "withheld_from_inputs": [],
+    "notes": "Day 0 = day 25 of clozapine, when agranulocytosis (ANC 0.108 x10^9/L) was found and clozapine was stopped. "
+             "Not urgent by the README flag on day 0 (no fever or sign of infection stated); on the next day he had a "
+             "temperature of 38 C and received cefotaxime for 4 days, which would make the follow-up day urgent. "
+             "Counts recovered within 6 days of stopping the drug.",
+})
+
+# ========================================================================================= infection
+add({
+    "id": "OWN-045",
+    "source": "Gollard R, Khoury J. 'HIV and Myelodysplasia' (Images in HIV/AIDS). The AIDS Reader 2009;19(4):156-157, "
+              "https://patientcareonline.com/view/hiv-and-myelodysplasia",
+    "patient": patient(58, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 2700, "/uL", "first hospital admission; differential reported as normal; smear: pancytopenia "
+                                   "with occasional pseudo-Pelger-Huet neutrophils, no circulating blasts"),
+        lab(0, "HGB", 9.1, "g/dL"),
+        lab(0, "MCV", 115, "fL"),
+        lab(0, None, 18, "%", name="Erythrocyte distribution width [Ratio] by Automated count"),
+        lab(0, "PLT", 50000, "/uL"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["fever, temperature above 39 °C", "no known HIV diagnosis before this admission",
+                 "chest radiograph clear", "CT: minimal retroperitoneal lymphadenopathy",
+                 "parvovirus B19 antibody titres negative; no evidence of Epstein-Barr virus infection"],
+    "expected": {
+        "cause_category": "infection", "cause": "advanced HIV infection (AIDS, CD4 39/uL) presenting with pancytopenia "
+                                                "and HIV-associated myelodysplasia",
+        "cause_id_keywords": ["hiv"], "urgent": False,
+        "also_acceptable_in_top3": ["primary myelodysplastic syndrome", "CMV infection"],
+        "must_recommend": ["HIV antigen/antibody test (and CD4 count, viral load once positive)",
+                           "blood cultures for fever above 39 C with pancytopenia",
+                           "B12 and folate for the macrocytosis", "opportunistic-infection work-up (CMV, mycobacteria)",
+                           "haematology referral / bone marrow examination if cytopenias persist",
+                           "antiretroviral therapy once HIV is confirmed"],
+        "must_not_recommend": ["reassurance"],
+        "must": [must("HIV antigen/antibody test", ["order-test"], "hiv"),
+                 must("blood cultures", ["blood-cultures"])],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["'no known HIV diagnosis before this admission' (the report calls the myelodysplasia the primary "
+                  "manifestation of his HIV infection)", "ancestry not reported (Las Vegas practice)",
+                  "RDW entered without a LOINC code",
+                  "no neutrophil % or ANC (the report says only that the differential was normal)"],
+    "withheld_from_inputs": ["HIV serology positive", "CD4+ count 39/uL",
+                             "CMV DNA PCR 77,000 copies/mL"],
+    "notes": "Fever with leukopenia but no ANC in the text read; the differential was called normal, so the ANC is "
+             "probably not below 0.5 and no sepsis is described: not urgent by the README flag (the recommendations "
+             "still include blood cultures). Macrocytosis and pseudo-Pelger-Huet cells make primary MDS a deliberate "
+             "distractor. The rest of the report (marrow, treatment, course) was not read.",
+})
+
+# ============================================================================================ marrow
+add({
+    "id": "OWN-046",
+    "source": "Minish et al. Case report: T-cell large granular lymphocytic leukaemia diagnosed after recurrent severe "
+              "febrile neutropenia and three non-diagnostic bone marrow biopsies. Cureus 2020, PMID 33029465 "
+              "(abstract read via PubMed; full author list and title not shown in the copy read)",
+    "patient": patient(63, "male", "not reported"),
+    "labs": [
+        lab(0, "ANC", 20, "cells/mm3", "reference range 1,700-7,000 cells/mm3"),
+    ],
+    "medications": [],
+    "conditions": [cond("Recurrent severe febrile neutropenia of unexplained cause for 13 months", "D70.9", None)],
+    "findings": ["persistent fevers", "previously healthy",
+                 "recurrent episodes of severe febrile neutropenia over the past 13 months",
+                 "three bone marrow biopsies over those 13 months gave no diagnosis",
+                 "no known malignancy; no immunosuppressive therapy"],
+    "expected": {
+        "cause_category": "marrow", "cause": "T-cell large granular lymphocytic leukaemia",
+        "cause_id_keywords": ["lgl", "large granular"], "urgent": True,
+        "also_acceptable_in_top3": ["chronic idiopathic / autoimmune neutropenia", "Felty syndrome",
+                                    "hypoplastic myelodysplastic syndrome"],
+        "must_recommend": ["empiric broad-spectrum IV antibiotics within 60 minutes", "blood cultures",
+                           "peripheral blood flow cytometry for LGLs (CD3/CD8/CD57) and TCR gene rearrangement",
+                           "haematology referral", "immunosuppression (methotrexate, cyclophosphamide or ciclosporin) "
+                           "once T-LGL is confirmed"],
+        "must_not_recommend": ["reassurance"],
+        "must": [must("empiric broad-spectrum IV antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"]),
+                 must("peripheral blood flow cytometry (LGL panel)", ["order-test"], "flow"),
+                 must("haematology referral", ["hematology-referral"])],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["temperature not given (persistent fevers stated)", "ICD-10 code for the chronic neutropenia",
+                  "ancestry not reported", "no WBC or differential in the abstract read (no WBC grade)"],
+    "withheld_from_inputs": ["fourth bone marrow biopsy without clonal proliferation; clonal T-cell receptor gene "
+                             "rearrangement identified, establishing T-cell LGL leukaemia"],
+    "notes": "Fever with ANC 0.02 x10^9/L: urgent. The authors suggest LGL leukaemia may be an under-recognised cause "
+             "of severe neutropenia without overt malignancy or immunosuppressive therapy. Only the abstract was read.",
+})
+
+
 # Grades worked out by hand from each record's first day-0 WBC and ANC (CTCAE v5.0, LLN 4.0 / 1.8 x 10^9/L).
 # The build recomputes them and fails if a stated grade disagrees. None = the record has no such count.
 EXPECTED_GRADES = {
@@ -1452,6 +1825,8 @@ EXPECTED_GRADES = {
     "OWN-026": (3, 4), "OWN-027": (3, None), "OWN-028": (None, 4), "OWN-029": (2, 4), "OWN-030": (3, 4),
     "OWN-031": (1, 2), "OWN-032": (1, 2), "OWN-033": (3, 4), "OWN-034": (1, 1), "OWN-035": (2, 2),
     "OWN-036": (2, 3), "OWN-037": (None, 4), "OWN-038": (None, 2),
+    "OWN-039": (3, 4), "OWN-040": (None, 4), "OWN-041": (2, 2), "OWN-042": (1, None),
+    "OWN-043": (2, 4), "OWN-044": (2, 4), "OWN-045": (2, None), "OWN-046": (None, 4),
 }
 
 KINDS = {"empiric-antibiotics", "blood-cultures", "stop-drug", "repeat-cbc", "peripheral-smear", "order-test",

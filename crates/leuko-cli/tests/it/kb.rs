@@ -65,11 +65,14 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     );
     std::fs::write(&labs, text).unwrap();
     let supportive = dir.join("management/supportive.toml");
-    let text = std::fs::read_to_string(&supportive).unwrap().replacen(
-        "except_leading_causes = [\"post-viral-transient-neutropenia\"]",
-        "except_leading_causes = [\"post-viral-neutropenia\"]",
-        1,
-    );
+    let text = std::fs::read_to_string(&supportive)
+        .unwrap()
+        .replacen(
+            "except_leading_causes = [\"post-viral-transient-neutropenia\"]",
+            "except_leading_causes = [\"post-viral-neutropenia\"]",
+            1,
+        )
+        .replacen("patterns = [\"pancytopenia\", \"isolated-lymphopenia\"]", "patterns = [\"pancytopaenia\"]", 1);
     std::fs::write(&supportive, text).unwrap();
     let thresholds = dir.join("management/thresholds.toml");
     let text = std::fs::read_to_string(&thresholds).unwrap().replacen(
@@ -78,6 +81,14 @@ fn broken_knowledge_base_fails_with_file_and_line() {
         1,
     );
     std::fs::write(&thresholds, text).unwrap();
+    // A text finding standing for a finding the engine does not derive.
+    let history = dir.join("findings/history.toml");
+    let text = std::fs::read_to_string(&history).unwrap().replacen(
+        "stands_for = \"chronic-over-3-months\"",
+        "stands_for = \"chronic-neutropenia\"",
+        1,
+    );
+    std::fs::write(&history, text).unwrap();
     let output = leuko(&["kb", "check", "--dir", dir.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -106,6 +117,12 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     );
     assert!(
         message.contains("kb/management/thresholds.toml:") && message.contains("alert level \"loud\""),
+        "{message}"
+    );
+    assert!(message.contains("\"pancytopaenia\" is not a pattern word"), "{message}");
+    assert!(
+        message.contains("kb/findings/history.toml:")
+            && message.contains("stands_for \"chronic-neutropenia\" is not a finding the engine derives"),
         "{message}"
     );
 }

@@ -66,6 +66,17 @@ const DRUG_CLASSES: [&str; 21] = [
 const ASSOCIATIONS: [&str; 4] = ["strong", "moderate", "weak", "uncertain"];
 const EVIDENCE_CODES: [&str; 5] = ["CC", "SR", "L", "Lab", "Pred"];
 const LINEAGES: [&str; 5] = ["neutrophils", "lymphocytes", "red-cells", "platelets", "monocytes"];
+/// The pattern words of the output contract (`Pattern::id`).
+const PATTERNS: [&str; 8] = [
+    "none",
+    "isolated-neutropenia",
+    "isolated-lymphopenia",
+    "neutropenia-and-lymphopenia",
+    "leukopenia-undifferentiated",
+    "leukopenia-other",
+    "bicytopenia",
+    "pancytopenia",
+];
 const EXAMINATIONS: [&str; 3] = ["blood-film", "flow-cytometry", "bone-marrow"];
 /// Finding ids the engine derives itself; the KB may refer to them but not define them.
 pub(crate) const DERIVED_FINDINGS: [&str; 20] = [
@@ -1283,7 +1294,11 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
         parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
     }
     builder.leading_categories(line, &h.except_leading_categories);
+    for pattern in h.patterns.iter().filter(|p| !PATTERNS.contains(&p.as_str())) {
+        builder.error(line, format!("hiv_screen: {pattern:?} is not a pattern word ({})", PATTERNS.join(", ")));
+    }
     let hiv_screen = super::management::HivScreen {
+        patterns: h.patterns,
         unless_findings: h.unless_findings,
         except_leading_categories: h.except_leading_categories,
         target: h.target,
@@ -1680,6 +1695,14 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
                 builder.error(line, format!("finding {:?}: below_age.years must lie in (0, 150)", raw.id));
             }
         }
+        if let Some(target) = &raw.stands_for
+            && !DERIVED_FINDINGS.contains(&target.as_str())
+        {
+            builder.error(
+                line,
+                format!("finding {:?}: stands_for {target:?} is not a finding the engine derives", raw.id),
+            );
+        }
         if let Some(duration) = &raw.duration
             && (duration.words.is_empty() || duration.at_least_days == 0)
         {
@@ -1744,6 +1767,7 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
                 }),
                 listed,
                 below_age: raw.below_age.as_ref().map(|b| (b.finding.clone(), b.years)),
+                stands_for: raw.stands_for.clone(),
                 examination: raw.examination.clone(),
                 citation,
             },

@@ -186,6 +186,8 @@ pub struct Unexplained {
 /// An HIV test when the record holds a neutropenia without an explanation that makes it needless.
 #[derive(Debug, Clone)]
 pub struct HivScreen {
+    /// Patterns that call for the test besides a neutropenia (contract pattern words).
+    pub patterns: Vec<String>,
     /// Findings that settle it (the HIV status is known, chemotherapy explains the count).
     pub unless_findings: Vec<String>,
     /// Leading-cause categories that explain the count (a spurious or Duffy-null count).

@@ -363,6 +363,9 @@ pub(crate) struct RawFinding {
     pub(crate) duration: Option<RawDuration>,
     pub(crate) listed: Option<RawListed>,
     pub(crate) below_age: Option<RawBelowAge>,
+    /// A finding the engine derives from the counts that this text statement stands for (a
+    /// stated duration of neutropenia of 3 months or more is the derived `chronic-over-3-months`).
+    pub(crate) stands_for: Option<String>,
     /// The examinations that report this finding (`blood-film`, `flow-cytometry`, `bone-marrow`).
     #[serde(default)]
     pub(crate) examination: Vec<String>,
@@ -764,6 +767,8 @@ pub(crate) struct RawUnexplained {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawHivScreen {
+    #[serde(default)]
+    pub(crate) patterns: Vec<String>,
     pub(crate) unless_findings: Vec<String>,
     pub(crate) except_leading_categories: Vec<String>,
     pub(crate) target: String,

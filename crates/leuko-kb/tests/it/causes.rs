@@ -503,3 +503,24 @@ fn late_onset_neutropenia_after_rituximab_is_timed_from_the_last_dose() {
         cause.evidence
     );
 }
+
+#[test]
+fn a_stated_duration_of_neutropenia_stands_for_a_chronic_course() {
+    // Chronic = lasting > 3 months (clinical-tables §2.1, S57): a record that states the duration
+    // counts as chronic when its own counts do not show it; a shorter stated duration does not.
+    let chronic_line = |text: &str| {
+        let mut record = patient(63.0, Sex::Male);
+        record.observations.push(lab("anc", "751-8", 0.02, "10*3/uL", 0));
+        record.conditions.push(finding("h", text));
+        assess(&record)
+            .causes
+            .iter()
+            .flat_map(|c| c.evidence.iter())
+            .any(|e| e.finding.starts_with("chronic-over-3-months: Neutropenia stated to have lasted"))
+    };
+    assert!(chronic_line("recurrent episodes of severe febrile neutropenia over the past 13 months"));
+    assert!(chronic_line("neutropenia for 4 months"));
+    assert!(!chronic_line("neutropenia for 2 months"));
+    assert!(!chronic_line("febrile neutropenia two weeks after chemotherapy"));
+    assert!(!chronic_line("no neutropenia for 13 months"));
+}

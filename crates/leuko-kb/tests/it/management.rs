@@ -504,6 +504,35 @@ fn neutropenia_triggers_an_hiv_test_unless_the_status_is_known() {
     assert!(!hiv_test(&record));
     // Nor without a neutropenia.
     assert!(!hiv_test(&neutropenic_adult(3.0)));
+    // A pancytopenia without a differential calls for it too (§9.2 C lists HIV in its work-up).
+    let mut record = patient(58.0, Sex::Male);
+    record.observations.push(lab("wbc", "6690-2", 2.7, "10*3/uL", 0));
+    record.observations.push(lab("hb", "718-7", 9.1, "g/dL", 0));
+    record.observations.push(lab("plt", "777-3", 50.0, "10*3/uL", 0));
+    assert_eq!(assess(&record).pattern, leuko_core::Pattern::Pancytopenia);
+    assert!(hiv_test(&record));
+    // A low WBC alone, with normal haemoglobin and platelets and no differential, does not.
+    let mut record = patient(58.0, Sex::Male);
+    record.observations.push(lab("wbc", "6690-2", 2.7, "10*3/uL", 0));
+    record.observations.push(lab("hb", "718-7", 14.1, "g/dL", 0));
+    record.observations.push(lab("plt", "777-3", 250.0, "10*3/uL", 0));
+    assert!(!hiv_test(&record));
+}
+
+#[test]
+fn bleeding_with_severe_thrombocytopenia_and_agranulocytosis_is_urgent() {
+    // §4 / [urgent] (S50): ANC < 0.5 with bleeding and platelets < 20 x10^9/L; the bleeding may be
+    // written as a post-operative wound that keeps oozing.
+    let mut record = neutropenic_adult(0.16);
+    record.observations.push(lab("plt", "777-3", 15.0, "10*3/uL", 0));
+    assert!(!assess(&record).urgent);
+    record.conditions.push(finding("b", "unexpected bleeding from the operative site after a knee operation"));
+    assert!(assess(&record).urgent);
+    // Platelets at the cut-off are not "below 20".
+    let mut record = neutropenic_adult(0.16);
+    record.observations.push(lab("plt", "777-3", 20.0, "10*3/uL", 0));
+    record.conditions.push(finding("b", "wound kept oozing after the operation"));
+    assert!(!assess(&record).urgent);
 }
 
 #[test]
