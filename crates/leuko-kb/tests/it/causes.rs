@@ -524,3 +524,29 @@ fn a_stated_duration_of_neutropenia_stands_for_a_chronic_course() {
     assert!(!chronic_line("febrile neutropenia two weeks after chemotherapy"));
     assert!(!chronic_line("no neutropenia for 13 months"));
 }
+
+#[test]
+fn non_scarring_alopecia_supports_lupus() {
+    // 2019 EULAR/ACR SLE criteria (aringer-2019-sle): non-scarring alopecia is a weighted
+    // mucocutaneous domain, like oral ulcers.
+    let sle = |texts: &[&str]| {
+        let mut record = patient(21.0, Sex::Male);
+        record.observations.push(lab("wbc", "6690-2", 2.4, "10*3/uL", 0));
+        record.observations.push(lab("anc", "751-8", 1.3, "10*3/uL", 0));
+        for (i, text) in texts.iter().enumerate() {
+            record.conditions.push(finding(&format!("c{i}"), text));
+        }
+        let a = assess(&record);
+        a.causes.iter().find(|c| c.id == "sle-associated-cytopenia").map(|c| (c.probability, c.evidence.clone()))
+    };
+    let (without, _) = sle(&["oral ulcer"]).expect("SLE ranked");
+    let (with, evidence) = sle(&["oral ulcer", "reduced hair growth"]).expect("SLE ranked");
+    assert!(with > without, "{with} <= {without}");
+    assert!(
+        evidence.iter().any(|e| e.supports && e.weight == 3.0 && e.finding.starts_with("Hair loss")),
+        "{evidence:?}"
+    );
+    // Stated as absent, it does not count.
+    let (negated, _) = sle(&["oral ulcer", "no hair loss"]).expect("SLE ranked");
+    assert_eq!(negated, without);
+}
