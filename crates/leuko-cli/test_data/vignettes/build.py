@@ -1813,6 +1813,324 @@ add({
              "of severe neutropenia without overt malignancy or immunosuppressive therapy. Only the abstract was read.",
 })
 
+add({
+    "id": "OWN-047",
+    "source": "Vesta KS, Medina PJ. 'Valproic acid-induced neutropenia'. Ann Pharmacother 2003;37(6):819-821, "
+              "doi:10.1345/aph.1C381 (PMID 12773069; abstract read)",
+    "patient": patient(56, "female", "White (as stated); not otherwise reported"),
+    "labs": [
+        lab(0, "ANC", 47, "cells/mm3", "nadir reached during valproic acid therapy"),
+    ],
+    "medications": [med("valproic acid", "N03AG01", -2, None, "for seizure control; dose not stated")],
+    "conditions": [cond("Infectious brain abscess", "G06.0", None),
+                   cond("Tonic-clonic seizures caused by the brain abscess", "R56.9", None)],
+    "findings": ["tonic-clonic seizures caused by an infectious brain abscess",
+                 "valproic acid started for the seizures; severe neutropenia appeared after 2 days of therapy"],
+    "expected": {
+        "cause_category": "drug", "cause": "valproic acid-induced severe neutropenia",
+        "cause_id_keywords": ["valpro"], "urgent": True,
+        "also_acceptable_in_top3": ["antibiotic (beta-lactam)-induced neutropenia", "sepsis-related neutropenia"],
+        "must_recommend": ["stop valproic acid and switch to another antiepileptic drug; do not rechallenge",
+                           "broad-spectrum antimicrobial cover adequate for profound neutropenia alongside the "
+                           "abscess treatment", "blood cultures if febrile", "daily CBC with differential until "
+                           "recovery", "neutropenic precautions; consider G-CSF",
+                           "review every other new drug (antibiotics) as a co-suspect"],
+        "must_not_recommend": ["reassurance"],
+        "must": [must("stop valproic acid", ["stop-drug"], "valpro"),
+                 must("broad-spectrum antimicrobial therapy for an established infection with ANC < 0.5",
+                      ["empiric-antibiotics", "treat-infection"]),
+                 must("daily CBC until recovery", ["repeat-cbc", "monitoring"])],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["valproic acid start day -2 (source: neutropenia after 2 days of therapy); the nadir count is taken "
+                  "as day 0 (its timing relative to the start is not stated)", "ICD-10 codes (G06.0, R56.9)",
+                  "no WBC entered (not in the abstract; no WBC grade)"],
+    "withheld_from_inputs": [],
+    "notes": "ANC 47 cells/mm3 (0.047 x10^9/L) with an active infection (brain abscess) while still taking the drug: "
+             "urgent. The count returned to normal after valproic acid was stopped; Naranjo scale: probable. The "
+             "abscess treatment (antibiotics, surgery) is not described in the abstract, so no other drug is "
+             "entered; a real work-up would weigh beta-lactams as co-suspects.",
+})
+
+add({
+    "id": "OWN-048",
+    "source": "Lupo J, Bernard S, Wintenberger C, Baccard M, Vabret A, Antona D, Timsit JF, Morand P. 'Fatal measles "
+              "without rash in immunocompetent adult, France' (letter). Emerg Infect Dis 2012;18(3):521-523, "
+              "https://wwwnc.cdc.gov/eid/article/18/3/11-1300 (DOI not shown in the copy read)",
+    "patient": patient(29, "female", "French (European); not otherwise reported"),
+    "labs": [
+        lab(0, "WBC", 2.2, "x10^9/L"),
+        lab(0, "LYM", 0.2, "x10^9/L"),
+        lab(0, "HGB", 9, "g/dL", "non-regenerative anaemia"),
+        lab(0, "PLT", 135.0, "x10^9/L"),
+    ],
+    "medications": [med("pristinamycin", "J01FG01", -5, -1, "prescribed by the GP for presumed sinusitis; duration "
+                                                            "not stated"),
+                    med("prednisone", "H02AB07", -5, -1, "60 mg/day for 5 days"),
+                    med("levofloxacin", "J01MA12", 0, None, "started on admission"),
+                    med("ceftriaxone", "J01DD04", 0, None, "started on admission")],
+    "conditions": [],
+    "findings": ["fever, cough, runny nose (coryza) and diarrhoea with a 10 kg weight loss over 10 days",
+                 "treated by her GP 5 days earlier as sinusitis (pristinamycin, prednisone 60 mg/day for 5 days) "
+                 "without improvement",
+                 "temperature 38.5 °C (fever) and shortness of breath on admission",
+                 "body mass index 17.5 kg/m2",
+                 "smoker; one past episode of depression; no other relevant history",
+                 "no rash and no enanthem",
+                 "no documented measles vaccination",
+                 "lives in Grenoble, France, in 2011, during the national measles epidemic",
+                 "chest radiograph: bilateral diffuse interstitial infiltrates"],
+    "expected": {
+        "cause_category": "infection", "cause": "measles (rubeola) without rash, with pneumonitis, leukopenia and "
+                                                "profound lymphopenia",
+        "cause_id_keywords": ["measles", "rubeola"], "urgent": False,
+        "also_acceptable_in_top3": ["HIV infection (acute or advanced)", "influenza or other viral pneumonia",
+                                    "corticosteroid-related lymphopenia"],
+        "must_recommend": ["measles IgM serology and RT-PCR (throat/nasal swab, urine, blood)",
+                           "airborne isolation until measles is excluded; notify public health",
+                           "HIV antigen/antibody test (weight loss, lymphopenia)",
+                           "blood cultures and respiratory pathogen work-up", "close watch for respiratory failure "
+                           "(ICU review)", "repeat CBC"],
+        "must_not_recommend": ["reassurance or discharge"],
+        "must": [must("measles IgM / RT-PCR", ["order-test"], "measles"),
+                 must("HIV antigen/antibody test", ["order-test"], "hiv")],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["day 0 = admission (the letter's day 1)", "pristinamycin stop day -1 (duration not stated; taken as "
+                  "ending with the 5-day prednisone course)", "nationality (Grenoble)",
+                  "no neutrophil count entered (not in the text read; no ANC grade)"],
+    "withheld_from_inputs": ["isolated IgM against measles virus on broad serology (letter's day 6)",
+                             "measles virus genotype D4 (epidemic strain)",
+                             "extensive testing found no underlying immunosuppressive disease"],
+    "notes": "Fever 38.5 °C with WBC 2.2 and lymphocytes 0.2 x10^9/L but no ANC and no sepsis described: not urgent by "
+             "the README flag, although she needed close respiratory monitoring. Severe respiratory failure on the "
+             "letter's day 3 (ICU); measles IgM on day 6; treated with ribavirin, corticosteroids and IV "
+             "immunoglobulin; lymphocytes recovered but she died of intractable ARDS. Prednisone before admission is a "
+             "deliberate distractor for the lymphopenia.",
+})
+
+add({
+    "id": "OWN-049",
+    "source": "'Hemophagocytic Lymphohistiocytosis (HLH) Disguised as Sepsis', Society of Hospital Medicine (Hospital "
+              "Medicine meeting) abstract, https://shmabstracts.org/abstract/hemophagocytic-lymphohistiocytosis-hlh-"
+              "disguised-as-sepsis/ (case presentation read; authors, meeting year and abstract number not shown in the "
+              "copy read)",
+    "patient": patient(29, "female", "white (Caucasian)"),
+    "labs": [
+        lab(0, "WBC", 2900, "/uL", "emergency department; reference range 4,800-10,800/uL"),
+        lab(0, "ANC", 1600, "/uL", "reference range 2,000-8,000/uL"),
+        lab(0, "HGB", 11, "g/dL"),
+        lab(0, "PLT", 79000, "/uL"),
+        lab(0, "AST", 195, "IU/L"),
+        lab(0, "ALT", 130, "IU/L"),
+        lab(0, None, 740, "IU/L", name="Alkaline phosphatase [Enzymatic activity/volume] in Serum or Plasma"),
+        lab(0, "TBIL", 2.1, "mg/dL"),
+        lab(0, None, 1.4, "mg/dL", name="Bilirubin.direct [Mass/volume] in Serum or Plasma"),
+        lab(0, "LDH", 761, "IU/L"),
+        lab(0, None, 6.41, "ug/mL", name="Fibrin D-dimer [Mass/volume] in Platelet poor plasma"),
+        lab(0, None, 117, "mg/dL", name="Fibrinogen [Mass/volume] in Platelet poor plasma by Coagulation assay"),
+        lab(0, "FERR", 1020, "ng/mL"),
+        lab(0, None, 131, "mg/dL", name="Triglyceride [Mass/volume] in Serum or Plasma"),
+        lab(5, "ANC", 1000, "/uL", "fevers and cytopenias persisting on the day of the marrow biopsy"),
+        lab(5, "HGB", 7.7, "g/dL"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["fever, sore throat and pain in the epigastrium and right upper quadrant for 5 days",
+                 "temperature 40 °C (fever) with heart rate 114/min",
+                 "liver and spleen palpable on examination; abdominal ultrasound confirms hepatosplenomegaly",
+                 "EBV PCR positive with positive EBV IgM and IgG, consistent with a recent primary EBV infection",
+                 "HIV screening test negative",
+                 "fibrin split products raised (between 10 and 40 ug/mL); disseminated intravascular coagulation "
+                 "suspected"],
+    "expected": {
+        "cause_category": "other",
+        "cause": "secondary haemophagocytic lymphohistiocytosis triggered by primary EBV infection in a young adult",
+        "cause_id_keywords": ["hemophagocytic", "haemophagocytic", "hlh"], "urgent": False,
+        "also_acceptable_in_top3": ["primary EBV infection (infectious mononucleosis) without HLH",
+                                    "sepsis with disseminated intravascular coagulation",
+                                    "lymphoma (as an HLH trigger)"],
+        "must_recommend": ["urgent haematology review for suspected HLH (HLH-2004 criteria)",
+                           "soluble CD25 (sIL-2R) with repeat ferritin, fasting triglycerides and fibrinogen",
+                           "bone marrow aspirate and biopsy (haemophagocytosis; exclude lymphoma)",
+                           "blood cultures for fever of 40 °C; empiric antibiotics while sepsis is not excluded",
+                           "support of the coagulopathy (DIC screen, cryoprecipitate/platelets if bleeding)"],
+        "must_not_recommend": ["reassurance or discharge as a simple viral illness"],
+        "must": [must("urgent haematology review for suspected HLH", ["hematology-referral"]),
+                 must("soluble CD25 (sIL-2R) for the HLH-2004 criteria", ["order-test"], "cd25"),
+                 must("bone marrow aspirate and biopsy", ["bone-marrow-exam"]),
+                 must("blood cultures", ["blood-cultures"])],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["ancestry entered as white from 'Caucasian'", "ALT unit IU/L taken from its reference range (value "
+                  "printed without a unit)", "day 5 for the follow-up haemoglobin and ANC (the source: persisting until "
+                  "day 5, when the marrow was taken)", "D-dimer, fibrinogen, alkaline phosphatase, direct bilirubin and "
+                  "triglycerides entered without a LOINC code"],
+    "withheld_from_inputs": ["bone marrow biopsy on day 5: mildly hypercellular marrow with prominent haemophagocytosis",
+                             "soluble IL-2 receptor 999 pg/mL (high-normal), measured after transfer",
+                             "blood cultures negative by day 3"],
+    "notes": "Day 0 = emergency department presentation. Treated first as sepsis with DIC secondary to EBV and given "
+             "broad-spectrum antibiotics, stopped when blood cultures were negative by day 3; fevers and cytopenias "
+             "persisted, the marrow on day 5 showed prominent haemophagocytosis and HLH was diagnosed on day 8, after "
+             "which she was transferred to a tertiary centre. Not urgent by the README flag: ANC 1.6 x10^9/L (not below "
+             "0.5) and sepsis was suspected but not borne out (negative cultures; the title calls it a sepsis mimic); the "
+             "recommendations still need same-day haematology review. An adult EBV-triggered case (the existing EBV-HLH "
+             "record DEV-034 is a child). Only the case presentation of the abstract was read.",
+})
+
+add({
+    "id": "OWN-050",
+    "source": "'Mycophenolate mofetil-induced agranulocytosis in a renal transplant recipient'. Clinical and Experimental "
+              "Nephrology 2010;14(6):637-640, doi:10.1007/s10157-010-0323-y, http://link.springer.com/article/10.1007%2F"
+              "s10157-010-0323-y (abstract read; authors not shown in the copy read)",
+    "patient": patient(27, "female", "not reported"),
+    "labs": [
+        lab(0, "WBC", 2800, "/uL", "postoperative day 113; no differential in the abstract"),
+        lab(14, "ANC", 0, "/uL", "within two weeks of the first mycophenolate dose reduction"),
+    ],
+    "medications": [
+        med("mycophenolate mofetil", "L04AA06", -113, None, "maintenance immunosuppression since transplantation; dose "
+                                                           "not stated"),
+        med("tacrolimus", "L04AD02", -113, None, "maintenance immunosuppression; dose not stated"),
+        med("corticosteroid (agent not stated)", "H02AB", -113, None, "maintenance; agent and dose not stated"),
+        med("basiliximab", "L04AC02", -113, -109, "induction at transplantation"),
+    ],
+    "conditions": [cond("Kidney transplant recipient (living donor: her mother), 113 days after transplantation",
+                        "Z94.0", None)],
+    "findings": ["living-donor kidney transplant from her mother about 16 weeks (113 days) ago",
+                 "blood count and white cell differential were normal before the transplant",
+                 "white cell count falling since about the 70th postoperative day",
+                 "no evidence of viral or other systemic infection and no malignancy"],
+    "expected": {
+        "cause_category": "drug", "cause": "mycophenolate mofetil-associated leukopenia progressing to agranulocytosis "
+                                           "after kidney transplantation",
+        "cause_id_keywords": ["mycophenol"], "urgent": False,
+        "also_acceptable_in_top3": ["tacrolimus-induced neutropenia", "CMV infection after transplantation",
+                                    "other drug-induced neutropenia (e.g. co-trimoxazole or valganciclovir prophylaxis)"],
+        "must_recommend": ["CBC with differential (absolute neutrophil count) now and closely repeated",
+                           "reduce or hold mycophenolate with the transplant team; switch (e.g. to azathioprine) if "
+                           "the neutrophil count keeps falling",
+                           "CMV PCR and review of other myelotoxic drugs",
+                           "G-CSF if severe neutropenia develops"],
+        "must_not_recommend": [],
+        "must": [must("reduce or hold mycophenolate with the transplant team", ["stop-drug"], "mycophenol"),
+                 must("CBC with differential and close repeat counts", ["repeat-cbc", "monitoring"])],
+        "must_not": [],
+    },
+    "filled_in": ["transplant and all four drugs started on day -113 (POD 113 = day 0); basiliximab stop day -109 "
+                  "(standard two-dose induction assumed)", "corticosteroid entered as a class row (H02AB; agent not "
+                  "stated)", "day 14 for the neutrophil count of 0/uL ('within 2 weeks')", "ICD-10 code for the "
+                  "transplant", "ancestry not reported", "no differential on day 0 (none in the abstract; no ANC grade)"],
+    "withheld_from_inputs": [],
+    "notes": "Day 0 = postoperative day 113, WBC 2,800/uL while still on mycophenolate, tacrolimus and a steroid. The "
+             "authors reduced mycophenolate, yet the neutrophil count fell to 0/uL within 2 weeks; a further reduction "
+             "with G-CSF helped only briefly; stopping mycophenolate and switching to azathioprine restored the count "
+             "without rejection. The authors stress monitoring the differential, not only the WBC. Not urgent on day 0 "
+             "(no ANC, no fever reported). Only the abstract was read.",
+})
+
+add({
+    "id": "OWN-051",
+    "source": "American Society of Hematology, Fellows case study: 'Case Study: 32-Year-Old Female with Multiple "
+              "Ecchymoses' (severe aplastic anaemia; educational objective: treatment of aplastic anaemia in a younger "
+              "patient), http://www.hematology.org/Fellows/Case-Studies/2851.aspx (author and year not shown in the "
+              "copy read)",
+    "patient": patient(32, "female", "not reported"),
+    "labs": [
+        lab(0, "WBC", 800, "/mm3", "no differential reported"),
+        lab(0, "HGB", 7.5, "g/dL"),
+        lab(0, "PLT", 15000, "/mm3"),
+        lab(0, None, 15000, "/mm3", name="Reticulocytes [#/volume] in Blood"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["fatigue, easy bruising and heavy menstrual bleeding for three months",
+                 "multiple ecchymoses on the arms and legs",
+                 "lactate dehydrogenase within the normal range",
+                 "direct antiglobulin (Coombs) test negative"],
+    "expected": {
+        "cause_category": "marrow", "cause": "acquired (idiopathic) severe aplastic anaemia in a young adult",
+        "cause_id_keywords": ["aplastic"], "urgent": False,
+        "also_acceptable_in_top3": ["hypocellular myelodysplastic syndrome", "paroxysmal nocturnal haemoglobinuria",
+                                    "acute leukaemia (hypocellular)"],
+        "must_recommend": ["urgent haematology referral", "blood film review by a haematologist",
+                           "bone marrow aspirate and trephine with cytogenetics",
+                           "PNH flow cytometry, B12/folate, liver tests, viral serology (hepatitis, HIV, EBV, "
+                           "parvovirus) and drug/toxin history",
+                           "HLA typing of the patient and sibling; immunosuppression (horse ATG + ciclosporin) if no "
+                           "matched donor",
+                           "irradiated, leukodepleted blood products; platelet support for bleeding"],
+        "must_not_recommend": ["reassurance", "G-CSF with an erythropoiesis-stimulating agent as interim treatment"],
+        "must": [must("urgent haematology referral", ["hematology-referral"]),
+                 must("bone marrow aspirate and trephine biopsy", ["bone-marrow-exam"]),
+                 must("PNH flow cytometry", ["order-test"], "pnh"),
+                 must("HLA typing for transplant or immunosuppressive therapy", ["transplant-evaluation",
+                                                                                 "immunosuppression"])],
+        "must_not": [must("reassurance", ["reassurance"]),
+                     must("G-CSF as interim treatment", ["g-csf"])],
+    },
+    "filled_in": ["absolute reticulocyte count entered without a LOINC code", "ancestry not reported",
+                  "no medications or exposures listed (the case states none; 'idiopathic' is inferred from the absence "
+                  "of any stated cause)", "no differential reported (no ANC grade)"],
+    "withheld_from_inputs": ["bone marrow biopsy: cellularity about 5 %, no dysplasia, normal cytogenetics",
+                             "HLA typing: no match with her only sibling; no unrelated donor found at first search"],
+    "notes": "Teaching case from ASH's fellows case-study series, not a journal case report. Severe aplastic anaemia "
+             "(platelets and reticulocytes below the Camitta thresholds). The intended answer is horse ATG plus "
+             "ciclosporin while a donor search continues. Not urgent by the README flag only because no differential "
+             "was reported (WBC 0.8 x10^9/L makes an ANC below 0.5 likely, and she has bleeding with platelets "
+             "15 x10^9/L); the recommendations still call for urgent haematology.",
+})
+
+add({
+    "id": "OWN-052",
+    "source": "'AML with myelodysplasia-related changes' (Blood Work image). Blood 2017;130(15):1775, "
+              "http://ashpublications.net/blood/article-split/130/15/1775/36389/AML-with-myelodysplasia-related-changes "
+              "(authors not shown in the copy read)",
+    "patient": patient(62, "male", "not reported"),
+    "labs": [
+        lab(0, "WBC", 3.6, "x10^9/L", "blood film: leukoerythroblastic picture with minimal anisopoikilocytosis"),
+        lab(0, "ANC", 2.35, "x10^9/L"),
+        lab(0, None, 0.05, "x10^9/L", name="Myelocytes [#/volume] in Blood"),
+        lab(0, None, 0.27, "x10^9/L", name="Blasts [#/volume] in Blood"),
+        lab(0, None, 2, "/100 WBC", name="Nucleated erythrocytes/100 leukocytes in Blood"),
+        lab(0, "HGB", 95, "g/L"),
+        lab(0, "PLT", 41, "x10^9/L"),
+        lab(0, "LDH", 560, "U/L"),
+    ],
+    "medications": [],
+    "conditions": [],
+    "findings": ["previously healthy",
+                 "unwell for the past week with chest pain, shortness of breath and headaches",
+                 "no hepatosplenomegaly and no lymphadenopathy on examination"],
+    "expected": {
+        "cause_category": "marrow", "cause": "acute myeloid leukaemia with myelodysplasia-related changes (complex "
+                                             "karyotype) presenting with leukopenia, anaemia and thrombocytopenia",
+        "cause_id_keywords": ["myeloid", "aml"], "urgent": False,
+        "also_acceptable_in_top3": ["myelodysplastic syndrome with excess blasts",
+                                    "primary myelofibrosis / acute panmyelosis with myelofibrosis",
+                                    "marrow infiltration by metastatic cancer (leukoerythroblastic film)"],
+        "must_recommend": ["urgent haematology referral", "bone marrow aspirate and trephine with flow cytometry, "
+                           "cytogenetics and molecular testing (peripheral-blood flow and cytogenetics if the aspirate "
+                           "is a dry tap)", "cardiac work-up of the chest pain with transfusion for symptomatic anaemia"],
+        "must_not_recommend": ["G-CSF before the diagnosis is made", "reassurance"],
+        "must": [must("urgent haematology referral", ["hematology-referral"]),
+                 must("bone marrow aspirate and trephine biopsy", ["bone-marrow-exam"])],
+        "must_not": [must("G-CSF", ["g-csf"]), must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["ancestry not reported", "myelocytes, blasts and nucleated red cells entered without a LOINC code",
+                  "nucleated red cells unit written as /100 WBC (source: 2 per 100 white cells)"],
+    "withheld_from_inputs": ["peripheral blood flow immunophenotyping: 25 % blasts, CD34+/CD117+/CD13+/CD33+/MPO-/CD56+",
+                             "bone marrow: aspirate unsuccessful; biopsy hypercellular with panmyelosis, MF-2 reticulin "
+                             "fibrosis and 40-50 % CD34+ blasts",
+                             "peripheral blood karyotype complex (including -5, -7, +8); PML-RARA, RUNX1-RUNX1T1, "
+                             "CBFB-MYH11, BCR-ABL1 and JAK2 negative"],
+    "notes": "Blood Work image, not a full case report. Low-WBC presentation of non-APL AML: leukopenia (3.6 x10^9/L) "
+             "with a normal neutrophil count, few circulating blasts, nucleated red cells and a raised LDH. Acute "
+             "panmyelosis with myelofibrosis was considered first; the complex karyotype classified it as AML with "
+             "myelodysplasia-related changes (WHO 2008/2016). Not urgent by the README flag (afebrile, ANC 2.35). The "
+             "treatment and outcome are not in the text read.",
+})
+
 
 # Grades worked out by hand from each record's first day-0 WBC and ANC (CTCAE v5.0, LLN 4.0 / 1.8 x 10^9/L).
 # The build recomputes them and fails if a stated grade disagrees. None = the record has no such count.
@@ -1827,6 +2145,8 @@ EXPECTED_GRADES = {
     "OWN-036": (2, 3), "OWN-037": (None, 4), "OWN-038": (None, 2),
     "OWN-039": (3, 4), "OWN-040": (None, 4), "OWN-041": (2, 2), "OWN-042": (1, None),
     "OWN-043": (2, 4), "OWN-044": (2, 4), "OWN-045": (2, None), "OWN-046": (None, 4),
+    "OWN-047": (None, 4), "OWN-048": (2, None), "OWN-049": (2, 1), "OWN-050": (2, None),
+    "OWN-051": (4, None), "OWN-052": (1, 0),
 }
 
 KINDS = {"empiric-antibiotics", "blood-cultures", "stop-drug", "repeat-cbc", "peripheral-smear", "order-test",

@@ -706,3 +706,21 @@ fn tick_borne_rickettsial_disease_is_treated_on_suspicion() {
     let a = record(None);
     assert!(a.recommendations.iter().all(|r| r.target.as_deref() != Some("doxycycline")));
 }
+
+#[test]
+fn a_febrile_patient_is_not_reassured_about_a_post_viral_count() {
+    // The reassurance of the post-viral plan is for a well patient (S53).
+    let reassured = |febrile: bool| {
+        let mut record = patient(4.0, Sex::Male);
+        record.observations.push(lab("anc", "751-8", 1.1, "10*3/uL", 0));
+        record.conditions.push(finding("v", "recent viral illness with coryza last week"));
+        if febrile {
+            record.observations.push(lab_at_minutes("t", "8310-5", 38.5, "Cel", 30));
+        }
+        let a = assess(&record);
+        assert_eq!(a.causes.first().map(|c| c.id.as_str()), Some("post-viral-transient-neutropenia"));
+        has(&a, "reassurance", Some("patient"))
+    };
+    assert!(reassured(false));
+    assert!(!reassured(true));
+}
