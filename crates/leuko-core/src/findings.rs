@@ -307,7 +307,8 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
     }
 
     derived(context, &texts, &mut facts);
-    // A text statement stands for a derived finding the counts in the record do not show.
+    // A finding stands for another one the record does not show otherwise (a stated duration for
+    // the chronic course, a cited cut-off for a finding read against a reference interval).
     for finding in kb.findings() {
         if let Some(target) = &finding.stands_for
             && !facts.has(target)

@@ -81,7 +81,7 @@ fn broken_knowledge_base_fails_with_file_and_line() {
         1,
     );
     std::fs::write(&thresholds, text).unwrap();
-    // A text finding standing for a finding the engine does not derive.
+    // A text finding standing for a finding that does not exist.
     let history = dir.join("findings/history.toml");
     let text = std::fs::read_to_string(&history).unwrap().replacen(
         "stands_for = \"chronic-over-3-months\"",
@@ -121,8 +121,7 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     );
     assert!(message.contains("\"pancytopaenia\" is not a pattern word"), "{message}");
     assert!(
-        message.contains("kb/findings/history.toml:")
-            && message.contains("stands_for \"chronic-neutropenia\" is not a finding the engine derives"),
+        message.contains("kb/findings/history.toml:") && message.contains("unknown finding \"chronic-neutropenia\""),
         "{message}"
     );
 }

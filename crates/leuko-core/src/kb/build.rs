@@ -1695,13 +1695,15 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
                 builder.error(line, format!("finding {:?}: below_age.years must lie in (0, 150)", raw.id));
             }
         }
-        if let Some(target) = &raw.stands_for
-            && !DERIVED_FINDINGS.contains(&target.as_str())
-        {
-            builder.error(
-                line,
-                format!("finding {:?}: stands_for {target:?} is not a finding the engine derives", raw.id),
-            );
+        if let Some(target) = &raw.stands_for {
+            // A derived finding, or one the knowledge base defines (checked with the other
+            // references once every file is read).
+            if !DERIVED_FINDINGS.contains(&target.as_str()) {
+                parts.finding_refs.push((builder.file.to_owned(), line, target.clone()));
+            }
+            if target == &raw.id {
+                builder.error(line, format!("finding {:?} cannot stand for itself", raw.id));
+            }
         }
         if let Some(duration) = &raw.duration
             && (duration.words.is_empty() || duration.at_least_days == 0)

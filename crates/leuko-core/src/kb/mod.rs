@@ -504,8 +504,8 @@ pub struct FindingDef {
     pub listed: Option<(ListedResult, Vec<String>)>,
     /// Implied by another finding in a patient younger than this many years: (finding, years).
     pub below_age: Option<(String, f64)>,
-    /// The derived finding (one of the engine's own) that this finding, read from text, stands
-    /// for when the counts themselves do not show it.
+    /// The finding (derived by the engine, or defined in the knowledge base) that this one stands
+    /// for when that one is absent.
     pub stands_for: Option<String>,
     /// The examinations that report this finding (a blood film, flow cytometry, a bone-marrow
     /// examination): while the record reports none of them, the finding is untested, not absent.

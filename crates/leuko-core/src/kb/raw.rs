@@ -363,8 +363,9 @@ pub(crate) struct RawFinding {
     pub(crate) duration: Option<RawDuration>,
     pub(crate) listed: Option<RawListed>,
     pub(crate) below_age: Option<RawBelowAge>,
-    /// A finding the engine derives from the counts that this text statement stands for (a
-    /// stated duration of neutropenia of 3 months or more is the derived `chronic-over-3-months`).
+    /// A finding this one stands for when that one is absent (a stated duration of neutropenia of
+    /// 3 months or more is the derived `chronic-over-3-months`; a reticulocyte count below a cited
+    /// cut-off is `reticulocytes-low` when the record gives no reference interval).
     pub(crate) stands_for: Option<String>,
     /// The examinations that report this finding (`blood-film`, `flow-cytometry`, `bone-marrow`).
     #[serde(default)]

@@ -550,3 +550,23 @@ fn non_scarring_alopecia_supports_lupus() {
     let (negated, _) = sle(&["oral ulcer", "no hair loss"]).expect("SLE ranked");
     assert_eq!(negated, without);
 }
+
+#[test]
+fn a_reticulocyte_count_below_20_is_reticulocytopenia_without_a_laboratory_range() {
+    // Severe aplastic anaemia criterion (modified Camitta, BSH 2016; clinical-tables §9.3 [S50]):
+    // reticulocytes < 20 x10^9/L. The knowledge base has no reticulocyte interval, so the cut-off
+    // stands for the reference-based finding.
+    let line = |count: f64| {
+        let mut record = patient(32.0, Sex::Female);
+        record.observations.push(lab("wbc", "6690-2", 0.8, "10*3/uL", 0));
+        record.observations.push(lab("hb", "718-7", 7.5, "g/dL", 0));
+        record.observations.push(lab("plt", "777-3", 15.0, "10*3/uL", 0));
+        record.observations.push(lab("ret", "14196-0", count, "10*3/uL", 0));
+        let a = assess(&record);
+        let aa = a.causes.iter().find(|c| c.id == "aplastic-anaemia").expect("aplastic anaemia ranked").clone();
+        aa.evidence.iter().any(|e| e.supports && e.finding.contains("Reticulocytes < 20 x10^9/L"))
+    };
+    assert!(line(15.0));
+    assert!(!line(20.0));
+    assert!(!line(60.0));
+}
