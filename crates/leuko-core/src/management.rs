@@ -777,19 +777,25 @@ pub(crate) fn manage(
 }
 
 /// Why a cause that is not leading still gets its plan: the plan applies on suspicion, the cause
-/// ranks within the plan's reach, and the context the cause needs (a tick bite, an endemic
-/// area) is recorded.
+/// ranks within the plan's reach with at least its probability floor, and the context the cause
+/// needs, if any (a tick bite, an endemic area), is recorded.
 fn suspected(kb: &KnowledgeBase, cause: &CauseCandidate, rank: usize, facts: &Facts<'_>) -> Option<String> {
     let plan = kb.management().plans.iter().find(|p| p.causes.contains(&cause.id))?;
-    let (within_top, citation) = plan.on_suspicion.as_ref()?;
+    let suspicion = plan.on_suspicion.as_ref()?;
     let def = kb.causes().iter().find(|c| c.id == cause.id)?;
-    let context = def.context_any.iter().find(|f| facts.has(f))?;
-    (rank < *within_top).then(|| {
+    // A cause that needs a context (an exposure) is suspected only with it recorded.
+    let context = match def.context_any.iter().find(|f| facts.has(f)) {
+        Some(found) => format!(", {found} recorded"),
+        None if def.context_any.is_empty() => String::new(),
+        None => return None,
+    };
+    (rank < suspicion.within_top && cause.probability >= suspicion.min_probability).then(|| {
         format!(
-            "{} is suspected (rank {}, {context} recorded) and is treated on suspicion [{}]",
+            "{} is suspected (rank {}, p={:.2}{context}) and is acted on at suspicion [{}]",
             cause.label,
             rank + 1,
-            citation.joined()
+            cause.probability,
+            suspicion.citation.joined()
         )
     })
 }

@@ -1529,8 +1529,15 @@ fn read_plans(builder: &mut Builder<'_>, parts: &mut Parts) {
             if suspicion.within_top == 0 {
                 builder.error(line, format!("plan {:?}: on_suspicion.within_top must be at least 1", p.id));
             }
+            if !(0.0..1.0).contains(&suspicion.min_probability) {
+                builder.error(line, format!("plan {:?}: on_suspicion.min_probability must lie in [0, 1)", p.id));
+            }
             let _ = &suspicion.note;
-            (suspicion.within_top, builder.citation(line, &suspicion.source))
+            super::management::Suspicion {
+                within_top: suspicion.within_top,
+                min_probability: suspicion.min_probability,
+                citation: builder.citation(line, &suspicion.source),
+            }
         });
         builder.register(&p.id, "plan", line, span);
         parts.plans.push((builder.file.to_owned(), line, Plan { id: p.id, causes: p.causes, actions, on_suspicion }));

@@ -278,9 +278,21 @@ pub struct Plan {
     pub causes: Vec<String>,
     /// Actions.
     pub actions: Vec<ActionDef>,
-    /// Applies on suspicion: when its cause is among this many leading candidates with its
-    /// required context recorded (tick-borne rickettsial disease: treat before confirmation).
-    pub on_suspicion: Option<(usize, Citation)>,
+    /// Applies on suspicion, before its cause leads (tick-borne rickettsial disease: treat before
+    /// confirmation; HLH: work up at once).
+    pub on_suspicion: Option<Suspicion>,
+}
+
+/// When a plan applies to a cause that does not lead.
+#[derive(Debug, Clone)]
+pub struct Suspicion {
+    /// The cause is among this many leading candidates (and, when the cause requires a context
+    /// such as an exposure, that context is recorded).
+    pub within_top: usize,
+    /// The cause has at least this probability.
+    pub min_probability: f64,
+    /// Source.
+    pub citation: Citation,
 }
 
 /// A chemotherapy regimen and its febrile-neutropenia risk.

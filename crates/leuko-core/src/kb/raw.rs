@@ -922,6 +922,8 @@ pub(crate) struct RawPlan {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSuspicion {
     pub(crate) within_top: usize,
+    #[serde(default)]
+    pub(crate) min_probability: f64,
     pub(crate) source: SourceRef,
     pub(crate) note: Option<String>,
 }

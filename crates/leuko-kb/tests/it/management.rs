@@ -724,3 +724,37 @@ fn a_febrile_patient_is_not_reassured_about_a_post_viral_count() {
     assert!(reassured(false));
     assert!(!reassured(true));
 }
+
+#[test]
+fn suspected_hlh_is_worked_up_before_it_leads() {
+    // HLH-2004 (henter-2007-hlh2004): a strongly suspected HLH needs haematology at once; the
+    // plan applies from rank 3 with p >= 0.1 (an engine calibration), here behind EBV.
+    let hlh_call = |ferritin: Option<f64>| {
+        let mut record = patient(29.0, Sex::Female);
+        record.observations.push(lab("wbc", "6690-2", 2.9, "10*3/uL", 0));
+        record.observations.push(lab("anc", "751-8", 1.6, "10*3/uL", 0));
+        record.observations.push(lab("hb", "718-7", 11.0, "g/dL", 0));
+        record.observations.push(lab("plt", "777-3", 79.0, "10*3/uL", 0));
+        record.observations.push(lab_at_minutes("t", "8310-5", 40.0, "Cel", 30));
+        if let Some(value) = ferritin {
+            record.observations.push(lab("fer", "2276-4", value, "ng/mL", 0));
+        }
+        record.conditions.push(finding("s", "hepatosplenomegaly on ultrasound"));
+        record.conditions.push(finding("e", "EBV PCR positive, recent primary EBV infection"));
+        record.conditions.push(finding("d", "disseminated intravascular coagulation suspected"));
+        let a = assess(&record);
+        let rank = a.causes.iter().position(|c| c.id == "hemophagocytic-lymphohistiocytosis");
+        let called = a.recommendations.iter().any(|r| {
+            r.kind == "hematology-referral"
+                && r.text.starts_with("Emergency haematology: HLH")
+                && r.rationale.contains("is suspected")
+        });
+        (rank, called)
+    };
+    let (rank, called) = hlh_call(Some(1020.0));
+    assert!(rank.is_some_and(|r| r > 0 && r < 3), "{rank:?}");
+    assert!(called);
+    // Without the hyperferritinaemia HLH stays a remote candidate: no emergency call.
+    let (_, called) = hlh_call(None);
+    assert!(!called);
+}
