@@ -701,7 +701,7 @@ fn tick_borne_rickettsial_disease_is_treated_on_suspicion() {
         .iter()
         .find(|r| r.kind == "treat-infection" && r.target.as_deref() == Some("doxycycline"))
         .expect("doxycycline on suspicion");
-    assert!(doxycycline.rationale.contains("treated on suspicion"), "{}", doxycycline.rationale);
+    assert!(doxycycline.rationale.contains("acted on at suspicion"), "{}", doxycycline.rationale);
     // Without a recorded exposure, no doxycycline.
     let a = record(None);
     assert!(a.recommendations.iter().all(|r| r.target.as_deref() != Some("doxycycline")));
