@@ -2131,6 +2131,279 @@ add({
              "treatment and outcome are not in the text read.",
 })
 
+add({
+    "id": "OWN-053",
+    "source": "Abbas MT (Department of Medicine, Hamad General Hospital, Doha, Qatar). Case report of life-threatening "
+              "neutropenia (ANC zero) on day 25 of piperacillin/tazobactam for a mediastinal abscess (keywords: "
+              "piperacillin/tazobactam, neutropenia, mediastinal abscess). Journal of Clinical and Diagnostic Research, "
+              "http://www.jcdr.net/article_fulltext.asp?id=118 (summary and introduction read; full title only partly "
+              "shown ('... Life-Threatening Neutropenia'); year, volume and DOI not shown in the copy read)",
+    "patient": patient(57, "male", "not reported (treated in Doha, Qatar)"),
+    "labs": [
+        lab(0, "WBC", 1900, "/uL", "day 25 of piperacillin/tazobactam"),
+        lab(0, "ANC", 0, "/uL", "absolute neutrophil count reported as zero"),
+        lab(0, "SEGP", 0, "%", "neutrophils reported as 0 %"),
+        lab(0, "LYMPM", 87, "%"),
+        lab(0, "MONOPM", 8, "%"),
+        lab(0, "EOSPM", 5, "%"),
+    ],
+    "medications": [med("piperacillin-tazobactam", "J01CR05", -24, None,
+                        "4.5 g IV every 8 hours since admission for the mediastinal abscess")],
+    "conditions": [cond("Mediastinal abscess (presented as a mediastinal mass), drained at thoracotomy", "J85.3", None)],
+    "findings": ["admitted 24 days earlier with a mediastinal mass that proved to be a mediastinal abscess",
+                 "abscess drained at thoracotomy; on intravenous piperacillin/tazobactam 4.5 g every 8 hours since "
+                 "admission (now day 25 of therapy)",
+                 "new leukopenia on the routine count; haemoglobin and platelet count unchanged from earlier in the "
+                 "admission"],
+    "expected": {
+        "cause_category": "drug",
+        "cause": "piperacillin-tazobactam (beta-lactam)-induced agranulocytosis during a prolonged course",
+        "cause_id_keywords": ["piperacillin", "tazobactam", "beta-lactam"], "urgent": True,
+        "also_acceptable_in_top3": ["sepsis- or infection-related neutropenia (mediastinal abscess)",
+                                    "other drug-induced neutropenia (co-administered drugs not described)"],
+        "must_recommend": ["stop piperacillin/tazobactam and do not re-expose",
+                           "continue treating the mediastinal abscess with a non-beta-lactam regimen adequate for "
+                           "profound neutropenia",
+                           "blood cultures and urgent review if febrile", "protective (reverse) isolation",
+                           "consider G-CSF (given in the source)", "daily CBC with differential until recovery"],
+        "must_not_recommend": ["reassurance or continuing the same antibiotic"],
+        "must": [must("stop piperacillin/tazobactam", ["stop-drug"], "piperacillin"),
+                 must("antimicrobial cover for the abscess with ANC 0 (non-beta-lactam)",
+                      ["treat-infection", "empiric-antibiotics"]),
+                 must("daily CBC with differential until recovery", ["repeat-cbc", "monitoring"])],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["piperacillin/tazobactam start day -24 (count taken on the 25th day of therapy)",
+                  "differential percentages entered as a manual count (method not stated)",
+                  "ICD-10 code for the mediastinal abscess", "ancestry not reported",
+                  "temperature not stated in the text read (no fever entered); haemoglobin and platelet values not "
+                  "given (stated as unchanged)",
+                  "other medications during the admission not described (none entered)"],
+    "withheld_from_inputs": ["bone marrow examination after the drug was stopped: maturation arrest of the granulocyte "
+                             "series with the other lineages normal"],
+    "notes": "ANC zero while still on the drug and with an active deep infection (mediastinal abscess): urgent, as for "
+             "OWN-047. Piperacillin/tazobactam was stopped, G-CSF (filgrastim 300 ug daily) started and the patient moved "
+             "to reverse isolation; the neutrophil count rose to 4200/uL by the fourth day. Only the summary and the "
+             "introduction were read, so the replacement antibiotic, culture results and temperature are unknown.",
+})
+
+add({
+    "id": "OWN-054",
+    "source": "García-Mira Y, Casado A, Garrido B, Martínez-Cristóbal A (Servicio de Reumatología, Hospital Universitari "
+              "de La Ribera, Alzira). 'Agranulocitosis por hidroxicloroquina: a propósito de un caso' (poster 21). XXII "
+              "Congreso de la Sociedad Valenciana de Reumatología, April 2019, "
+              "https://svreumatologia.com/agranulocitosis-hidroxicloroquina-proposito-caso/ (poster abstract read, in "
+              "Spanish; no DOI)",
+    "patient": patient(56, "female", "Spanish (European); not otherwise reported"),
+    "labs": [
+        lab(0, "WBC", 0.8, "x10^9/L"),
+        lab(0, "ANC", 0.1, "x10^9/L"),
+        lab(0, "LYM", 0.3, "x10^9/L"),
+    ],
+    "medications": [
+        med("hydroxychloroquine", "P01BA02", -2190, None, "since 2012; dose not stated"),
+        med("rituximab", "L01FA01", -1825, -150, "six-monthly courses from 2013; last infusion in October 2017"),
+        med("prednisone", "H02AB07", -2190, None, "medium-to-low dose; start not stated"),
+    ],
+    "conditions": [cond("Undifferentiated connective tissue disease for 15 years (polyarthritis, ANA and "
+                        "anticentromere antibodies positive)", "M35.9", None),
+                   cond("Sjögren syndrome, confirmed by salivary gland biopsy", "M35.00", "83901003"),
+                   cond("Distal symmetric sensory polyneuropathy", "G62.9", None),
+                   cond("Raynaud phenomenon", "I73.00", None)],
+    "findings": ["admitted with fever and no apparent source of infection",
+                 "15-year history of undifferentiated connective tissue disease with polyarthritis, biopsy-proven "
+                 "Sjögren syndrome, sensory polyneuropathy and Raynaud phenomenon; antinuclear and anticentromere "
+                 "antibodies positive",
+                 "treated with hydroxychloroquine since 2012, six-monthly rituximab courses from 2013 to 2017 (last in "
+                 "October 2017) and medium-to-low dose prednisone, with a partial response"],
+    "expected": {
+        "cause_category": "drug", "cause": "hydroxychloroquine-induced agranulocytosis with fever",
+        "cause_id_keywords": ["hydroxychloroquine"], "urgent": True,
+        "also_acceptable_in_top3": ["rituximab-induced late-onset neutropenia (last dose about 5 months earlier)",
+                                    "autoimmune neutropenia of Sjögren syndrome / connective tissue disease",
+                                    "large granular lymphocytic leukaemia"],
+        "must_recommend": ["stop hydroxychloroquine and do not re-expose",
+                           "hold further rituximab until the cause is clear",
+                           "empiric broad-spectrum IV antibiotics within 60 minutes", "blood cultures",
+                           "consider G-CSF", "haematology input; marrow aspirate if the count does not recover"],
+        "must_not_recommend": ["reassurance or discharge"],
+        "must": [must("stop hydroxychloroquine", ["stop-drug"], "hydroxychloroquine"),
+                 must("empiric broad-spectrum IV antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"])],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["day 0 = admission in March 2018", "hydroxychloroquine start day -2190 (source: 'since 2012', month "
+                  "not stated); dose not stated", "rituximab start day -1825 (from 2013) and stop day -150 (last "
+                  "infusion October 2017); dose not stated", "prednisone start day -2190 (start not stated; assumed "
+                  "with hydroxychloroquine); dose described only as medium-to-low",
+                  "nationality from the Spanish (Valencian) hospital", "ICD-10/SNOMED codes",
+                  "temperature not given (fever stated)"],
+    "withheld_from_inputs": ["bone marrow aspirate normal",
+                             "rechallenge: hydroxychloroquine restarted in November 2018; one month later admitted with "
+                             "community-acquired pneumonia and agranulocytosis again (WBC 0.7, neutrophils 0.5, "
+                             "lymphocytes 0.1 x10^9/L), with a normal marrow aspirate again"],
+    "notes": "Fever with ANC 0.1 x10^9/L while still taking hydroxychloroquine: urgent. Rituximab (last infusion about 5 "
+             "months earlier) is a deliberate co-suspect for late-onset neutropenia and Sjögren syndrome for autoimmune "
+             "neutropenia; the authors stopped both drugs, and the recurrence on hydroxychloroquine rechallenge (without "
+             "rituximab) pointed to hydroxychloroquine. The course after hydroxychloroquine was stopped the second time "
+             "was favourable on prednisone alone. Only the poster abstract was read.",
+})
+
+add({
+    "id": "OWN-055",
+    "source": "'Levetiracetam-induced neutropenia following traumatic brain injury' (case study). Brain Injury, pages "
+              "115-117, published online 25 August 2014, doi:10.3109/02699052.2014.947622 (abstract read; authors, "
+              "volume and issue year not shown in the copy read)",
+    "patient": patient(52, "male", "not reported"),
+    "labs": [
+        lab(0, "ANC", 200, "/uL", "nadir; neutropenia first noted on day 3 of levetiracetam"),
+    ],
+    "medications": [med("levetiracetam", "N03AX14", -2, None,
+                        "seizure prophylaxis after traumatic brain injury; dose not stated")],
+    "conditions": [cond("Blunt traumatic brain injury", "S06.9", None)],
+    "findings": ["hospitalised with a blunt traumatic brain injury",
+                 "levetiracetam started for post-traumatic seizure prophylaxis; neutropenia appeared on the third day "
+                 "of therapy",
+                 "isolated neutropenia (no other cytopenia reported)"],
+    "expected": {
+        "cause_category": "drug", "cause": "levetiracetam-induced severe neutropenia after traumatic brain injury",
+        "cause_id_keywords": ["levetiracetam"], "urgent": False,
+        "also_acceptable_in_top3": ["sepsis- or infection-related neutropenia in a critically ill patient",
+                                    "other drug-induced neutropenia (antibiotics, heparin, proton-pump inhibitors)"],
+        "must_recommend": ["stop levetiracetam and switch seizure prophylaxis to another agent",
+                           "daily CBC with differential until recovery",
+                           "neutropenic precautions; blood cultures and empiric antibiotics if fever develops",
+                           "review every other new drug as a co-suspect"],
+        "must_not_recommend": ["reassurance (ANC 0.2 x10^9/L)"],
+        "must": [must("stop levetiracetam", ["stop-drug"], "levetiracetam"),
+                 must("daily CBC with differential until recovery", ["repeat-cbc", "monitoring"])],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["levetiracetam start day -2 (neutropenia on day 3 of therapy); the nadir count is placed on day 0 "
+                  "(its exact day is not stated)", "count unit /uL ('absolute neutrophil count nadir of 200', unit not "
+                  "shown)", "ICD-10 code for the brain injury", "ancestry not reported",
+                  "no WBC entered (not in the abstract; no WBC grade)",
+                  "no other medications entered (the abstract says only that none was implicated)",
+                  "temperature not stated (no fever entered)"],
+    "withheld_from_inputs": ["authors' assessment that no other medication could explain the neutropenia"],
+    "notes": "ANC 200/uL (0.2 x10^9/L) with no fever or infection reported: not urgent by the README flag, although it "
+             "needs same-day action. The neutropenia resolved quickly after levetiracetam was stopped. Only the "
+             "abstract was read; the replacement antiepileptic and the other counts are unknown.",
+})
+
+add({
+    "id": "OWN-056",
+    "source": "Suzuki T, Katagiri T, Hara K. Case report of Felty's syndrome in a woman with rheumatoid arthritis of 10 years, "
+              "granulocytopenia attributed to antigranulocyte antibodies, treated with prednisolone plus plasmapheresis "
+              "(Japanese-language article, English abstract). Ryumachi 1989;29(1):52-56, PMID 2787058, abstract read at "
+              "https://suppr.wilddata.cn/browses/detail/pubmed/2787058 (article title not shown in the copy read)",
+    "patient": patient(44, "female", "not reported (Japanese-language journal)"),
+    "labs": [
+        lab(0, "WBC", 1900, "/mm3", "no differential in the abstract; granulocytopenia reported"),
+    ],
+    "medications": [],
+    "conditions": [cond("Rheumatoid arthritis, seropositive, for 10 years", "M05.9", "69896004")],
+    "findings": ["rheumatoid arthritis diagnosed 10 years ago",
+                 "admitted because of fever",
+                 "obvious splenomegaly",
+                 "C-reactive protein strongly raised (5+ on a semiquantitative test)",
+                 "rheumatoid factor positive (latex RA test 2+, RAHA titre 1:80)",
+                 "LE cells positive; antinuclear antibody strongly positive"],
+    "expected": {
+        "cause_category": "autoimmune",
+        "cause": "Felty syndrome (long-standing seropositive rheumatoid arthritis, splenomegaly and granulocytopenia) "
+                 "with antigranulocyte antibodies",
+        "cause_id_keywords": ["felty"], "urgent": False,
+        "also_acceptable_in_top3": ["T-cell large granular lymphocytic leukaemia with rheumatoid arthritis",
+                                    "systemic lupus erythematosus or lupus overlap (LE cells, strongly positive ANA)",
+                                    "DMARD-induced neutropenia (treatment history not stated)"],
+        "must_recommend": ["CBC with differential now for the absolute neutrophil count, then repeated",
+                           "blood cultures and an infection work-up for the fever",
+                           "empiric broad-spectrum IV antibiotics if the ANC is below 0.5 x10^9/L or she looks septic",
+                           "blood film and flow cytometry for large granular lymphocytes",
+                           "rheumatology referral: treat the rheumatoid disease (glucocorticoid, methotrexate; "
+                           "rituximab or splenectomy if refractory)",
+                           "G-CSF for severe neutropenia with infection"],
+        "must_not_recommend": ["reassurance (fever with granulocytopenia)"],
+        "must": [must("CBC with differential for the absolute neutrophil count, repeated",
+                      ["repeat-cbc", "peripheral-smear", "monitoring"]),
+                 must("blood cultures for the fever", ["blood-cultures"]),
+                 must("rheumatology referral / treat the rheumatoid disease",
+                      ["rheumatology-referral", "immunosuppression"])],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["ancestry not reported (Japanese-language journal)",
+                  "RF titre: 'RAHA 80 times' written as a titre of 1:80",
+                  "medications before admission not stated in the abstract; none entered",
+                  "temperature not given (fever stated)",
+                  "ICD-10/SNOMED codes for seropositive rheumatoid arthritis",
+                  "no differential in the abstract (no ANC grade)"],
+    "withheld_from_inputs": ["granulocyte-specific antinuclear antibodies positive and granulocyte-specific cytotoxicity "
+                             "test strongly positive (antigranulocyte antibodies)",
+                             "bone marrow smear: cell numbers reduced in the mature neutrophil stages"],
+    "notes": "Day 0 = admission. Prednisolone 30 mg/day alone was not enough; plasmapheresis was added, after which the "
+             "granulocyte count rose and the granulocytotoxicity titre fell. Not urgent by the README flag only because "
+             "no ANC was reported (fever with WBC 1.9 x10^9/L); the recommendations still cover febrile neutropenia. The "
+             "LE cells and ANA are a lupus distractor (ANA is common in Felty syndrome). Only the English abstract was "
+             "read.",
+})
+
+add({
+    "id": "OWN-057",
+    "source": "Moreira-Pinto J, Passos-Coelho JL, Lopes F, Ataíde M, Oliveira P. 'Fatal Clostridium septicum febrile "
+              "neutropenia during adjuvant chemotherapy for early breast cancer'. BMJ Case Rep 2020;13(5):e233778, "
+              "doi:10.1136/bcr-2019-233778 (PMC7247384; abstract read)",
+    "patient": patient(76, "female", "not reported"),
+    "labs": [
+        lab(0, "ANC", 370, "/uL", "grade 4 neutropenia, printed in the abstract as '370 μL/mL'"),
+    ],
+    "medications": [
+        med("docetaxel", "L01CD02", -9, -9, "first cycle of adjuvant TCH 9 days before presentation; dose not stated"),
+        med("carboplatin", "L01XA02", -9, -9, "first cycle of adjuvant TCH; dose not stated"),
+        med("trastuzumab", "L01FD01", -9, -9, "first cycle of adjuvant TCH; dose not stated"),
+    ],
+    "conditions": [cond("Early breast cancer, hormone receptor-positive, ERBB2 (HER2)-amplified, on adjuvant "
+                        "chemotherapy", "C50.919", "254837009")],
+    "findings": ["first cycle of adjuvant docetaxel, carboplatin and trastuzumab 9 days ago",
+                 "grade 1 oral mucositis noted the day before, managed conservatively",
+                 "nausea, vomiting, chills and fever since today, followed by a generalised tonic-clonic seizure",
+                 "febrile and hypotensive in the emergency department",
+                 "mild abdominal tenderness",
+                 "severe metabolic acidosis",
+                 "abdominal CT: extensive ischaemic bowel changes with gas in the portal and mesenteric veins and "
+                 "pneumoretroperitoneum"],
+    "expected": {
+        "cause_category": "drug",
+        "cause": "chemotherapy-induced (docetaxel-carboplatin) febrile neutropenia with septic shock from neutropenic "
+                 "enterocolitis, high risk (hypotension, MASCC 11)",
+        "cause_id_keywords": ["chemotherapy", "docetaxel", "cytotoxic"], "urgent": True,
+        "also_acceptable_in_top3": ["neutropenic enterocolitis / clostridial sepsis (the infectious complication)",
+                                    "sepsis-related neutrophil consumption"],
+        "must_recommend": ["blood cultures before antibiotics",
+                           "empiric broad-spectrum IV antibiotics within 60 minutes with anaerobic cover for an "
+                           "abdominal source (e.g. piperacillin-tazobactam or a carbapenem)",
+                           "fluid resuscitation, vasopressors and ICU care for septic shock (high risk, MASCC < 21)",
+                           "urgent surgical review of the ischaemic bowel",
+                           "consider G-CSF (high-risk febrile neutropenia with sepsis)",
+                           "withhold further chemotherapy until recovery"],
+        "must_not_recommend": ["outpatient oral antibiotics (hypotensive, high risk)", "reassurance"],
+        "must": [must("empiric broad-spectrum IV antibiotics within 60 minutes", ["empiric-antibiotics"]),
+                 must("blood cultures", ["blood-cultures"])],
+        "must_not": [must("reassurance", ["reassurance"])],
+    },
+    "filled_in": ["chemotherapy day -9: mucositis 8 days after cycle 1, symptoms the next day, presentation assumed the "
+                  "same day", "doses of docetaxel, carboplatin and trastuzumab not stated",
+                  "ANC unit: the abstract prints '370 μL/mL'; entered as 370/uL",
+                  "temperature and blood pressure values not given (fever and hypotension stated)",
+                  "no COPD assumed for the MASCC score (not stated)", "ancestry not reported",
+                  "ICD-10/SNOMED codes for breast cancer", "no WBC in the abstract (no WBC grade)"],
+    "withheld_from_inputs": ["blood cultures taken on admission grew Clostridium septicum (reported after death)"],
+    "notes": "Day 0 = emergency department presentation, day 9 after the first TCH cycle. MASCC: burden of illness "
+             "severe 0, hypotension 0, no COPD 4 (assumed), solid tumour 4, needs IV fluids 0, outpatient onset 3, "
+             "age >= 60 0 = 11 (high risk). Despite broad-spectrum antibiotics and fluid resuscitation she died 4 hours "
+             "after admission. Only the abstract was read.",
+})
+
 
 # Grades worked out by hand from each record's first day-0 WBC and ANC (CTCAE v5.0, LLN 4.0 / 1.8 x 10^9/L).
 # The build recomputes them and fails if a stated grade disagrees. None = the record has no such count.
@@ -2147,6 +2420,7 @@ EXPECTED_GRADES = {
     "OWN-043": (2, 4), "OWN-044": (2, 4), "OWN-045": (2, None), "OWN-046": (None, 4),
     "OWN-047": (None, 4), "OWN-048": (2, None), "OWN-049": (2, 1), "OWN-050": (2, None),
     "OWN-051": (4, None), "OWN-052": (1, 0),
+    "OWN-053": (3, 4), "OWN-054": (4, 4), "OWN-055": (None, 4), "OWN-056": (3, None), "OWN-057": (None, 4),
 }
 
 KINDS = {"empiric-antibiotics", "blood-cultures", "stop-drug", "repeat-cbc", "peripheral-smear", "order-test",
