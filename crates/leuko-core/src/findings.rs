@@ -384,6 +384,15 @@ fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<
     if let Some(id) = pattern_id {
         facts.add(id, format!("pattern: {}", pattern.id()));
     }
+    if counts.anc.is_none()
+        && counts.alc.is_none()
+        && let Some(wbc) = counts.wbc.as_ref().filter(|w| w.below_reference() == Some(true))
+    {
+        facts.add(
+            "differential-missing",
+            format!("WBC {:.2} x10^9/L below its reference and no differential in the record", wbc.result.value),
+        );
+    }
     if let Some(anc) = &counts.anc {
         let value = anc.result.value;
         if value < kb.agranulocytosis.value {

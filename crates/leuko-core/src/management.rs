@@ -679,7 +679,9 @@ pub(crate) fn manage(
     }
 
     // Work-up steps a finding calls for whatever the ranking (serial counts for periodic fevers).
-    for action in supportive.actions.iter().filter(|a| !low_lineages.is_empty() && applies(a, facts)) {
+    // A low count: a low lineage, or a low WBC whose lineages the record cannot tell.
+    let low_count = !low_lineages.is_empty() || context.pattern != crate::assessment::Pattern::None;
+    for action in supportive.actions.iter().filter(|a| low_count && applies(a, facts)) {
         if let Some(when) = action.when_finding.as_deref() {
             recs.push((from_action(action, None, format!("{when}: {}", facts.hits[when].detail)), Origin::Other));
         }

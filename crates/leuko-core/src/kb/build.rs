@@ -79,7 +79,8 @@ const PATTERNS: [&str; 8] = [
 ];
 const EXAMINATIONS: [&str; 3] = ["blood-film", "flow-cytometry", "bone-marrow"];
 /// Finding ids the engine derives itself; the KB may refer to them but not define them.
-pub(crate) const DERIVED_FINDINGS: [&str; 20] = [
+pub(crate) const DERIVED_FINDINGS: [&str; 21] = [
+    "differential-missing",
     "sepsis-screen-positive",
     "ancestry-duffy-null-common",
     "pattern-isolated-neutropenia",

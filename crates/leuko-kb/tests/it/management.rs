@@ -758,3 +758,25 @@ fn suspected_hlh_is_worked_up_before_it_leads() {
     let (_, called) = hlh_call(None);
     assert!(!called);
 }
+
+#[test]
+fn a_low_wbc_without_a_differential_asks_for_one_at_once() {
+    // §9.2 B: decompose a low WBC into ANC and ALC first; with a fever the ANC decides the
+    // febrile-neutropenia pathway (§4.1, S4).
+    let asks = |record: &PatientRecord| {
+        assess(record).recommendations.iter().any(|r| {
+            r.kind == "repeat-cbc"
+                && r.target.as_deref() == Some("cbc with differential")
+                && r.urgency == Urgency::Urgent
+        })
+    };
+    let mut record = patient(44.0, Sex::Female);
+    record.observations.push(lab("wbc", "6690-2", 1.9, "10*3/uL", 0));
+    assert!(asks(&record));
+    // Not once the differential is there, and not for a WBC in range.
+    record.observations.push(lab("anc", "751-8", 0.9, "10*3/uL", 0));
+    assert!(!asks(&record));
+    let mut record = patient(44.0, Sex::Female);
+    record.observations.push(lab("wbc", "6690-2", 5.2, "10*3/uL", 0));
+    assert!(!asks(&record));
+}
