@@ -315,7 +315,12 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
             && let Some(hit) = facts.hits.get(&finding.id)
         {
             let detail = format!("{}: {}", finding.label, hit.detail);
-            facts.add(target, detail);
+            // A result (a lab value) stays a result under the finding it stands for.
+            if hit.result {
+                facts.add_result(target, detail);
+            } else {
+                facts.add(target, detail);
+            }
         }
     }
     let anc = counts.anc.as_ref().map(|c| c.result.value);
