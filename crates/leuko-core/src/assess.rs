@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 
 use crate::analyte::Analyte;
 use crate::assessment::{
-    Assessment, Count, Counts, DataQualityFlag, Grades, InputSummary, LabResult, PatientSummary, Recommendation,
-    Urgency,
+    Assessment, Count, Counts, DataQualityFlag, Grades, InputSummary, LabResult, PatientSummary, Pattern,
+    Recommendation, Urgency,
 };
 use crate::grading::{grade_count, is_agranulocytosis, severity};
 use crate::kb::{CtcaeVersion, KnowledgeBase};
@@ -58,6 +58,26 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
     }
     let grades = grade(kb, &counts, &mut warnings);
     let pattern = pattern::pattern(kb, &counts);
+    let isolated = matches!(
+        pattern,
+        Pattern::IsolatedNeutropenia | Pattern::IsolatedLymphopenia | Pattern::NeutropeniaAndLymphopenia
+    );
+    let unmeasured: Vec<&str> =
+        [("haemoglobin", counts.hemoglobin.is_none()), ("platelets", counts.platelets.is_none())]
+            .into_iter()
+            .filter_map(|(name, missing)| missing.then_some(name))
+            .collect();
+    if isolated && !unmeasured.is_empty() {
+        warnings.push(DataQualityFlag {
+            code: "other-lineages-not-measured",
+            message: format!(
+                "the pattern {} assumes the other lineages normal, but the record has no {}",
+                pattern.id(),
+                unmeasured.join(" and no ")
+            ),
+            subject: patient.id.clone(),
+        });
+    }
 
     let mut recommendations = Vec::new();
     if let Some(recommendation) = duffy_test_suggestion(kb, &patient, &counts, &labs.results, config) {

@@ -163,3 +163,19 @@ fn band_percentage_beside_neutrophil_percentage_is_added() {
     assert!((assessment.counts.anc.as_ref().unwrap().result.value - 1.0).abs() < 1e-9);
     assert!(codes(&assessment).contains(&"bands-added"));
 }
+
+#[test]
+fn an_isolated_pattern_says_when_the_other_lineages_were_not_measured() {
+    let flagged = |record: &leuko_core::PatientRecord| {
+        crate::assess(record).warnings.iter().any(|w| w.code == "other-lineages-not-measured")
+    };
+    let mut record = crate::patient(40.0, leuko_core::Sex::Female);
+    record.observations.push(crate::lab("wbc", "6690-2", 2.4, "10*3/uL", 0));
+    record.observations.push(crate::lab("anc", "751-8", 0.9, "10*3/uL", 0));
+    assert_eq!(crate::assess(&record).pattern, leuko_core::Pattern::IsolatedNeutropenia);
+    assert!(flagged(&record));
+    record.observations.push(crate::lab("hb", "718-7", 13.0, "g/dL", 0));
+    assert!(flagged(&record), "platelets still missing");
+    record.observations.push(crate::lab("plt", "777-3", 250.0, "10*3/uL", 0));
+    assert!(!flagged(&record));
+}
