@@ -295,6 +295,18 @@ pub enum Pattern {
 }
 
 impl Pattern {
+    /// Every pattern, in contract order.
+    pub const ALL: [Pattern; 8] = [
+        Pattern::None,
+        Pattern::IsolatedNeutropenia,
+        Pattern::IsolatedLymphopenia,
+        Pattern::NeutropeniaAndLymphopenia,
+        Pattern::LeukopeniaUndifferentiated,
+        Pattern::LeukopeniaOther,
+        Pattern::Bicytopenia,
+        Pattern::Pancytopenia,
+    ];
+
     /// The contract word.
     pub fn id(self) -> &'static str {
         match self {

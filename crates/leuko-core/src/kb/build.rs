@@ -66,17 +66,6 @@ const DRUG_CLASSES: [&str; 21] = [
 const ASSOCIATIONS: [&str; 4] = ["strong", "moderate", "weak", "uncertain"];
 const EVIDENCE_CODES: [&str; 5] = ["CC", "SR", "L", "Lab", "Pred"];
 const LINEAGES: [&str; 5] = ["neutrophils", "lymphocytes", "red-cells", "platelets", "monocytes"];
-/// The pattern words of the output contract (`Pattern::id`).
-const PATTERNS: [&str; 8] = [
-    "none",
-    "isolated-neutropenia",
-    "isolated-lymphopenia",
-    "neutropenia-and-lymphopenia",
-    "leukopenia-undifferentiated",
-    "leukopenia-other",
-    "bicytopenia",
-    "pancytopenia",
-];
 const EXAMINATIONS: [&str; 3] = ["blood-film", "flow-cytometry", "bone-marrow"];
 /// Finding ids the engine derives itself; the KB may refer to them but not define them.
 pub(crate) const DERIVED_FINDINGS: [&str; 21] = [
@@ -1288,6 +1277,10 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
     }
     let referral_citation = builder.citation(line, &r.source);
     builder.leading_categories(line, &r.except_leading_categories);
+    let words: Vec<&str> = crate::assessment::Pattern::ALL.iter().map(|p| p.id()).collect();
+    for pattern in r.patterns.iter().filter(|p| !words.contains(&p.as_str())) {
+        builder.error(line, format!("referral: {pattern:?} is not a pattern word ({})", words.join(", ")));
+    }
     let line = builder.line(&file.hiv_screen);
     let h = file.hiv_screen.into_inner();
     builder.verification(line, h.status.as_deref(), "HIV screen");
@@ -1295,9 +1288,10 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
         parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
     }
     builder.leading_categories(line, &h.except_leading_categories);
-    for pattern in h.patterns.iter().filter(|p| !PATTERNS.contains(&p.as_str())) {
-        builder.error(line, format!("hiv_screen: {pattern:?} is not a pattern word ({})", PATTERNS.join(", ")));
+    for pattern in h.patterns.iter().filter(|p| !words.contains(&p.as_str())) {
+        builder.error(line, format!("hiv_screen: {pattern:?} is not a pattern word ({})", words.join(", ")));
     }
+
     let hiv_screen = super::management::HivScreen {
         patterns: h.patterns,
         unless_findings: h.unless_findings,
