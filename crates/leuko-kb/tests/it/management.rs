@@ -780,3 +780,19 @@ fn a_low_wbc_without_a_differential_asks_for_one_at_once() {
     record.observations.push(lab("wbc", "6690-2", 5.2, "10*3/uL", 0));
     assert!(!asks(&record));
 }
+
+#[test]
+fn pancytopenia_asks_for_viral_hepatitis_serology() {
+    // §9.2 C (S50): the pancytopenia work-up includes viral hepatitis.
+    let asks = |hb: f64| {
+        let mut record = patient(50.0, Sex::Female);
+        record.observations.push(lab("wbc", "6690-2", 1.7, "10*3/uL", 0));
+        record.observations.push(lab("anc", "751-8", 0.9, "10*3/uL", 0));
+        record.observations.push(lab("hb", "718-7", hb, "g/dL", 0));
+        record.observations.push(lab("plt", "777-3", 45.0, "10*3/uL", 0));
+        has(&assess(&record), "order-test", Some("hepatitis b and c serology"))
+    };
+    assert!(asks(9.5));
+    // Hb 10 g/dL is not below the cut-off: bicytopenia, no hepatitis line from this rule.
+    assert!(!asks(10.0));
+}
