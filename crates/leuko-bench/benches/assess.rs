@@ -9,7 +9,7 @@ const BUNDLE: &str = include_str!("../resources/patient-1000-observations.json")
 fn bench(c: &mut Criterion) {
     let kb = leuko_kb::bundled();
     let as_of = Utc.with_ymd_and_hms(2026, 1, 15, 8, 0, 0).unwrap();
-    let config = AssessConfig { site_intervals: Vec::new(), causes_shown: AssessConfig::CAUSES_SHOWN };
+    let config = AssessConfig::with_site_intervals(Vec::new());
     let input = leuko_fhir::read(BUNDLE).unwrap();
     assert_eq!(input.patients[0].observations.len(), 1002);
 
@@ -30,7 +30,7 @@ fn bench(c: &mut Criterion) {
 fn bench_ranking(c: &mut Criterion) {
     let kb = leuko_kb::bundled();
     let as_of = Utc.with_ymd_and_hms(2026, 1, 15, 8, 0, 0).unwrap();
-    let config = AssessConfig { site_intervals: Vec::new(), causes_shown: AssessConfig::CAUSES_SHOWN };
+    let config = AssessConfig::with_site_intervals(Vec::new());
     let input = leuko_fhir::read(BUNDLE).unwrap();
     let mut record = input.patients[0].clone();
     // The 200 most recent observations.
@@ -87,7 +87,7 @@ fn bench_history(c: &mut Criterion) {
     use leuko_core::{CodeSystem, Coding, MedicationExposure, MedicationSource, MedicationStatus, Observation};
     let kb = leuko_kb::bundled();
     let as_of = Utc.with_ymd_and_hms(2026, 1, 15, 8, 0, 0).unwrap();
-    let config = AssessConfig { site_intervals: Vec::new(), causes_shown: AssessConfig::CAUSES_SHOWN };
+    let config = AssessConfig::with_site_intervals(Vec::new());
     let start = as_of - chrono::Duration::days(3650);
     let mut record = leuko_core::PatientRecord {
         id: Some("history".to_owned()),

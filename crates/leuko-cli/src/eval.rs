@@ -86,7 +86,7 @@ pub(crate) fn score(
     if vignettes.is_empty() {
         bail!("{} holds no vignette", vignettes_path.display());
     }
-    let config = AssessConfig { site_intervals, causes_shown: AssessConfig::CAUSES_SHOWN };
+    let config = AssessConfig::with_site_intervals(site_intervals);
     let as_of = as_of(Some(DAY_ZERO))?;
     let mut sums = Totals { vignettes: vignettes.len(), ..Totals::default() };
     let (mut grades_total, mut grades_agree, mut must_total, mut must_met) = (0usize, 0usize, 0usize, 0usize);

@@ -128,7 +128,7 @@ pub(crate) fn run(kb_dir: Option<&Path>, args: &ServeArgs) -> anyhow::Result<Exi
         public_url: args.public_url.clone().or(file.public_url.clone()).unwrap_or_else(|| format!("http://{listen}")),
         dev,
         issuers: issuers(&file, &base)?,
-        assess: AssessConfig { site_intervals, causes_shown: AssessConfig::CAUSES_SHOWN },
+        assess: AssessConfig::with_site_intervals(site_intervals),
         ..leuko_server::Config::default()
     };
     if let Some(limit) = file.body_limit_bytes {

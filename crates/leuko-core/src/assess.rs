@@ -103,7 +103,7 @@ pub fn assess(kb: &KnowledgeBase, record: &PatientRecord, as_of: DateTime<Utc>, 
     let facts = findings::facts(&context);
     let mut causes = Vec::new();
     let mut tests = Vec::new();
-    if pattern != crate::assessment::Pattern::None || recent {
+    if pattern != Pattern::None || recent {
         // Decisions (tests, plans, guards) always see at least the default list; the caller's
         // number only sets how much of it is shown.
         let ranked = config.causes_shown.max(crate::AssessConfig::CAUSES_SHOWN);

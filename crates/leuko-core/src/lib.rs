@@ -52,6 +52,11 @@ pub struct AssessConfig {
 impl AssessConfig {
     /// The number of ranked causes an assessment lists unless the caller asks for more.
     pub const CAUSES_SHOWN: usize = 10;
+
+    /// These site intervals (none: `Vec::new()`), listing the default number of causes.
+    pub fn with_site_intervals(site_intervals: Vec<SiteInterval>) -> AssessConfig {
+        AssessConfig { site_intervals, causes_shown: Self::CAUSES_SHOWN }
+    }
 }
 
 /// A site's reference interval for one analyte (canonical unit).

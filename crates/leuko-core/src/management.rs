@@ -8,7 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 use crate::analyte::Analyte;
 use crate::assess::latest;
 use crate::assessment::{
-    CauseCandidate, Counts, FebrileAssessment, LabResult, PatientSummary, Recommendation, RiskScore, ScoreItem, Urgency,
+    CauseCandidate, Counts, FebrileAssessment, LabResult, PatientSummary, Pattern, Recommendation, RiskScore,
+    ScoreItem, Urgency,
 };
 use crate::findings::{Context, Facts};
 use crate::kb::management::{ActionDef, Decision};
@@ -680,7 +681,7 @@ pub(crate) fn manage(
 
     // Work-up steps a finding calls for whatever the ranking (serial counts for periodic fevers).
     // A low count: a low lineage, or a low WBC whose lineages the record cannot tell.
-    let low_count = !low_lineages.is_empty() || context.pattern != crate::assessment::Pattern::None;
+    let low_count = !low_lineages.is_empty() || context.pattern != Pattern::None;
     for action in supportive.actions.iter().filter(|a| low_count && applies(a, facts)) {
         if let Some(when) = action.when_finding.as_deref() {
             recs.push((from_action(action, None, format!("{when}: {}", facts.hits[when].detail)), Origin::Other));

@@ -59,7 +59,7 @@ fn counts(file: &str) -> (Option<f64>, Option<f64>, Vec<String>) {
             leuko_kb::bundled(),
             &mapped.record,
             as_of,
-            &AssessConfig { site_intervals: Vec::new(), causes_shown: AssessConfig::CAUSES_SHOWN },
+            &AssessConfig::with_site_intervals(Vec::new()),
         );
         wbc = wbc.or(a.counts.wbc.as_ref().map(|c| c.result.value));
         anc = anc.or(a.counts.anc.as_ref().map(|c| c.result.value));

@@ -59,12 +59,7 @@ pub async fn raise_alerts(
     let Ok(input) = crate::records(&resources) else { return Ok(Vec::new()) };
     let Some(record) = input.patients.iter().find(|p| p.id.as_deref() == Some(patient)) else { return Ok(Vec::new()) };
     let now = Utc::now();
-    let assessment = leuko_core::assess(
-        kb,
-        record,
-        now,
-        &leuko_core::AssessConfig { site_intervals: Vec::new(), causes_shown: leuko_core::AssessConfig::CAUSES_SHOWN },
-    );
+    let assessment = leuko_core::assess(kb, record, now, &leuko_core::AssessConfig::with_site_intervals(Vec::new()));
     let raised: Vec<leuko_core::RaisedKey> = store
         .raised_alerts(patient)
         .await?

@@ -59,7 +59,7 @@ impl Default for Config {
             issuers: Vec::new(),
             body_limit: 4 * 1024 * 1024,
             timeout: Duration::from_secs(30),
-            assess: AssessConfig { site_intervals: Vec::new(), causes_shown: AssessConfig::CAUSES_SHOWN },
+            assess: AssessConfig::with_site_intervals(Vec::new()),
         }
     }
 }

@@ -125,7 +125,7 @@ async fn results_are_acknowledged_after_commit_once_and_resends_are_not_processe
         leuko_kb::bundled(),
         &input.patients[0],
         as_of,
-        &leuko_core::AssessConfig { site_intervals: Vec::new(), causes_shown: leuko_core::AssessConfig::CAUSES_SHOWN },
+        &leuko_core::AssessConfig::with_site_intervals(Vec::new()),
     );
     assert_eq!(a.counts.wbc.as_ref().map(|c| c.result.value), Some(1.1));
     assert!(a.grades.wbc.as_ref().is_some_and(|g| g.grade == 3), "WBC 1.1: CTCAE grade 3");
@@ -203,10 +203,7 @@ async fn a_corrected_result_replaces_the_earlier_one_and_a_cancelled_one_withdra
             kb,
             &input.patients[0],
             chrono::Utc::now(),
-            &leuko_core::AssessConfig {
-                site_intervals: Vec::new(),
-                causes_shown: leuko_core::AssessConfig::CAUSES_SHOWN,
-            },
+            &leuko_core::AssessConfig::with_site_intervals(Vec::new()),
         );
         (observations, a.counts.wbc.as_ref().map(|c| c.result.value))
     };

@@ -229,6 +229,14 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Reports each name that is not a pattern word of the output contract (`Pattern::id`).
+    fn pattern_words(&mut self, line: usize, rule: &str, patterns: &[String]) {
+        let words: Vec<&str> = crate::assessment::Pattern::ALL.iter().map(|p| p.id()).collect();
+        for pattern in patterns.iter().filter(|p| !words.contains(&p.as_str())) {
+            self.error(line, format!("{rule}: {pattern:?} is not a pattern word ({})", words.join(", ")));
+        }
+    }
+
     fn verification(&mut self, line: usize, status: Option<&str>, what: &str) -> Verification {
         match status {
             None | Some("V") => Verification::Verified,
@@ -1277,10 +1285,7 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
     }
     let referral_citation = builder.citation(line, &r.source);
     builder.leading_categories(line, &r.except_leading_categories);
-    let words: Vec<&str> = crate::assessment::Pattern::ALL.iter().map(|p| p.id()).collect();
-    for pattern in r.patterns.iter().filter(|p| !words.contains(&p.as_str())) {
-        builder.error(line, format!("referral: {pattern:?} is not a pattern word ({})", words.join(", ")));
-    }
+    builder.pattern_words(line, "referral", &r.patterns);
     let line = builder.line(&file.hiv_screen);
     let h = file.hiv_screen.into_inner();
     builder.verification(line, h.status.as_deref(), "HIV screen");
@@ -1288,10 +1293,7 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
         parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
     }
     builder.leading_categories(line, &h.except_leading_categories);
-    for pattern in h.patterns.iter().filter(|p| !words.contains(&p.as_str())) {
-        builder.error(line, format!("hiv_screen: {pattern:?} is not a pattern word ({})", words.join(", ")));
-    }
-
+    builder.pattern_words(line, "hiv_screen", &h.patterns);
     let hiv_screen = super::management::HivScreen {
         patterns: h.patterns,
         unless_findings: h.unless_findings,

@@ -35,7 +35,7 @@ fn independent_count(bundle: &Value, codes: &[&str]) -> BTreeMap<String, usize> 
 #[test]
 fn every_synthea_bundle_reads_and_counts_agree() {
     let kb = leuko_kb::bundled();
-    let config = AssessConfig { site_intervals: Vec::new(), causes_shown: AssessConfig::CAUSES_SHOWN };
+    let config = AssessConfig::with_site_intervals(Vec::new());
     let as_of = Utc.with_ymd_and_hms(2100, 1, 1, 0, 0, 0).unwrap();
     let mut files: Vec<_> = std::fs::read_dir(crate::test_data("synthea"))
         .unwrap()

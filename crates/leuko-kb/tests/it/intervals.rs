@@ -116,20 +116,10 @@ fn site_interval_applies_when_the_result_has_none() {
     let mut record = patient(1.25, Sex::Female);
     record.observations.push(lab("wbc", "6690-2", 4.1, "10*3/uL", 0));
     let kb = leuko_kb::bundled();
-    let plain = leuko_core::assess(
-        kb,
-        &record,
-        now(),
-        &leuko_core::AssessConfig { site_intervals: vec![], causes_shown: leuko_core::AssessConfig::CAUSES_SHOWN },
-    );
+    let plain = leuko_core::assess(kb, &record, now(), &leuko_core::AssessConfig::with_site_intervals(vec![]));
     assert_eq!(plain.grades.wbc.unwrap().grade, 1);
     let site = vec![leuko_core::SiteInterval { analyte: leuko_core::Analyte::Wbc, low: Some(4.0), high: Some(11.0) }];
-    let with_site = leuko_core::assess(
-        kb,
-        &record,
-        now(),
-        &leuko_core::AssessConfig { site_intervals: site, causes_shown: leuko_core::AssessConfig::CAUSES_SHOWN },
-    );
+    let with_site = leuko_core::assess(kb, &record, now(), &leuko_core::AssessConfig::with_site_intervals(site));
     assert_eq!(with_site.grades.wbc.unwrap().grade, 0);
 }
 

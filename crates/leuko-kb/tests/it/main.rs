@@ -106,12 +106,7 @@ pub(crate) fn lab_at_minutes(id: &str, loinc: &str, value: f64, unit: &str, minu
 
 /// Assesses with the bundled knowledge base and no site intervals.
 pub(crate) fn assess(record: &PatientRecord) -> Assessment {
-    leuko_core::assess(
-        leuko_kb::bundled(),
-        record,
-        now(),
-        &AssessConfig { site_intervals: Vec::new(), causes_shown: AssessConfig::CAUSES_SHOWN },
-    )
+    leuko_core::assess(leuko_kb::bundled(), record, now(), &AssessConfig::with_site_intervals(Vec::new()))
 }
 
 /// The warning codes of an assessment.

@@ -357,10 +357,7 @@ fn replaying_a_series_alerts_once_per_episode_and_again_when_worse() {
             leuko_kb::bundled(),
             &record,
             as_of,
-            &leuko_core::AssessConfig {
-                site_intervals: Vec::new(),
-                causes_shown: leuko_core::AssessConfig::CAUSES_SHOWN,
-            },
+            &leuko_core::AssessConfig::with_site_intervals(Vec::new()),
         );
         for alert in new_alerts(&raised, &a.alerts).into_iter().filter(|a| a.kind == "neutropenia") {
             fired.push((values[upto - 1].1, alert.severity));
