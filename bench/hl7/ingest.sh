@@ -15,17 +15,49 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 send() { "$PEERS/.venv/bin/python" "$PEERS/hl7/mllp_send.py" 127.0.0.1 "$1" --count "$COUNT" --concurrency "$CONNECTIONS" | tail -n 3; }
+# How far processing (inbox -> history) and re-assessment lag behind the last acknowledgement:
+# polls the inbox and the pending markers until both are empty.
+lag_sqlite() {
+  python3 - "$1" <<'PY'
+import sqlite3, sys, time
+t0 = time.perf_counter(); db = sqlite3.connect(sys.argv[1], timeout=30); processed = None
+db.execute("ATTACH DATABASE ? AS inbox", (sys.argv[1] + ".inbox",))
+while True:
+    inbox = db.execute("SELECT COUNT(*) FROM inbox.hl7_inbox WHERE seq > (SELECT COALESCE(MAX(seq), 0) FROM hl7_cursor)").fetchone()[0]
+    pending = db.execute("SELECT COUNT(*) FROM pending_assessment").fetchone()[0]
+    if inbox == 0 and processed is None: processed = time.perf_counter() - t0
+    if inbox == 0 and pending == 0: break
+    time.sleep(0.02)
+stored = db.execute("SELECT COUNT(*) FROM hl7_messages").fetchone()[0]
+print(f"lag after the last ACK: processed {processed:.2f} s, re-assessed {time.perf_counter() - t0:.2f} s ({stored} messages stored)")
+PY
+}
+lag_postgres() {
+  local start=$SECONDS processed=""
+  while :; do
+    read -r inbox pending < <(psql "$DATABASE_URL" -Atc "SELECT (SELECT COUNT(*) FROM $1.hl7_inbox WHERE seq > (SELECT COALESCE(MAX(seq), 0) FROM $1.hl7_cursor)), (SELECT COUNT(*) FROM $1.pending_assessment)" | tr '|' ' ')
+    [ "$inbox" = 0 ] && [ -z "$processed" ] && processed=$((SECONDS - start))
+    [ "$inbox" = 0 ] && [ "$pending" = 0 ] && break
+    sleep 0.05
+  done
+  echo "lag after the last ACK: processed ${processed} s, re-assessed $((SECONDS - start)) s (whole seconds)"
+}
 for mode in "${MODES[@]}"; do
   case "$mode" in
     sqlite)
-      "$LEUKO" ingest --listen 127.0.0.1:12575 --database "sqlite:$WORK/ingest.db" 2>/dev/null & PIDS+=($!)
-      wait_port 12575; echo "== embedded SQLite, $CONNECTIONS connections"; send 12575 ;;
+      DB="$WORK/ingest-$RANDOM.db"
+      "$LEUKO" ingest --listen 127.0.0.1:12575 --database "sqlite:$DB" 2>/dev/null & PIDS+=($!)
+      wait_port 12575; echo "== embedded SQLite, $CONNECTIONS connections"; send 12575
+      lag_sqlite "$DB"
+      kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true ;;
     postgres)
       SCHEMA="bench_$$"; URL="$DATABASE_URL?options=-csearch_path%3D$SCHEMA"
       psql "$DATABASE_URL" -qc "CREATE SCHEMA $SCHEMA"
       "$LEUKO" ingest --listen 127.0.0.1:12576 --database "$URL" 2>/dev/null & PIDS+=($!)
       wait_port 12576; echo "== embedded PostgreSQL, $CONNECTIONS connections"; send 12576
-      kill "${PIDS[-1]}"; psql "$DATABASE_URL" -qc "DROP SCHEMA $SCHEMA CASCADE" ;;
+      lag_postgres "$SCHEMA"
+      kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+      psql "$DATABASE_URL" -qc "SET client_min_messages = warning; DROP SCHEMA $SCHEMA CASCADE" ;;
     queue)
       bench/hl7/queue.sh "$COUNT" "$CONNECTIONS" ;;
   esac

@@ -242,6 +242,23 @@ fn value(obx: &Segment, warnings: &mut Vec<String>, who: &str) -> ObservationVal
     }
 }
 
+/// The patient a message is about, as [`map`] names it: the first PID-3 identifier (prefixed
+/// with its assigning authority, `HOSP|123`), else PID-2; `None` without a PID segment or an
+/// identifier.
+pub fn patient_id(message: &Message) -> Option<String> {
+    message.segment("PID").and_then(pid_identifier)
+}
+
+fn pid_identifier(pid: &Segment) -> Option<String> {
+    (1..=pid.repetition_count(3))
+        .find_map(|r| {
+            let id = Some(pid.sub(3, r, 1, 1)).filter(|s| !s.is_empty())?;
+            let authority = Some(pid.sub(3, r, 4, 1)).filter(|s| !s.is_empty());
+            Some(authority.map_or_else(|| id.to_owned(), |a| format!("{a}|{id}")))
+        })
+        .or_else(|| Some(pid.get(2, 1)).filter(|s| !s.is_empty()).map(str::to_owned))
+}
+
 /// Maps every message to the patient it is about and its results.
 pub fn map(messages: &[Message], site: &SiteCodes) -> Vec<Mapped> {
     messages.iter().map(|m| map_one(m, site)).collect()
@@ -258,14 +275,7 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
         warnings.push(format!("{} PID segments: the first names the patient", pids.len()));
     }
     if let Some(pid) = pids.first() {
-        let ids: Vec<String> = (1..=pid.repetition_count(3))
-            .filter_map(|r| {
-                let id = Some(pid.sub(3, r, 1, 1)).filter(|s| !s.is_empty())?;
-                let authority = Some(pid.sub(3, r, 4, 1)).filter(|s| !s.is_empty());
-                Some(authority.map_or_else(|| id.to_owned(), |a| format!("{a}|{id}")))
-            })
-            .collect();
-        record.id = ids.first().cloned().or_else(|| Some(pid.get(2, 1)).filter(|s| !s.is_empty()).map(str::to_owned));
+        record.id = pid_identifier(pid);
         let birth = pid.get(7, 1);
         record.birth_date = parse_ts(birth).map(|t| t.date_naive()).or_else(|| {
             (!birth.is_empty()).then(|| warnings.push(format!("PID-7 {birth:?} is not a date")));

@@ -491,6 +491,18 @@ fn valid_id(id: &str) -> bool {
 /// [`Message`] per MSH. Batch envelope segments are dropped; a segment with an invalid id is
 /// kept out of the message with a warning naming it; segments before the first MSH are an error.
 pub fn parse(text: &str) -> Result<Vec<Message>, Hl7Error> {
+    parse_segments(text, |_| true)
+}
+
+/// Reads only what receiving a message needs — the MSH and PID segments of each message — and
+/// accepts or refuses exactly what [`parse`] does (refusal depends only on MSH and the batch
+/// envelope): the other segments stay in `raw`, unsplit and unchecked, for a full [`parse`]
+/// later.
+pub fn parse_headers(text: &str) -> Result<Vec<Message>, Hl7Error> {
+    parse_segments(text, |id| id == "PID")
+}
+
+fn parse_segments(text: &str, read: impl Fn(&str) -> bool) -> Result<Vec<Message>, Hl7Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut messages: Vec<Message> = Vec::new();
     let mut saw_any = false;
@@ -523,6 +535,9 @@ pub fn parse(text: &str) -> Result<Vec<Message>, Hl7Error> {
                 };
                 message.raw.push('\r');
                 message.raw.push_str(line);
+                if !read(id) {
+                    continue;
+                }
                 let seg = segment(line, &message.encoding);
                 if valid_id(&seg.id) {
                     message.segments.push(seg);

@@ -131,3 +131,33 @@ fn each_result_message_yields_its_wbc_and_anc_or_says_why_not() {
         }
     }
 }
+
+#[test]
+fn the_header_parse_reads_what_receiving_needs_as_the_full_parse_does() {
+    let mut inputs: Vec<String> = manifest()
+        .iter()
+        .map(|row| {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/messages").join(&row.file);
+            leuko_hl7::decode(&std::fs::read(path).expect("readable")).0
+        })
+        .collect();
+    // And what the full parse refuses.
+    inputs.extend(["hello there", "", "PID|1||42", "MSH|", "MSH|^"].map(str::to_owned));
+    for text in &inputs {
+        match (leuko_hl7::parse(text), leuko_hl7::parse_headers(text)) {
+            (Ok(full), Ok(headers)) => {
+                assert_eq!(full.len(), headers.len());
+                for (f, h) in full.iter().zip(&headers) {
+                    assert_eq!(f.raw, h.raw, "the raw message is whole");
+                    assert_eq!(f.message_type(), h.message_type());
+                    assert_eq!(f.control_id(), h.control_id());
+                    assert_eq!(leuko_hl7::patient_id(f), leuko_hl7::patient_id(h));
+                    assert_eq!(f.segment("MSH"), h.segment("MSH"));
+                    assert!(h.segments.iter().all(|s| s.id == "MSH" || s.id == "PID"), "only MSH and PID read");
+                }
+            }
+            (Err(full), Err(headers)) => assert_eq!(full.to_string(), headers.to_string()),
+            (full, headers) => panic!("the parses disagree on {text:?}: {full:?} / {headers:?}"),
+        }
+    }
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use leuko_hl7::mllp::{AckCode, Deframer, ack, frame, reject_unparsed};
 use leuko_hl7::{Message, SiteCodes};
-use leuko_store::{Hl7Item, ResourceText, Store};
+use leuko_store::{Hl7Item, InboxMessage, ResourceText, Store};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 /// What became of one message.
@@ -35,11 +35,17 @@ pub struct Ingested {
     pub unmapped: Vec<String>,
 }
 
-fn ack_id() -> String {
-    format!("LEUKO{}", uuid::Uuid::new_v4().simple())
+/// A unique control id for an ACK (MSH-10, at most 20 characters as HL7 v2.5 allows): `LK`, a
+/// random prefix drawn once per process, and a counter — no random draw per message.
+pub(crate) fn ack_id() -> String {
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| uuid::Uuid::new_v4().simple().to_string()[..8].to_owned());
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) & 0xff_ffff_ffff;
+    format!("LK{prefix}{n:010x}")
 }
 
-fn now_ts() -> String {
+pub(crate) fn now_ts() -> String {
     Utc::now().format("%Y%m%d%H%M%S").to_string()
 }
 
@@ -89,137 +95,134 @@ pub async fn raise_alerts(
     Ok(texts)
 }
 
-/// Where a prepared message goes: straight into the store (re-assessed before the ACK), or to
-/// the group committer (acknowledged after the batch commit, re-assessed in the background).
-#[derive(Clone, Copy)]
-enum Sink<'a> {
-    Direct(&'a Store),
-    Batched(&'a Committer),
-}
-
-async fn one(sink: Sink<'_>, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, message: &Message) -> Ingested {
-    let reply = |code: AckCode, text: Option<&str>| ack(message, code, text, &ack_id(), &now_ts());
+/// Whether a parsed message is one the lab feed takes: a result message (else AR) about a patient
+/// (else AE), with the reason when it is not.
+fn admissible(message: &Message) -> Result<String, (AckCode, String)> {
     let kind = message.message_type();
     if !RESULT_TYPES.iter().any(|t| kind.starts_with(t)) {
         let why = format!("message type {kind:?} is not a result message (ORU^R01, ORU^R03, ORF^R04, OUL^R22)");
-        return Ingested {
-            ack: reply(AckCode::Reject, Some(&why)),
-            outcome: Outcome::Rejected(why),
-            unmapped: Vec::new(),
-        };
+        return Err((AckCode::Reject, why));
     }
-    let mapped = leuko_hl7::map(std::slice::from_ref(message), site).remove(0);
-    let Some(original) = mapped.record.id.clone() else {
-        let why = "no patient identifier (PID-3)".to_owned();
-        return Ingested {
-            ack: reply(AckCode::Error, Some(&why)),
-            outcome: Outcome::Error(why),
-            unmapped: mapped.unmapped,
-        };
-    };
-    let patient = leuko_fhir::fhir_id(&original);
-    let key = if mapped.control_id.is_empty() {
+    let original =
+        leuko_hl7::patient_id(message).ok_or((AckCode::Error, "no patient identifier (PID-3)".to_owned()))?;
+    Ok(leuko_fhir::fhir_id(&original))
+}
+
+/// The idempotence key: sending facility (MSH-4) and MSH-10, or the bytes without a control id.
+fn message_key(message: &Message) -> String {
+    let control = message.control_id();
+    if control.is_empty() {
         format!("bytes:{}", message.raw)
     } else {
-        format!("{}|{}", mapped.sending_facility, mapped.control_id)
-    };
-    // Written as text here, on the connection's task, not under the store's lock.
-    let resources: Vec<ResourceText> = leuko_fhir::record_resources(&mapped.record, &patient)
+        format!("{}|{control}", message.segment("MSH").map_or("", |m| m.get(4, 1)))
+    }
+}
+
+/// Maps a message to what the store keeps: the raw text, the patient's resources (written as
+/// JSON text here, not under the store's lock), and the results it could not map.
+fn prepare(message: &Message, patient: &str, site: &SiteCodes) -> (Hl7Item, Vec<String>) {
+    let mapped = leuko_hl7::map(std::slice::from_ref(message), site).remove(0);
+    let resources: Vec<ResourceText> = leuko_fhir::record_resources(&mapped.record, patient)
         .into_iter()
         .map(|body| ResourceText {
             resource_type: body["resourceType"].as_str().unwrap_or_default().to_owned(),
             id: body["id"].as_str().unwrap_or_default().to_owned(),
-            patient: patient.clone(),
+            patient: patient.to_owned(),
             body: body.to_string(),
         })
         .collect();
-    let results = resources.len().saturating_sub(1);
-    let item = Hl7Item { key, patient: patient.clone(), raw: message.raw.clone(), resources };
-    let stored = match sink {
-        Sink::Direct(store) => store
-            .ingest_hl7_batch(vec![item])
-            .await
-            .map(|flags| flags.first().copied().unwrap_or(false))
-            .map_err(|e| e.to_string()),
-        Sink::Batched(committer) => committer.commit(item).await,
+    let item = Hl7Item { key: message_key(message), patient: patient.to_owned(), raw: message.raw.clone(), resources };
+    (item, mapped.unmapped)
+}
+
+/// Stores one message and re-assesses its patient before answering (file replay).
+async fn one(store: &Store, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, message: &Message) -> Ingested {
+    let reply = |code: AckCode, text: Option<&str>| ack(message, code, text, &ack_id(), &now_ts());
+    let patient = match admissible(message) {
+        Ok(patient) => patient,
+        Err((code, why)) => {
+            let outcome =
+                if code == AckCode::Reject { Outcome::Rejected(why.clone()) } else { Outcome::Error(why.clone()) };
+            return Ingested { ack: reply(code, Some(&why)), outcome, unmapped: Vec::new() };
+        }
     };
-    match stored {
+    let (item, unmapped) = prepare(message, &patient, site);
+    let results = item.resources.len().saturating_sub(1);
+    match store.ingest_hl7_batch(vec![item]).await.map(|flags| flags.first().copied().unwrap_or(false)) {
         Ok(true) => {
-            // Committed. Direct: re-assess now and report the new alerts; batched: the
-            // committer re-assesses in the background.
-            let alerts = match sink {
-                Sink::Direct(store) => match raise_alerts(store, kb, &patient).await {
-                    Ok(alerts) => alerts,
-                    Err(error) => {
-                        tracing::error!(%error, "re-assessment after a stored result failed");
-                        Vec::new()
-                    }
-                },
-                Sink::Batched(_) => Vec::new(),
+            let alerts = match raise_alerts(store, kb, &patient).await {
+                Ok(alerts) => alerts,
+                Err(error) => {
+                    tracing::error!(%error, "re-assessment after a stored result failed");
+                    Vec::new()
+                }
             };
             Ingested {
                 ack: reply(AckCode::Accept, None),
                 outcome: Outcome::Stored { patient, results, alerts },
-                unmapped: mapped.unmapped,
+                unmapped,
             }
         }
         Ok(false) => Ingested {
             ack: reply(AckCode::Accept, Some("duplicate: already stored")),
             outcome: Outcome::Duplicate,
-            unmapped: mapped.unmapped,
+            unmapped,
         },
         Err(error) => {
             tracing::error!(%error, "HL7 store failed");
             let why = "the history could not be written; resend".to_owned();
-            Ingested { ack: reply(AckCode::Error, Some(&why)), outcome: Outcome::Error(why), unmapped: mapped.unmapped }
+            Ingested { ack: reply(AckCode::Error, Some(&why)), outcome: Outcome::Error(why), unmapped }
         }
     }
 }
 
-type Job = (Hl7Item, tokio::sync::oneshot::Sender<Result<bool, String>>);
+type Job = ((String, String), tokio::sync::oneshot::Sender<Result<bool, String>>);
 
-/// Group commit: messages from every connection are collected into one transaction (up to 512,
-/// or whatever is waiting when the previous commit ends), and each sender is answered only after
-/// that commit. Stored patients are then re-assessed one at a time by a background task, so
-/// alerts are raised once even when batches follow each other closely.
-pub struct Committer {
+/// Messages mapped and stored per processing transaction.
+const PROCESS_BATCH: usize = 256;
+
+/// The embedded lab feed's durable inbox. Acknowledgement needs only the raw message safely on
+/// disk: a connection checks that the message is a result about a patient, and the committer
+/// writes the raw messages waiting from every connection into the inbox in one transaction
+/// synced to disk (group commit, up to 512 per commit), answering each sender only after it.
+/// Behind it, one processor takes the inbox in arrival order — so one patient's results are
+/// applied in order — maps each message to resources and moves it into the history in one
+/// transaction, and the patients it stored are re-assessed one at a time by a third task, so
+/// alerts are raised once even when batches follow each other closely. A process stopped at
+/// any point resumes from the inbox and the pending markers.
+pub struct Inbox {
     jobs: tokio::sync::mpsc::Sender<Job>,
 }
 
-impl Committer {
-    /// Starts the writer and the alert tasks on this store.
-    pub fn start(store: Store, kb: &'static leuko_core::KnowledgeBase) -> Committer {
+impl Inbox {
+    /// Starts the committer, the processor and the alert task on this store.
+    pub fn start(store: Store, kb: &'static leuko_core::KnowledgeBase, site: std::sync::Arc<SiteCodes>) -> Inbox {
         let (jobs, mut incoming) = tokio::sync::mpsc::channel::<Job>(4096);
-        let (assess, mut to_assess) = tokio::sync::mpsc::unbounded_channel::<String>();
-        let alert_store = store.clone();
-        let recover = (store.clone(), assess.clone());
-        // Patients left pending by an earlier process (stopped after a commit, before the
-        // re-assessment) are re-assessed first.
-        tokio::spawn(async move {
-            let (store, assess) = recover;
-            if let Ok(pending) = store.pending_assessments().await {
-                for (patient, _) in pending {
-                    let _ = assess.send(patient);
+        let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+        // How far processing has come: the committer drops those rows from the inbox.
+        let processed = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let work = background(store.clone(), kb, site, wake.clone(), processed.clone());
+        // Processing and re-assessment run on a thread of their own at the lowest CPU priority,
+        // with their own runtime (its blocking threads inherit the priority): under a burst the
+        // processor yields the CPU to the connections and the committer, and the inbox absorbs
+        // the difference — they use separate SQLite files, so no lock is shared with them.
+        let spawned = std::thread::Builder::new().name("leuko-inbox".to_owned()).spawn(move || {
+            lower_priority();
+            match tokio::runtime::Builder::new_current_thread().thread_name("leuko-inbox").enable_all().build() {
+                Ok(runtime) => runtime.block_on(work),
+                Err(error) => {
+                    tracing::error!(%error, "the inbox processor could not start; messages wait in the inbox")
                 }
             }
         });
-        tokio::spawn(async move {
-            // Patients waiting together are re-assessed once each (the latest history covers
-            // every result stored meanwhile).
-            while let Some(first) = to_assess.recv().await {
-                let mut waiting = std::collections::BTreeSet::from([first]);
-                while let Ok(patient) = to_assess.try_recv() {
-                    waiting.insert(patient);
-                }
-                for patient in waiting {
-                    if let Err(error) = raise_alerts(&alert_store, kb, &patient).await {
-                        tracing::error!(%error, "re-assessment after a stored result failed");
-                    }
-                }
-            }
-        });
-        tokio::spawn(async move {
-            while let Some(first) = incoming.recv().await {
+        if let Err(error) = spawned {
+            tracing::error!(%error, "the inbox processor thread could not start; messages wait in the inbox");
+        }
+        // The committer: a thread of its own that blocks on the queue and on SQLite, so that a
+        // commit costs no hop through the runtime's blocking pool.
+        let runtime = tokio::runtime::Handle::current();
+        let committer = move || {
+            while let Some(first) = incoming.blocking_recv() {
                 let mut batch = vec![first];
                 while batch.len() < 512 {
                     match incoming.try_recv() {
@@ -227,16 +230,14 @@ impl Committer {
                         Err(_) => break,
                     }
                 }
-                let (items, replies): (Vec<Hl7Item>, Vec<_>) = batch.into_iter().unzip();
-                let patients: Vec<String> = items.iter().map(|i| i.patient.clone()).collect();
-                match store.ingest_hl7_batch(items).await {
+                let (messages, replies): (Vec<(String, String)>, Vec<_>) = batch.into_iter().unzip();
+                let through = processed.load(std::sync::atomic::Ordering::Acquire);
+                match store.inbox_put_blocking(&runtime, messages, through) {
                     Ok(flags) => {
-                        for ((flag, reply), patient) in flags.iter().zip(replies).zip(&patients) {
+                        for (flag, reply) in flags.iter().zip(replies) {
                             let _ = reply.send(Ok(*flag));
-                            if *flag {
-                                let _ = assess.send(patient.clone());
-                            }
                         }
+                        wake.notify_one();
                     }
                     Err(error) => {
                         tracing::error!(%error, "group commit failed");
@@ -246,25 +247,159 @@ impl Committer {
                     }
                 }
             }
-        });
-        Committer { jobs }
+        };
+        if let Err(error) = std::thread::Builder::new().name("leuko-commit".to_owned()).spawn(committer) {
+            // Every receive then answers AE ("the committer stopped"): the senders resend.
+            tracing::error!(%error, "the inbox committer thread could not start");
+        }
+        Inbox { jobs }
     }
 
-    /// Queues a message for the next commit and waits for it.
-    async fn commit(&self, item: Hl7Item) -> Result<bool, String> {
+    /// Queues a message (its key and raw text) for the next commit and waits for it: whether it
+    /// was new.
+    async fn put(&self, key: String, raw: String) -> Result<bool, String> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.jobs.send((item, reply)).await.map_err(|_| "the committer stopped".to_owned())?;
+        self.jobs.send(((key, raw), reply)).await.map_err(|_| "the committer stopped".to_owned())?;
         answer.await.map_err(|_| "the committer stopped".to_owned())?
     }
 }
 
-async fn ingest_with(sink: Sink<'_>, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, bytes: &[u8]) -> Vec<Ingested> {
+/// Lowers the calling thread's CPU priority to the lowest (nice 19; on Linux the nice value
+/// is per thread). Where this fails the work runs at normal priority, and the log says so.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    if let Err(error) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19) {
+        tracing::warn!(%error, "the inbox processor runs at normal priority");
+    }
+}
+
+/// Everything behind the acknowledgement: patients left pending by an earlier process are
+/// re-assessed; the processor moves the inbox into the history; the patients it stored are
+/// re-assessed one at a time (patients waiting together once each: the latest history covers
+/// every result stored meanwhile) and their new alerts recorded.
+async fn background(
+    store: Store,
+    kb: &'static leuko_core::KnowledgeBase,
+    site: std::sync::Arc<SiteCodes>,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    processed: std::sync::Arc<std::sync::atomic::AtomicI64>,
+) {
+    let (assess, mut to_assess) = tokio::sync::mpsc::unbounded_channel::<String>();
+    if let Ok(pending) = store.pending_assessments().await {
+        for (patient, _) in pending {
+            let _ = assess.send(patient);
+        }
+    }
+    let alert_store = store.clone();
+    tokio::spawn(async move {
+        while let Some(first) = to_assess.recv().await {
+            let mut waiting = std::collections::BTreeSet::from([first]);
+            while let Ok(patient) = to_assess.try_recv() {
+                waiting.insert(patient);
+            }
+            for patient in waiting {
+                if let Err(error) = raise_alerts(&alert_store, kb, &patient).await {
+                    tracing::error!(%error, "re-assessment after a stored result failed");
+                }
+            }
+        }
+    });
+    process(store, site, wake, processed, assess).await;
+}
+
+/// The inbox processor: runs until the runtime stops, woken by each commit. It starts from the
+/// history's cursor, so what an earlier process received and did not process comes first.
+async fn process(
+    store: Store,
+    site: std::sync::Arc<SiteCodes>,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    processed: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    assess: tokio::sync::mpsc::UnboundedSender<String>,
+) {
+    let mut cursor = loop {
+        match store.inbox_cursor().await {
+            Ok(cursor) => break cursor,
+            Err(error) => {
+                tracing::error!(%error, "reading the HL7 inbox cursor failed");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    };
+    processed.store(cursor, std::sync::atomic::Ordering::Release);
+    loop {
+        let batch = match store.inbox_take(cursor, PROCESS_BATCH).await {
+            Ok(batch) => batch,
+            Err(error) => {
+                tracing::error!(%error, "reading the HL7 inbox failed");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        let Some(through) = batch.last().map(|m| m.seq) else {
+            wake.notified().await;
+            continue;
+        };
+        let site = site.clone();
+        // Mapping is CPU work: off the async workers that answer the connections.
+        let Ok(items) = tokio::task::spawn_blocking(move || batch.iter().map(|m| from_inbox(m, &site)).collect()).await
+        else {
+            tracing::error!("mapping an inbox batch failed");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        };
+        let items: Vec<Hl7Item> = items;
+        let patients: Vec<String> = items.iter().map(|i| i.patient.clone()).collect();
+        match store.inbox_processed(items, through).await {
+            Ok(flags) => {
+                cursor = through;
+                processed.store(cursor, std::sync::atomic::Ordering::Release);
+                for (flag, patient) in flags.iter().zip(patients) {
+                    if *flag && !patient.is_empty() {
+                        let _ = assess.send(patient);
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, "storing processed HL7 messages failed; the inbox keeps them");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// One inbox message as a stored item. The connection checked it before it was acknowledged;
+/// should it no longer parse or name a patient (a knowledge of the parser changed between a
+/// stop and a restart), it is kept verbatim without resources, and the log says why.
+fn from_inbox(message: &InboxMessage, site: &SiteCodes) -> Hl7Item {
+    let kept = |why: String| {
+        tracing::error!(key = %message.key, %why, "an acknowledged HL7 message could not be mapped; kept verbatim");
+        Hl7Item { key: message.key.clone(), patient: String::new(), raw: message.raw.clone(), resources: Vec::new() }
+    };
+    let parsed = match leuko_hl7::parse(&message.raw) {
+        Ok(parsed) => parsed,
+        Err(error) => return kept(error.to_string()),
+    };
+    let Some(first) = parsed.first() else { return kept("no message".to_owned()) };
+    match admissible(first) {
+        Ok(patient) => {
+            let (mut item, unmapped) = prepare(first, &patient, site);
+            for result in unmapped {
+                tracing::warn!(key = %message.key, %result, "HL7 result not mapped (kept in the raw message)");
+            }
+            item.key.clone_from(&message.key);
+            item
+        }
+        Err((_, why)) => kept(why),
+    }
+}
+
+async fn ingest_with(store: &Store, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, bytes: &[u8]) -> Vec<Ingested> {
     let (text, _) = leuko_hl7::decode(bytes);
     match leuko_hl7::parse(&text) {
         Ok(messages) => {
             let mut out = Vec::with_capacity(messages.len());
             for message in &messages {
-                out.push(one(sink, kb, site, message).await);
+                out.push(one(store, kb, site, message).await);
             }
             out
         }
@@ -279,6 +414,34 @@ async fn ingest_with(sink: Sink<'_>, kb: &leuko_core::KnowledgeBase, site: &Site
     }
 }
 
+/// Receives the messages of one MLLP frame into the inbox; each ACK is returned after its
+/// message is durably committed there (AA, or AA "duplicate" for a resend), AR for what is not
+/// a result message, AE for a result without a patient or an inbox that could not be written.
+async fn receive(inbox: &Inbox, bytes: &[u8]) -> Vec<String> {
+    let (text, _) = leuko_hl7::decode(bytes);
+    // MSH and PID decide the answer; the processor reads the rest.
+    let messages = match leuko_hl7::parse_headers(&text) {
+        Ok(messages) => messages,
+        Err(error) => return vec![reject_unparsed(&text, &error.to_string(), &ack_id(), &now_ts())],
+    };
+    let mut out = Vec::with_capacity(messages.len());
+    for message in &messages {
+        let reply = |code: AckCode, text: Option<&str>| ack(message, code, text, &ack_id(), &now_ts());
+        out.push(match admissible(message) {
+            Err((code, why)) => reply(code, Some(&why)),
+            Ok(_) => match inbox.put(message_key(message), message.raw.clone()).await {
+                Ok(true) => reply(AckCode::Accept, None),
+                Ok(false) => reply(AckCode::Accept, Some("duplicate: already stored")),
+                Err(error) => {
+                    tracing::error!(%error, "HL7 inbox write failed");
+                    reply(AckCode::Error, Some("the message could not be stored; resend"))
+                }
+            },
+        });
+    }
+    out
+}
+
 /// Ingests the bytes of one MLLP frame (or one file): every message they hold, each committed
 /// and re-assessed before its ACK is returned.
 pub async fn ingest_bytes(
@@ -287,7 +450,7 @@ pub async fn ingest_bytes(
     site: &SiteCodes,
     bytes: &[u8],
 ) -> Vec<Ingested> {
-    ingest_with(Sink::Direct(store), kb, site, bytes).await
+    ingest_with(store, kb, site, bytes).await
 }
 
 /// Limits of the MLLP listener.
@@ -356,8 +519,8 @@ pub(crate) async fn serve_frames<F, Fut>(
     }
 }
 
-/// Serves MLLP until `shutdown` completes: each connection's frames are ingested in order and
-/// each answered with its ACK after the commit.
+/// Serves MLLP until `shutdown` completes: each connection's frames are received in order into
+/// the durable inbox ([`Inbox`]) and each message answered with its ACK after that commit.
 pub async fn serve_mllp(
     listener: tokio::net::TcpListener,
     store: Store,
@@ -366,13 +529,20 @@ pub async fn serve_mllp(
     limits: MllpLimits,
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) {
-    let site = std::sync::Arc::new(site);
-    let committer = std::sync::Arc::new(Committer::start(store, kb));
+    let inbox = std::sync::Arc::new(Inbox::start(store, kb, std::sync::Arc::new(site)));
     serve_frames(listener, limits, shutdown, move |content: Vec<u8>| {
-        let (committer, site) = (committer.clone(), site.clone());
-        async move {
-            ingest_with(Sink::Batched(&committer), kb, &site, &content).await.into_iter().map(|i| i.ack).collect()
-        }
+        let inbox = inbox.clone();
+        async move { receive(&inbox, &content).await }
     })
     .await;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ack_ids_are_unique_and_fit_msh_10() {
+        let ids: std::collections::BTreeSet<String> = (0..1000).map(|_| super::ack_id()).collect();
+        assert_eq!(ids.len(), 1000);
+        assert!(ids.iter().all(|id| id.len() == 20 && id.starts_with("LK")), "{ids:?}");
+    }
 }

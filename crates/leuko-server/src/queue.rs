@@ -20,7 +20,7 @@ use leuko_hl7::SiteCodes;
 use leuko_hl7::mllp::{AckCode, ack, reject_unparsed};
 use leuko_store::Store;
 
-use crate::ingest::{MllpLimits, Outcome, ingest_bytes, serve_frames};
+use crate::ingest::{MllpLimits, Outcome, ack_id, ingest_bytes, now_ts, serve_frames};
 
 /// Names of the queue's stream, subjects and consumers.
 #[derive(Debug, Clone)]
@@ -95,14 +95,6 @@ pub async fn serve_mllp_queue(
     })
     .await;
     Ok(())
-}
-
-fn ack_id() -> String {
-    format!("LEUKO{}", uuid::Uuid::new_v4().simple())
-}
-
-fn now_ts() -> String {
-    chrono::Utc::now().format("%Y%m%d%H%M%S").to_string()
 }
 
 /// Publishes one frame's message (the first message of the frame) and returns the ACK text.

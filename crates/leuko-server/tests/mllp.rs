@@ -32,6 +32,17 @@ async fn exchange(stream: &mut tokio::net::TcpStream, deframer: &mut Deframer, m
     }
 }
 
+/// Waits until every received message has left the inbox (processed into the history).
+async fn processed(store: &Store) {
+    for _ in 0..400 {
+        if store.inbox_waiting().await.unwrap() == 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the inbox was not processed in time");
+}
+
 fn msa(ack: &str) -> (String, String) {
     let message = &leuko_hl7::parse(ack).unwrap()[0];
     let msa = message.segment("MSA").expect("an MSA segment");
@@ -60,6 +71,9 @@ async fn results_are_acknowledged_after_commit_once_and_resends_are_not_processe
     let control_id = leuko_hl7::parse(&leuko_hl7::decode(WBC_LOW).0).unwrap()[0].control_id().to_owned();
     let ack = exchange(&mut stream, &mut deframer, WBC_LOW).await;
     assert_eq!(msa(&ack), ("AA".to_owned(), control_id.clone()), "{ack}");
+    // Acknowledged: durably received (in the inbox or already processed), then processed.
+    assert_eq!(store.hl7_count().await.unwrap() + store.inbox_waiting().await.unwrap(), 1);
+    processed(&store).await;
     assert_eq!(store.hl7_count().await.unwrap(), 1);
     let stored = store.patients().await.unwrap();
     assert_eq!(stored.len(), 1);
@@ -133,6 +147,7 @@ async fn results_are_acknowledged_after_commit_once_and_resends_are_not_processe
     // A second message on the same connection.
     let ack = exchange(&mut stream, &mut deframer, CBC).await;
     assert_eq!(msa(&ack).0, "AA");
+    processed(&store).await;
     assert_eq!(store.hl7_count().await.unwrap(), 2);
 
     // Not HL7 at all: AR. Not a result message: AR. A result without PID: AE.
@@ -147,10 +162,10 @@ async fn results_are_acknowledged_after_commit_once_and_resends_are_not_processe
     )
     .await;
     assert_eq!(msa(&no_pid), ("AE".to_owned(), "NOPID".to_owned()));
-    assert_eq!(store.hl7_count().await.unwrap(), 2);
+    assert_eq!(store.hl7_count().await.unwrap() + store.inbox_waiting().await.unwrap(), 2, "nothing refused is kept");
 
     drop(stream);
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".inbox", ".inbox-wal", ".inbox-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
@@ -215,4 +230,35 @@ async fn a_corrected_result_replaces_the_earlier_one_and_a_cancelled_one_withdra
     // Then cancels it: the result is withdrawn from the assessment.
     leuko_server::ingest::ingest_bytes(&store, kb, &site, message("M3", "", "X").as_bytes()).await;
     assert_eq!(wbc(store.clone()).await, (1, None));
+}
+
+#[tokio::test]
+async fn results_received_back_to_back_are_applied_in_arrival_order() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let kb = leuko_kb::bundled();
+    let site = leuko_hl7::SiteCodes::default();
+    tokio::spawn(serve_mllp(listener, store.clone(), kb, site, MllpLimits::default(), std::future::pending()));
+    let message = |control: &str, value: &str, status: &str| {
+        format!(
+            "MSH|^~\\&|LAB|HOSP|LEUKO|SITE|20240101||ORU^R01|{control}|P|2.5.1\rPID|1||778^^^HOSP^MR\rOBR|1|ORD1|FIL9|57021-8^CBC^LN|||20240101080000\rOBX|1|NM|6690-2^WBC^LN||{value}|10*3/uL|4.0-11.0||||{status}|||20240101080000"
+        )
+    };
+    // A final result, its correction and a second correction, acknowledged one after another
+    // on one connection and processed behind the acknowledgements: the last one wins.
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let mut deframer = Deframer::new(1 << 20);
+    for (control, value, status) in [("O1", "5.0", "F"), ("O2", "1.1", "C"), ("O3", "0.9", "C")] {
+        let ack = exchange(&mut stream, &mut deframer, message(control, value, status).as_bytes()).await;
+        assert_eq!(msa(&ack), ("AA".to_owned(), control.to_owned()), "{ack}");
+    }
+    processed(&store).await;
+    let resources = store.patient_resources("HOSP-778").await.unwrap();
+    let values: Vec<f64> = resources
+        .iter()
+        .filter(|r| r["resourceType"] == "Observation")
+        .filter_map(|r| r["valueQuantity"]["value"].as_f64())
+        .collect();
+    assert_eq!(values, [0.9], "one result, the last correction");
 }

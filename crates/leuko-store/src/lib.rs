@@ -131,6 +131,17 @@ pub struct Hl7Item {
     pub resources: Vec<ResourceText>,
 }
 
+/// A received message waiting in the inbox to be processed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxMessage {
+    /// Arrival order.
+    pub seq: i64,
+    /// Idempotence key (sending facility and MSH-10, or the bytes).
+    pub key: String,
+    /// The message as received.
+    pub raw: String,
+}
+
 /// An alert raised for a patient (kept so that the same condition alerts once).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RaisedAlert {
@@ -151,8 +162,10 @@ pub struct RaisedAlert {
 /// The store.
 #[derive(Clone)]
 pub enum Store {
-    /// Embedded SQLite (one connection; writes are serialised).
-    Sqlite(Arc<Mutex<rusqlite::Connection>>),
+    /// Embedded SQLite: the history's connection (its writes are serialised) and the lab feed's
+    /// inbox connection — a file of its own beside the history (`PATH.inbox`), so that receiving
+    /// a message never waits for a history write; in memory, the same connection.
+    Sqlite(Arc<Mutex<rusqlite::Connection>>, Arc<Mutex<rusqlite::Connection>>),
     /// PostgreSQL (a connection pool; each transaction has a connection of its own).
     Postgres(deadpool_postgres::Pool),
 }
@@ -160,7 +173,7 @@ pub enum Store {
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Store::Sqlite(_) => f.write_str("Store::Sqlite"),
+            Store::Sqlite(..) => f.write_str("Store::Sqlite"),
             Store::Postgres(_) => f.write_str("Store::Postgres"),
         }
     }
@@ -208,6 +221,10 @@ CREATE TABLE IF NOT EXISTS hl7_messages (
     patient TEXT NOT NULL,
     raw TEXT NOT NULL,
     received TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hl7_cursor (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS alerts (
     patient TEXT NOT NULL,
@@ -271,6 +288,16 @@ CREATE TABLE IF NOT EXISTS hl7_messages (
     raw TEXT NOT NULL,
     received TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS hl7_cursor (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hl7_inbox (
+    seq BIGSERIAL PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    raw TEXT NOT NULL,
+    received TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS alerts (
     patient TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -286,6 +313,23 @@ CREATE TABLE IF NOT EXISTS pending_assessment (
     seq BIGINT NOT NULL
 );
 ";
+
+/// The lab feed's inbox on SQLite (a file of its own): messages received, durably, and not yet
+/// moved into the history (the history's `hl7_cursor` says how far processing has come).
+const SQLITE_INBOX_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS hl7_inbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    raw TEXT NOT NULL,
+    received TEXT NOT NULL
+);
+";
+
+/// A received message into the inbox, unless its key is already there or in the history.
+const INBOX_PUT: &str = "INSERT INTO hl7_inbox (key, raw, received) SELECT ?1, ?2, ?3
+     WHERE NOT EXISTS (SELECT 1 FROM hl7_messages WHERE key = ?1) ON CONFLICT (key) DO NOTHING";
+/// Drops the inbox rows processing has moved into the history.
+const INBOX_TRIM: &str = "DELETE FROM hl7_inbox WHERE seq <= ?1";
 
 fn now() -> String {
     Utc::now().to_rfc3339()
@@ -327,7 +371,26 @@ impl Store {
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         connection.execute_batch(SQLITE_SCHEMA)?;
-        Ok(Store::Sqlite(Arc::new(Mutex::new(connection))))
+        let history = Arc::new(Mutex::new(connection));
+        let inbox = if path == ":memory:" {
+            history
+                .lock()
+                .map_err(|_| StoreError::Task("SQLite connection poisoned".to_owned()))?
+                .execute_batch(SQLITE_INBOX_SCHEMA)?;
+            Arc::clone(&history)
+        } else {
+            // Its own file and write lock; the history attached read-only for the duplicate check.
+            let inbox = rusqlite::Connection::open(format!("{path}.inbox"))?;
+            inbox.pragma_update(None, "journal_mode", "WAL")?;
+            inbox.pragma_update(None, "synchronous", "FULL")?;
+            inbox.busy_timeout(std::time::Duration::from_secs(5))?;
+            inbox.execute_batch(SQLITE_INBOX_SCHEMA)?;
+            let history_uri =
+                format!("file:{}?mode=ro", path.replace('%', "%25").replace('?', "%3f").replace('#', "%23"));
+            inbox.execute("ATTACH DATABASE ?1 AS history", [history_uri])?;
+            Arc::new(Mutex::new(inbox))
+        };
+        Ok(Store::Sqlite(history, inbox))
     }
 
     async fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
@@ -353,7 +416,7 @@ impl Store {
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         match self {
             Store::Postgres(pool) => pool.get().await.map_err(|e| StoreError::Pool(e.to_string())),
-            Store::Sqlite(_) => Err(StoreError::Pool("not a PostgreSQL store".to_owned())),
+            Store::Sqlite(..) => Err(StoreError::Pool("not a PostgreSQL store".to_owned())),
         }
     }
 
@@ -391,7 +454,7 @@ impl Store {
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(c) => Store::sqlite(c, |c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?)).await,
+            Store::Sqlite(c, _) => Store::sqlite(c, |c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?)).await,
             Store::Postgres(_) => Ok(self.client().await?.simple_query("SELECT 1").await.map(|_| ())?),
         }
     }
@@ -400,7 +463,7 @@ impl Store {
     pub async fn put(&self, resources: Vec<NewResource>) -> Result<Vec<PutOutcome>, StoreError> {
         let at = now();
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 Store::sqlite(c, move |c| {
                     Store::durably(c, |tx| {
                     let mut out = Vec::with_capacity(resources.len());
@@ -495,7 +558,7 @@ impl Store {
     /// Every stored resource of a patient (the Patient first, then by type and id).
     pub async fn patient_resources(&self, patient: &str) -> Result<Vec<Value>, StoreError> {
         let rows: Vec<(String, String, String)> = match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 let patient = patient.to_owned();
                 Store::sqlite(c, move |c| {
                     let mut statement = c.prepare(
@@ -530,7 +593,7 @@ impl Store {
     /// One stored resource.
     pub async fn resource(&self, resource_type: &str, id: &str) -> Result<Option<Value>, StoreError> {
         let body: Option<String> = match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 let (kind, key) = (resource_type.to_owned(), id.to_owned());
                 Store::sqlite(c, move |c| {
                     Ok(c.query_row(
@@ -557,7 +620,7 @@ impl Store {
     /// Ids of every patient with stored resources.
     pub async fn patients(&self) -> Result<Vec<String>, StoreError> {
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 Store::sqlite(c, |c| {
                     let mut statement = c.prepare("SELECT DISTINCT patient FROM resources ORDER BY patient")?;
                     let rows = statement.query_map([], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?;
@@ -580,7 +643,7 @@ impl Store {
     pub async fn audit(&self, entry: AuditEntry) -> Result<(), StoreError> {
         let at = entry.at.to_rfc3339();
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 Store::sqlite(c, move |c| {
                     c.execute(
                         "INSERT INTO audit (at, caller, service, patient, outcome) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -606,7 +669,7 @@ impl Store {
     /// The audit log, oldest first.
     pub async fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
         let rows: Vec<(String, String, String, Option<String>, String)> = match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 Store::sqlite(c, |c| {
                     let mut statement =
                         c.prepare("SELECT at, caller, service, patient, outcome FROM audit ORDER BY seq")?;
@@ -642,7 +705,7 @@ impl Store {
     pub async fn feedback(&self, feedback: Feedback) -> Result<(), StoreError> {
         let at = now();
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 Store::sqlite(c, move |c| {
                     c.execute(
                         "INSERT INTO feedback (card, rule, outcome, reason, at) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -671,7 +734,7 @@ impl Store {
     pub async fn override_stats(&self) -> Result<Vec<OverrideStat>, StoreError> {
         const QUERY: &str = "SELECT rule, COUNT(*), SUM(CASE WHEN outcome = 'overridden' THEN 1 ELSE 0 END) FROM feedback GROUP BY rule ORDER BY rule";
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 Store::sqlite(c, |c| {
                     let mut statement = c.prepare(QUERY)?;
                     let rows = statement
@@ -706,7 +769,7 @@ impl Store {
     pub async fn remember_jti(&self, jti: &str, expires: DateTime<Utc>) -> Result<bool, StoreError> {
         let (jti, expires, now) = (jti.to_owned(), expires.to_rfc3339(), now());
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 Store::sqlite(c, move |c| {
                     c.execute("DELETE FROM jwt_ids WHERE expires < ?1", [&now])?;
                     let inserted = c.execute(
@@ -734,7 +797,7 @@ impl Store {
     /// The rule that produced a card, if it was issued here.
     pub async fn card_rule(&self, card: &str) -> Result<Option<String>, StoreError> {
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 let card = card.to_owned();
                 Store::sqlite(c, move |c| {
                     Ok(c.query_row("SELECT rule FROM cards WHERE card = ?1", [&card], |row| row.get(0))
@@ -758,7 +821,7 @@ impl Store {
         const AUDIT: &str = "INSERT INTO audit (at, caller, service, patient, outcome) VALUES (?1, ?2, ?3, ?4, ?5)";
         let at = now();
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 Store::sqlite(c, move |c| {
                     let tx = c.transaction()?;
                     {
@@ -813,6 +876,143 @@ impl Store {
     /// Stores several received HL7 messages in one transaction (group commit: one durable
     /// commit covers them all); for each, whether it was new.
     pub async fn ingest_hl7_batch(&self, items: Vec<Hl7Item>) -> Result<Vec<bool>, StoreError> {
+        self.store_hl7(items, None).await
+    }
+
+    /// Receives raw HL7 messages into the lab feed's inbox, in one transaction synced to disk
+    /// (group commit); for each, whether it was new — not already in the inbox nor stored in the
+    /// history under the same key. The same transaction drops the inbox rows that processing has
+    /// moved into the history (sequence numbers up to `processed`, see [`Store::inbox_cursor`]).
+    pub async fn inbox_put(&self, messages: Vec<(String, String)>, processed: i64) -> Result<Vec<bool>, StoreError> {
+        match self {
+            Store::Sqlite(_, inbox) => {
+                Store::sqlite(inbox, move |c| Store::sqlite_inbox_put(c, &messages, processed)).await
+            }
+            Store::Postgres(_) => {
+                let at = now();
+                let mut client = self.client().await?;
+                let tx = client.transaction().await?;
+                let put = tx.prepare(&INBOX_PUT.replace('?', "$")).await?;
+                tx.execute(&INBOX_TRIM.replace('?', "$"), &[&processed]).await?;
+                type Param<'p> = &'p (dyn tokio_postgres::types::ToSql + Sync);
+                // Pipelined, and executed in order: a key sent twice in one batch is new only the
+                // first time.
+                let inserted = futures::future::try_join_all(messages.iter().map(|(key, raw)| {
+                    let params: [Param<'_>; 3] = [key, raw, &at];
+                    tx.execute_raw(&put, params)
+                }))
+                .await?;
+                tx.commit().await?;
+                Ok(inserted.iter().map(|&n| n == 1).collect())
+            }
+        }
+    }
+
+    /// [`Store::inbox_put`] on the calling thread, for a thread that does nothing else (the lab
+    /// feed's committer): SQLite runs right here, without a hop to the blocking pool;
+    /// PostgreSQL runs on `runtime`. Not to be called from async code.
+    pub fn inbox_put_blocking(
+        &self,
+        runtime: &tokio::runtime::Handle,
+        messages: Vec<(String, String)>,
+        processed: i64,
+    ) -> Result<Vec<bool>, StoreError> {
+        match self {
+            Store::Sqlite(_, inbox) => {
+                let mut connection =
+                    inbox.lock().map_err(|_| StoreError::Task("SQLite connection poisoned".to_owned()))?;
+                Store::sqlite_inbox_put(&mut connection, &messages, processed)
+            }
+            Store::Postgres(_) => runtime.block_on(self.inbox_put(messages, processed)),
+        }
+    }
+
+    /// The inbox file runs `synchronous=FULL` throughout: every commit is synced.
+    fn sqlite_inbox_put(
+        c: &mut rusqlite::Connection,
+        messages: &[(String, String)],
+        processed: i64,
+    ) -> Result<Vec<bool>, StoreError> {
+        let at = now();
+        let tx = c.transaction()?;
+        tx.prepare_cached(INBOX_TRIM)?.execute([processed])?;
+        let mut out = Vec::with_capacity(messages.len());
+        {
+            let mut put = tx.prepare_cached(INBOX_PUT)?;
+            for (key, raw) in messages {
+                out.push(put.execute((key, raw, &at))? == 1);
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// How far processing has come: the inbox sequence number of the last message moved into
+    /// the history (0 before the first).
+    pub async fn inbox_cursor(&self) -> Result<i64, StoreError> {
+        const CURSOR: &str = "SELECT COALESCE(MAX(seq), 0) FROM hl7_cursor";
+        match self {
+            Store::Sqlite(c, _) => Store::sqlite(c, |c| Ok(c.query_row(CURSOR, [], |row| row.get(0))?)).await,
+            Store::Postgres(_) => Ok(self.client().await?.query_one(CURSOR, &[]).await?.get(0)),
+        }
+    }
+
+    /// The oldest messages received after `cursor` (at most `limit`), in arrival order.
+    pub async fn inbox_take(&self, cursor: i64, limit: usize) -> Result<Vec<InboxMessage>, StoreError> {
+        const TAKE: &str = "SELECT seq, key, raw FROM hl7_inbox WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        match self {
+            Store::Sqlite(_, inbox) => {
+                Store::sqlite(inbox, move |c| {
+                    let mut statement = c.prepare_cached(TAKE)?;
+                    let rows = statement
+                        .query_map([cursor, limit], |row| {
+                            Ok(InboxMessage { seq: row.get(0)?, key: row.get(1)?, raw: row.get(2)? })
+                        })?
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok(rows)
+                })
+                .await
+            }
+            Store::Postgres(_) => Ok(self
+                .client()
+                .await?
+                .query(&TAKE.replace('?', "$"), &[&cursor, &limit])
+                .await?
+                .into_iter()
+                .map(|row| InboxMessage { seq: row.get(0), key: row.get(1), raw: row.get(2) })
+                .collect()),
+        }
+    }
+
+    /// Stores processed inbox messages with their resources and moves the cursor to `through`
+    /// (the last one's sequence number), in one transaction of the history; for each item,
+    /// whether it was new. This commit is not synced on its own (SQLite `synchronous=NORMAL`):
+    /// a power loss that undoes it leaves the cursor behind, and the messages, still in the
+    /// synced inbox, are processed again.
+    pub async fn inbox_processed(&self, items: Vec<Hl7Item>, through: i64) -> Result<Vec<bool>, StoreError> {
+        self.store_hl7(items, Some(through)).await
+    }
+
+    /// How many received messages wait for processing.
+    pub async fn inbox_waiting(&self) -> Result<u64, StoreError> {
+        const COUNT: &str = "SELECT COUNT(*) FROM hl7_inbox WHERE seq > ?1";
+        let cursor = self.inbox_cursor().await?;
+        match self {
+            Store::Sqlite(_, inbox) => {
+                Store::sqlite(inbox, move |c| Ok(c.query_row(COUNT, [cursor], |row| row.get::<_, i64>(0))? as u64))
+                    .await
+            }
+            Store::Postgres(_) => {
+                Ok(self.client().await?.query_one(&COUNT.replace('?', "$"), &[&cursor]).await?.get::<_, i64>(0) as u64)
+            }
+        }
+    }
+
+    /// Stores HL7 messages with their resources and marks their patients pending, in one
+    /// transaction; a direct write (`cursor` None) is synced to disk, inbox processing moves the
+    /// cursor in the same transaction and is not synced on its own.
+    async fn store_hl7(&self, items: Vec<Hl7Item>, cursor: Option<i64>) -> Result<Vec<bool>, StoreError> {
         const MESSAGE: &str = "INSERT INTO hl7_messages (key, patient, raw, received) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO NOTHING";
         // The patient is marked for re-assessment in the same transaction, so that no stored
         // result escapes it even if the process dies before the alerts are raised.
@@ -821,11 +1021,13 @@ impl Store {
         const RESOURCE: &str = "INSERT INTO resources (resource_type, id, patient, body, version, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)
              ON CONFLICT (resource_type, id) DO UPDATE SET body = excluded.body, patient = excluded.patient,
              version = resources.version + 1, updated_at = excluded.updated_at WHERE resources.body <> excluded.body";
+        const CURSOR: &str =
+            "INSERT INTO hl7_cursor (id, seq) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq";
         let at = now();
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 Store::sqlite(c, move |c| {
-                    Store::durably(c, |tx| {
+                    let work = |tx: &rusqlite::Transaction<'_>| {
                         let mut message = tx.prepare_cached(MESSAGE)?;
                         let mut resource = tx.prepare_cached(RESOURCE)?;
                         let mut pending = tx.prepare_cached(PENDING)?;
@@ -836,12 +1038,25 @@ impl Store {
                                 for r in &item.resources {
                                     resource.execute((&r.resource_type, &r.id, &r.patient, &r.body, &at))?;
                                 }
-                                pending.execute([&item.patient])?;
+                                if !item.resources.is_empty() {
+                                    pending.execute([&item.patient])?;
+                                }
                             }
                             out.push(inserted);
                         }
+                        if let Some(seq) = cursor {
+                            tx.prepare_cached(CURSOR)?.execute([seq])?;
+                        }
                         Ok(out)
-                    })
+                    };
+                    if cursor.is_none() {
+                        Store::durably(c, work)
+                    } else {
+                        let tx = c.transaction()?;
+                        let out = work(&tx)?;
+                        tx.commit()?;
+                        Ok(out)
+                    }
                 })
                 .await
             }
@@ -853,6 +1068,7 @@ impl Store {
                 let message = tx.prepare(&MESSAGE.replace('?', "$")).await?;
                 let resource = tx.prepare(&RESOURCE.replace('?', "$")).await?;
                 let pending = tx.prepare(&PENDING.replace('?', "$")).await?;
+                let moved = tx.prepare(&CURSOR.replace('?', "$")).await?;
                 type Param<'p> = &'p (dyn tokio_postgres::types::ToSql + Sync);
                 let inserted = futures::future::try_join_all(items.iter().map(|item| {
                     let params: [Param<'_>; 4] = [&item.key, &item.patient, &item.raw, &at];
@@ -866,8 +1082,14 @@ impl Store {
                         let params: Vec<Param<'_>> = vec![&r.resource_type, &r.id, &r.patient, &r.body, &at];
                         writes.push(tx.execute_raw(&resource, params));
                     }
-                    let params: Vec<Param<'_>> = vec![&item.patient];
-                    writes.push(tx.execute_raw(&pending, params));
+                    if !item.resources.is_empty() {
+                        let params: Vec<Param<'_>> = vec![&item.patient];
+                        writes.push(tx.execute_raw(&pending, params));
+                    }
+                }
+                if let Some(seq) = &cursor {
+                    let params: Vec<Param<'_>> = vec![seq];
+                    writes.push(tx.execute_raw(&moved, params));
                 }
                 futures::future::try_join_all(writes).await?;
                 tx.commit().await?;
@@ -879,7 +1101,7 @@ impl Store {
     /// How many HL7 messages are stored.
     pub async fn hl7_count(&self) -> Result<u64, StoreError> {
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 Store::sqlite(c, |c| {
                     Ok(c.query_row("SELECT COUNT(*) FROM hl7_messages", [], |row| row.get::<_, i64>(0))? as u64)
                 })
@@ -899,7 +1121,7 @@ impl Store {
         const QUERY_PG: &str =
             "SELECT key, kind, level, severity, text, raised FROM alerts WHERE patient = $1 ORDER BY raised, ctid";
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 let patient = patient.to_owned();
                 Store::sqlite(c, move |c| {
                     let mut statement = c.prepare(QUERY_SQLITE)?;
@@ -944,7 +1166,7 @@ impl Store {
         }
         let patient = patient.to_owned();
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 Store::sqlite(c, move |c| {
                     let tx = c.transaction()?;
                     for a in &alerts {
@@ -979,7 +1201,7 @@ impl Store {
     pub async fn pending_assessments(&self) -> Result<Vec<(String, i64)>, StoreError> {
         const QUERY: &str = "SELECT patient, seq FROM pending_assessment ORDER BY patient";
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 Store::sqlite(c, |c| {
                     let mut statement = c.prepare(QUERY)?;
                     let rows = statement
@@ -1003,7 +1225,7 @@ impl Store {
     /// The patient's marker, read before a re-assessment.
     pub async fn pending_marker(&self, patient: &str) -> Result<Option<i64>, StoreError> {
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 let patient = patient.to_owned();
                 Store::sqlite(c, move |c| {
                     Ok(c.query_row("SELECT seq FROM pending_assessment WHERE patient = ?1", [&patient], |row| {
@@ -1026,7 +1248,7 @@ impl Store {
     /// Clears a patient's re-assessment marker, unless results were stored after `seq` was read.
     pub async fn assessed(&self, patient: &str, seq: i64) -> Result<(), StoreError> {
         match self {
-            Store::Sqlite(c) => {
+            Store::Sqlite(c, _) => {
                 let patient = patient.to_owned();
                 Store::sqlite(c, move |c| {
                     c.execute("DELETE FROM pending_assessment WHERE patient = ?1 AND seq = ?2", (&patient, seq))?;

@@ -41,7 +41,7 @@ mod tempfile_path {
     }
     impl Drop for Path {
         fn drop(&mut self) {
-            for suffix in ["", "-wal", "-shm"] {
+            for suffix in ["", "-wal", "-shm", ".inbox", ".inbox-wal", ".inbox-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
             }
         }
@@ -102,7 +102,7 @@ async fn the_audit_log_is_append_only() {
         assert_eq!((log[0].caller.as_str(), log[0].patient.as_deref()), (entry.caller.as_str(), Some("p1")));
         // Neither an update nor a delete is allowed by the database itself.
         match (&store, &cleanup) {
-            (Store::Sqlite(_), _) => {
+            (Store::Sqlite(..), _) => {
                 let connection = rusqlite::Connection::open(&path.0).unwrap();
                 assert!(connection.execute("UPDATE audit SET outcome = 'x'", []).is_err());
                 assert!(connection.execute("DELETE FROM audit", []).is_err());
@@ -189,6 +189,46 @@ async fn raised_alerts_and_hl7_messages_are_kept() {
         assert!(!store.ingest_hl7("LAB|MSG1", "p1", "MSH|...", resources).await.unwrap());
         assert_eq!(store.hl7_count().await.unwrap(), 1);
         assert_eq!(store.resource("Observation", "o9").await.unwrap().unwrap()["valueQuantity"]["value"], 0.4);
+        drop_schema(cleanup).await;
+    }
+}
+
+#[tokio::test]
+async fn the_inbox_takes_a_message_once_and_processing_moves_it_into_the_history() {
+    for (store, cleanup, _path) in stores("inbox").await {
+        // Received: new once, whether resent later or twice in one commit.
+        let put = |keys: &[&str]| keys.iter().map(|k| ((*k).to_owned(), format!("MSH|{k}"))).collect::<Vec<_>>();
+        assert_eq!(store.inbox_put(put(&["LAB|1", "LAB|2", "LAB|1"]), 0).await.unwrap(), [true, true, false]);
+        assert_eq!(store.inbox_put(put(&["LAB|2"]), 0).await.unwrap(), [false]);
+        assert_eq!(store.inbox_waiting().await.unwrap(), 2);
+        assert_eq!(store.hl7_count().await.unwrap(), 0, "received, not yet processed");
+        assert_eq!(store.inbox_cursor().await.unwrap(), 0);
+
+        // Taken in arrival order; processing stores the first and moves the cursor past it.
+        let waiting = store.inbox_take(0, 10).await.unwrap();
+        assert_eq!(waiting.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(), ["LAB|1", "LAB|2"]);
+        let item = leuko_store::Hl7Item {
+            key: waiting[0].key.clone(),
+            patient: "p1".to_owned(),
+            raw: waiting[0].raw.clone(),
+            resources: vec![observation("o1", 1.1).into()],
+        };
+        assert_eq!(store.inbox_processed(vec![item], waiting[0].seq).await.unwrap(), [true]);
+        assert_eq!(store.inbox_cursor().await.unwrap(), waiting[0].seq);
+        assert_eq!(store.inbox_waiting().await.unwrap(), 1);
+        assert_eq!(store.hl7_count().await.unwrap(), 1);
+        assert_eq!(store.resource("Observation", "o1").await.unwrap().unwrap()["valueQuantity"]["value"], 1.1);
+        assert_eq!(store.pending_assessments().await.unwrap().len(), 1, "its patient waits for re-assessment");
+        let rest = store.inbox_take(waiting[0].seq, 10).await.unwrap();
+        assert_eq!(rest.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(), ["LAB|2"]);
+
+        // A message already in the history is a duplicate at the inbox, also once its inbox
+        // row has been dropped (the next commit drops the rows up to the cursor).
+        assert_eq!(store.inbox_put(put(&["LAB|1"]), 0).await.unwrap(), [false]);
+        assert_eq!(store.inbox_put(put(&["LAB|3"]), waiting[0].seq).await.unwrap(), [true]);
+        assert_eq!(store.inbox_put(put(&["LAB|1"]), waiting[0].seq).await.unwrap(), [false]);
+        assert_eq!(store.inbox_take(0, 10).await.unwrap().len(), 2, "LAB|1 dropped; LAB|2 and LAB|3 wait");
+        assert_eq!(store.inbox_waiting().await.unwrap(), 2);
         drop_schema(cleanup).await;
     }
 }

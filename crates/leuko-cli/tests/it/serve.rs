@@ -79,7 +79,7 @@ fn an_acknowledged_write_survives_kill_9() {
     assert!(body.contains("\"total\":12"), "{body}");
     child.kill().expect("killed");
     child.wait().expect("reaped");
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".inbox", ".inbox-wal", ".inbox-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
@@ -161,7 +161,7 @@ fn ingest_replays_a_file_and_reports_stored_duplicates_and_refusals() {
         .expect("runs");
     assert!(!nats.status.success());
     assert!(String::from_utf8_lossy(&nats.stderr).contains("give --listen ADDR"));
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".inbox", ".inbox-wal", ".inbox-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
@@ -181,9 +181,17 @@ fn serve_also_receives_hl7_over_mllp_into_the_same_history() {
     let n = stream.read(&mut ack).unwrap();
     let ack = String::from_utf8_lossy(&ack[..n]);
     assert!(ack.contains("MSA|AA|MLLP1"), "{ack}");
-    let (status, body) = http(&address, "GET", "/fhir/Observation?patient=HOSP-888", "");
-    assert_eq!(status, 200);
-    assert!(body.contains("\"total\":1"), "{body}");
+    // Acknowledged once in the inbox; in the history as soon as it is processed.
+    let mut found = (0, String::new());
+    for _ in 0..100 {
+        found = http(&address, "GET", "/fhir/Observation?patient=HOSP-888", "");
+        if found.1.contains("\"total\":1") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(found.0, 200);
+    assert!(found.1.contains("\"total\":1"), "{}", found.1);
     child.kill().unwrap();
     child.wait().unwrap();
 }
@@ -279,12 +287,14 @@ fn a_listener_killed_at_random_moments_loses_no_acknowledged_message_and_raises_
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let store = leuko_store::Store::open(&database).await.unwrap();
-        for _ in 0..100 {
-            if store.pending_assessments().await.unwrap().is_empty() {
+        // The inbox left by the last kill is processed, then its patients re-assessed.
+        for _ in 0..200 {
+            if store.inbox_waiting().await.unwrap() == 0 && store.pending_assessments().await.unwrap().is_empty() {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+        assert_eq!(store.inbox_waiting().await.unwrap(), 0, "every received message processed");
         assert!(store.pending_assessments().await.unwrap().is_empty(), "every stored result re-assessed");
         assert_eq!(store.hl7_count().await.unwrap(), 30, "every acknowledged message stored once");
         for patient in ["HOSP-500", "HOSP-501", "HOSP-502"] {
@@ -301,7 +311,7 @@ fn a_listener_killed_at_random_moments_loses_no_acknowledged_message_and_raises_
     });
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".inbox", ".inbox-wal", ".inbox-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
