@@ -570,3 +570,27 @@ fn a_reticulocyte_count_below_20_is_reticulocytopenia_without_a_laboratory_range
     assert!(!line(20.0));
     assert!(!line(60.0));
 }
+
+#[test]
+fn a_measured_ferritin_above_10000_counts_as_marked_hyperferritinaemia() {
+    // Allen 2008: ferritin > 10,000 ug/L was 90 % sensitive, 96 % specific for HLH in children;
+    // HLH-2004's > 500 remains a moderate line of its own.
+    let hlh = |ferritin: f64| {
+        let mut record = patient(3.0, Sex::Female);
+        record.observations.push(lab("wbc", "6690-2", 2.1, "10*3/uL", 0));
+        record.observations.push(lab("anc", "751-8", 0.7, "10*3/uL", 0));
+        record.observations.push(lab("plt", "777-3", 60.0, "10*3/uL", 0));
+        record.observations.push(lab("fer", "2276-4", ferritin, "ng/mL", 0));
+        let a = assess(&record);
+        let cause = a.causes.iter().find(|c| c.id == "hemophagocytic-lymphohistiocytosis").cloned();
+        let marked = cause.as_ref().is_some_and(|c| {
+            c.evidence.iter().any(|e| e.supports && e.finding.starts_with("Marked hyperferritinaemia"))
+        });
+        (marked, probability(&a, "hemophagocytic-lymphohistiocytosis"))
+    };
+    let (marked_high, p_high) = hlh(12_000.0);
+    let (marked_low, p_low) = hlh(2_858.0);
+    assert!(marked_high);
+    assert!(!marked_low, "2,858 ng/mL is above 500 but not marked");
+    assert!(p_high > 5.0 * p_low, "{p_high} vs {p_low}");
+}
