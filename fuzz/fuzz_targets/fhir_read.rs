@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(input) = leuko_fhir::read(text) else { return };
     let kb = leuko_kb::bundled();
     let as_of = Utc.with_ymd_and_hms(2026, 1, 15, 8, 0, 0).unwrap();
-    let config = AssessConfig { site_intervals: Vec::new() };
+    let config = AssessConfig::with_site_intervals(Vec::new());
     for record in &input.patients {
         let _ = leuko_core::assess(kb, record, as_of, &config);
     }

@@ -50,7 +50,7 @@ fuzz_target!(|case: Case| {
     if let Some((percent, unit)) = case.percent.clone() {
         record.observations.push(observation("Observation/p", "770-8".to_owned(), ObservationValue::Quantity(quantity(percent, unit))));
     }
-    let assessment = leuko_core::assess(kb, &record, as_of, &AssessConfig { site_intervals: Vec::new() });
+    let assessment = leuko_core::assess(kb, &record, as_of, &AssessConfig::with_site_intervals(Vec::new()));
     for result in &assessment.results {
         assert!(result.value.is_finite() && result.value >= 0.0 || result.analyte == leuko_core::Analyte::Temperature, "{result:?}");
     }

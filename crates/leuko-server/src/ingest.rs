@@ -87,8 +87,8 @@ pub async fn raise_alerts(
             raised: now.to_rfc3339(),
         })
         .collect();
-    let texts = fresh.iter().map(|a| format!("[{}] {}", a.level, a.text)).collect();
-    store.record_alerts(patient, fresh).await?;
+    let recorded = store.record_alerts(patient, fresh).await?;
+    let texts = recorded.iter().map(|a| format!("[{}] {}", a.level, a.text)).collect();
     if let Some(seq) = marker {
         store.assessed(patient, seq).await?;
     }
@@ -128,15 +128,17 @@ fn prepare(message: &Message, patient: &str, site: &SiteCodes) -> (Hl7Item, Vec<
             resource_type: body["resourceType"].as_str().unwrap_or_default().to_owned(),
             id: body["id"].as_str().unwrap_or_default().to_owned(),
             patient: patient.to_owned(),
-            body: body.to_string(),
+            // Written to a byte buffer: `Value`'s `Display` goes through `fmt` and costs more.
+            body: serde_json::to_string(&body).unwrap_or_else(|_| body.to_string()),
         })
         .collect();
     let item = Hl7Item { key: message_key(message), patient: patient.to_owned(), raw: message.raw.clone(), resources };
     (item, mapped.unmapped)
 }
 
-/// Stores one message and re-assesses its patient before answering (file replay).
-async fn one(store: &Store, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, message: &Message) -> Ingested {
+/// Stores one message and, given a knowledge base, re-assesses its patient before answering
+/// (file replay); without one the caller re-assesses (the pending marker keeps it owed).
+async fn one(store: &Store, kb: Option<&leuko_core::KnowledgeBase>, site: &SiteCodes, message: &Message) -> Ingested {
     let reply = |code: AckCode, text: Option<&str>| ack(message, code, text, &ack_id(), &now_ts());
     let patient = match admissible(message) {
         Ok(patient) => patient,
@@ -150,12 +152,12 @@ async fn one(store: &Store, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, me
     let results = item.resources.len().saturating_sub(1);
     match store.ingest_hl7_batch(vec![item]).await.map(|flags| flags.first().copied().unwrap_or(false)) {
         Ok(true) => {
-            let alerts = match raise_alerts(store, kb, &patient).await {
-                Ok(alerts) => alerts,
-                Err(error) => {
+            let alerts = match kb {
+                Some(kb) => raise_alerts(store, kb, &patient).await.unwrap_or_else(|error| {
                     tracing::error!(%error, "re-assessment after a stored result failed");
                     Vec::new()
-                }
+                }),
+                None => Vec::new(),
             };
             Ingested {
                 ack: reply(AckCode::Accept, None),
@@ -284,26 +286,14 @@ async fn background(
     wake: std::sync::Arc<tokio::sync::Notify>,
     processed: std::sync::Arc<std::sync::atomic::AtomicI64>,
 ) {
-    let (assess, mut to_assess) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let (assess, to_assess) = tokio::sync::mpsc::unbounded_channel::<String>();
     if let Ok(pending) = store.pending_assessments().await {
         for (patient, _) in pending {
             let _ = assess.send(patient);
         }
     }
-    let alert_store = store.clone();
-    tokio::spawn(async move {
-        while let Some(first) = to_assess.recv().await {
-            let mut waiting = std::collections::BTreeSet::from([first]);
-            while let Ok(patient) = to_assess.try_recv() {
-                waiting.insert(patient);
-            }
-            for patient in waiting {
-                if let Err(error) = raise_alerts(&alert_store, kb, &patient).await {
-                    tracing::error!(%error, "re-assessment after a stored result failed");
-                }
-            }
-        }
-    });
+    // The alerts are recorded (served as FHIR Communication / DetectedIssue); nothing else here.
+    tokio::spawn(reassess(store.clone(), kb, to_assess, |_, _| {}));
     process(store, site, wake, processed, assess).await;
 }
 
@@ -393,7 +383,12 @@ fn from_inbox(message: &InboxMessage, site: &SiteCodes) -> Hl7Item {
     }
 }
 
-async fn ingest_with(store: &Store, kb: &leuko_core::KnowledgeBase, site: &SiteCodes, bytes: &[u8]) -> Vec<Ingested> {
+async fn ingest_with(
+    store: &Store,
+    kb: Option<&leuko_core::KnowledgeBase>,
+    site: &SiteCodes,
+    bytes: &[u8],
+) -> Vec<Ingested> {
     let (text, _) = leuko_hl7::decode(bytes);
     match leuko_hl7::parse(&text) {
         Ok(messages) => {
@@ -450,7 +445,37 @@ pub async fn ingest_bytes(
     site: &SiteCodes,
     bytes: &[u8],
 ) -> Vec<Ingested> {
-    ingest_with(store, kb, site, bytes).await
+    ingest_with(store, Some(kb), site, bytes).await
+}
+
+/// Stores the messages of one frame without re-assessing: each stored patient stays marked
+/// pending until the caller re-assesses it ([`reassess`]).
+pub async fn store_bytes(store: &Store, site: &SiteCodes, bytes: &[u8]) -> Vec<Ingested> {
+    ingest_with(store, None, site, bytes).await
+}
+
+/// Re-assesses the patients sent on `patients` until the channel closes: those waiting together
+/// once each (the latest history covers every result stored meanwhile), recording the alerts
+/// not raised before and handing each patient's new alerts to `raised`.
+pub async fn reassess(
+    store: Store,
+    kb: &'static leuko_core::KnowledgeBase,
+    mut patients: tokio::sync::mpsc::UnboundedReceiver<String>,
+    mut raised: impl FnMut(&str, Vec<String>),
+) {
+    while let Some(first) = patients.recv().await {
+        let mut waiting = std::collections::BTreeSet::from([first]);
+        while let Ok(patient) = patients.try_recv() {
+            waiting.insert(patient);
+        }
+        for patient in waiting {
+            match raise_alerts(&store, kb, &patient).await {
+                Ok(alerts) if !alerts.is_empty() => raised(&patient, alerts),
+                Ok(_) => {}
+                Err(error) => tracing::error!(%error, "re-assessment after a stored result failed"),
+            }
+        }
+    }
 }
 
 /// Limits of the MLLP listener.

@@ -1,7 +1,7 @@
 //! The lab feed in queue mode over NATS JetStream (server 2.9 features only): MLLP listeners
 //! publish each raw message to a stream and acknowledge the sender after JetStream's own publish
 //! acknowledgement; `leuko worker` processes consume with explicit acks after their database
-//! commit.
+//! commit, and re-assess the stored patients beside the consumers.
 //!
 //! Ordering and exclusivity per patient: subjects are partitioned by patient
 //! (`<prefix>.hl7.<partition>`, partition = a stable hash of PID-3 modulo the partition count),
@@ -20,7 +20,7 @@ use leuko_hl7::SiteCodes;
 use leuko_hl7::mllp::{AckCode, ack, reject_unparsed};
 use leuko_store::Store;
 
-use crate::ingest::{MllpLimits, Outcome, ack_id, ingest_bytes, now_ts, serve_frames};
+use crate::ingest::{MllpLimits, Outcome, ack_id, now_ts, serve_frames, store_bytes};
 
 /// Names of the queue's stream, subjects and consumers.
 #[derive(Debug, Clone)]
@@ -140,14 +140,30 @@ pub async fn worker(
 ) -> Result<(), QueueError> {
     let js = jetstream::new(client.clone());
     let stream = stream(&js, &config).await?;
-    // Patients whose results were stored but not re-assessed (a worker died in between).
+    // Re-assessment runs beside the consumers, patients waiting together once each, and
+    // publishes what it raises; a message is acked after its commit, which also marks its
+    // patient pending, so a worker killed before the re-assessment leaves the patient to the
+    // next start (below). Two workers re-assessing one patient at once record an alert once (the
+    // store refuses a second copy) and so publish it once.
+    let (assess, to_assess) = tokio::sync::mpsc::unbounded_channel::<String>();
     if let Ok(pending) = store.pending_assessments().await {
         for (patient, _) in pending {
-            if let Err(error) = crate::ingest::raise_alerts(&store, kb, &patient).await {
-                tracing::error!(%error, "re-assessment of a pending patient failed");
-            }
+            let _ = assess.send(patient);
         }
     }
+    let (publisher, prefix) = (client.clone(), config.prefix.clone());
+    let reassessing = tokio::spawn(crate::ingest::reassess(store.clone(), kb, to_assess, move |patient, alerts| {
+        for alert in alerts {
+            let level = alert.trim_start_matches('[').split(']').next().unwrap_or("info").to_owned();
+            let body = serde_json::json!({"patient": patient, "alert": alert}).to_string();
+            let (publisher, subject) = (publisher.clone(), format!("{prefix}.alerts.{level}"));
+            tokio::spawn(async move {
+                if let Err(error) = publisher.publish(subject, body.into()).await {
+                    tracing::warn!(%error, "publishing an alert failed (it stays recorded in the store)");
+                }
+            });
+        }
+    }));
     let mut tasks = tokio::task::JoinSet::new();
     for p in 0..config.partitions {
         let name = format!("{}-worker-p{p}", config.stream);
@@ -165,20 +181,16 @@ pub async fn worker(
             )
             .await
             .map_err(err)?;
-        let (store, site, client, prefix) = (store.clone(), site.clone(), client.clone(), config.prefix.clone());
+        let (store, site, assess) = (store.clone(), site.clone(), assess.clone());
         tasks.spawn(async move {
             let Ok(mut messages) = consumer.messages().await else { return };
             while let Some(Ok(message)) = messages.next().await {
-                let results = ingest_bytes(&store, kb, &site, &message.payload).await;
+                let results = store_bytes(&store, &site, &message.payload).await;
                 let store_failed =
                     results.iter().any(|r| matches!(&r.outcome, Outcome::Error(why) if why.contains("resend")));
                 for result in &results {
-                    if let Outcome::Stored { patient, alerts, .. } = &result.outcome {
-                        for alert in alerts {
-                            let level = alert.trim_start_matches('[').split(']').next().unwrap_or("info").to_owned();
-                            let body = serde_json::json!({"patient": patient, "alert": alert}).to_string();
-                            let _ = client.publish(format!("{prefix}.alerts.{level}"), body.into()).await;
-                        }
+                    if let Outcome::Stored { patient, .. } = &result.outcome {
+                        let _ = assess.send(patient.clone());
                     }
                 }
                 let acked = if store_failed { message.ack_with(AckKind::Nak(None)).await } else { message.ack().await };
@@ -190,6 +202,7 @@ pub async fn worker(
     }
     shutdown.await;
     tasks.abort_all();
+    reassessing.abort();
     let _ = client.flush().await;
     Ok(())
 }

@@ -236,6 +236,7 @@ CREATE TABLE IF NOT EXISTS alerts (
     raised TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS alerts_patient ON alerts (patient);
+CREATE UNIQUE INDEX IF NOT EXISTS alerts_once ON alerts (patient, key, severity);
 CREATE TABLE IF NOT EXISTS pending_assessment (
     patient TEXT PRIMARY KEY,
     seq BIGINT NOT NULL
@@ -308,6 +309,7 @@ CREATE TABLE IF NOT EXISTS alerts (
     raised TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS alerts_patient ON alerts (patient);
+CREATE UNIQUE INDEX IF NOT EXISTS alerts_once ON alerts (patient, key, severity);
 CREATE TABLE IF NOT EXISTS pending_assessment (
     patient TEXT PRIMARY KEY,
     seq BIGINT NOT NULL
@@ -1159,41 +1161,46 @@ impl Store {
         }
     }
 
-    /// Records newly raised alerts.
-    pub async fn record_alerts(&self, patient: &str, alerts: Vec<RaisedAlert>) -> Result<(), StoreError> {
+    /// Records newly raised alerts and returns those recorded now: an alert already recorded for
+    /// the patient with the same key and severity (raised meanwhile by another re-assessment of
+    /// the same patient) is not recorded twice.
+    pub async fn record_alerts(&self, patient: &str, alerts: Vec<RaisedAlert>) -> Result<Vec<RaisedAlert>, StoreError> {
+        const INSERT: &str = "INSERT INTO alerts (patient, key, kind, level, severity, text, raised)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (patient, key, severity) DO NOTHING";
         if alerts.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let patient = patient.to_owned();
-        match self {
+        let inserted: Vec<bool> = match self {
             Store::Sqlite(c, _) => {
+                let (patient, alerts) = (patient.clone(), alerts.clone());
                 Store::sqlite(c, move |c| {
                     let tx = c.transaction()?;
+                    let mut out = Vec::with_capacity(alerts.len());
                     for a in &alerts {
-                        tx.execute(
-                            "INSERT INTO alerts (patient, key, kind, level, severity, text, raised) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                            (&patient, &a.key, &a.kind, &a.level, i64::from(a.severity), &a.text, &a.raised),
-                        )?;
+                        let row = (&patient, &a.key, &a.kind, &a.level, i64::from(a.severity), &a.text, &a.raised);
+                        out.push(tx.execute(INSERT, row)? == 1);
                     }
                     tx.commit()?;
-                    Ok(())
+                    Ok(out)
                 })
-                .await
+                .await?
             }
             Store::Postgres(_) => {
                 let mut client = self.client().await?;
                 let tx = client.transaction().await?;
+                let statement = tx.prepare(&INSERT.replace('?', "$")).await?;
+                let mut out = Vec::with_capacity(alerts.len());
                 for a in &alerts {
-                    tx.execute(
-                        "INSERT INTO alerts (patient, key, kind, level, severity, text, raised) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        &[&patient, &a.key, &a.kind, &a.level, &i64::from(a.severity), &a.text, &a.raised],
-                    )
-                    .await?;
+                    let row: [&(dyn tokio_postgres::types::ToSql + Sync); 7] =
+                        [&patient, &a.key, &a.kind, &a.level, &i64::from(a.severity), &a.text, &a.raised];
+                    out.push(tx.execute(&statement, &row).await? == 1);
                 }
                 tx.commit().await?;
-                Ok(())
+                out
             }
-        }
+        };
+        Ok(alerts.into_iter().zip(inserted).filter_map(|(a, new)| new.then_some(a)).collect())
     }
 
     /// Patients with stored results not yet re-assessed, each with its marker (pass it back to

@@ -180,8 +180,14 @@ async fn raised_alerts_and_hl7_messages_are_kept() {
             text: "neutropenia: CTCAE grade 4 (anc)".to_owned(),
             raised: Utc::now().to_rfc3339(),
         };
-        store.record_alerts("p1", vec![alert.clone()]).await.unwrap();
-        assert_eq!(store.raised_alerts("p1").await.unwrap(), [alert]);
+        assert_eq!(store.record_alerts("p1", vec![alert.clone()]).await.unwrap(), std::slice::from_ref(&alert));
+        // Raised again by a concurrent re-assessment of the same patient: recorded once.
+        assert!(store.record_alerts("p1", vec![alert.clone()]).await.unwrap().is_empty());
+        assert_eq!(store.raised_alerts("p1").await.unwrap(), std::slice::from_ref(&alert));
+        // Worse (a higher severity under the same key): recorded.
+        let worse = leuko_store::RaisedAlert { severity: 5, ..alert.clone() };
+        assert_eq!(store.record_alerts("p1", vec![worse.clone()]).await.unwrap(), std::slice::from_ref(&worse));
+        assert_eq!(store.raised_alerts("p1").await.unwrap(), [alert, worse]);
         assert!(store.raised_alerts("p2").await.unwrap().is_empty());
         // A message stored once by key; a resend changes nothing.
         let resources = vec![observation("o9", 0.4)];
