@@ -730,9 +730,18 @@ pub(crate) fn manage(
         }
     }
     if agranulocytosis {
-        // Stop every suspect drug in the agranulocytosis range (S45), not only the leading one.
+        // Stop every suspect drug in the agranulocytosis range (S45), not only the leading one:
+        // any listed drug the ranking has not all but excluded, except one whose timing rules it
+        // out (started after the count was already low, or stopped beyond its window).
         let floor = mgmt.thresholds.stop_all_suspects_probability;
-        for cause in causes.iter().filter(|c| c.id.starts_with("drug:") && c.probability >= floor) {
+        let temporal = &kb.ranking().temporal;
+        let ruled_out_by_timing = |c: &CauseCandidate| {
+            let decisive = temporal.started_after_onset.0.max(temporal.stopped_long_before_onset.0);
+            c.evidence.iter().any(|e| !e.supports && e.citation == temporal.citation && e.weight <= decisive)
+        };
+        for cause in
+            causes.iter().filter(|c| c.id.starts_with("drug:") && c.probability >= floor && !ruled_out_by_timing(c))
+        {
             let mut from_plan = plan_for(kb, cause, facts, &decided, None);
             from_plan.retain(|r| r.kind == "stop-drug");
             for mut rec in from_plan {

@@ -796,3 +796,33 @@ fn pancytopenia_asks_for_viral_hepatitis_serology() {
     // Hb 10 g/dL is not below the cut-off: bicytopenia, no hepatitis line from this rule.
     assert!(!asks(10.0));
 }
+
+#[test]
+fn in_agranulocytosis_every_suspect_drug_is_stopped_but_not_one_started_after_the_fall() {
+    // S45: stop all suspect drugs when the ANC is in the agranulocytosis range, weakly
+    // associated ones too; a drug started after the count was already low is no suspect.
+    let stopped = |drugs: &[(&str, i64)]| {
+        let mut record = patient(56.0, Sex::Female);
+        record.observations.push(lab("a0", "751-8", 3.2, "10*3/uL", 20));
+        record.observations.push(lab("a1", "751-8", 0.3, "10*3/uL", 10));
+        record.observations.push(lab("a2", "751-8", 0.05, "10*3/uL", 0));
+        for (i, (name, days)) in drugs.iter().enumerate() {
+            record.medications.push(drug(&format!("m{i}"), name, *days));
+        }
+        assess(&record)
+            .recommendations
+            .iter()
+            .filter(|r| r.kind == "stop-drug")
+            .filter_map(|r| r.target.clone())
+            .collect::<Vec<String>>()
+    };
+    // Valproate ("weak" association) started 12 days before the first low count: stopped.
+    let targets = stopped(&[("valproic acid", 22)]);
+    assert!(targets.iter().any(|t| t.contains("valpro")), "{targets:?}");
+    // Furosemide ("weak") started 5 days ago, after the count had already fallen: no suspect.
+    // (A strongly associated drug started then still leads — the count went on falling under
+    // it — and its plan stops it.)
+    let targets = stopped(&[("valproic acid", 22), ("furosemide", 5)]);
+    assert!(targets.iter().any(|t| t.contains("valpro")), "{targets:?}");
+    assert!(!targets.iter().any(|t| t.contains("furosemide")), "{targets:?}");
+}
