@@ -126,7 +126,17 @@ fn pathway_neutropenia(
     facts: &Facts<'_>,
 ) -> Option<String> {
     let def = &kb.management().febrile;
-    let anc = counts.anc.as_ref()?.result.value;
+    let Some(anc) = counts.anc.as_ref().map(|c| c.result.value) else {
+        // No differential: the neutrophils are a part of the white count, so a WBC below the
+        // ANC threshold puts the ANC below it too.
+        let wbc = counts.wbc.as_ref()?.result.value;
+        return (wbc < def.anc_below).then(|| {
+            format!(
+                "WBC {wbc:.2} x10^9/L < {}: no differential is recorded, and the ANC, a part of the WBC, is lower still",
+                def.anc_below
+            )
+        });
+    };
     if anc < def.anc_below {
         return Some(format!("ANC {anc:.2} x10^9/L < {}", def.anc_below));
     }

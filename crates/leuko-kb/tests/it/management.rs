@@ -71,6 +71,23 @@ fn febrile_neutropenia_means_cultures_then_antibiotics_within_the_hour() {
 }
 
 #[test]
+fn a_wbc_below_the_anc_threshold_is_febrile_neutropenia_without_a_differential() {
+    // The ANC is a part of the WBC: a WBC below 0.5 x10^9/L (IDSA/ASCO ANC threshold, §4.1)
+    // puts the ANC below it, differential or not.
+    let febrile = |wbc: f64| {
+        let mut record = patient(61.0, Sex::Male);
+        record.observations.push(lab("w", "6690-2", wbc, "10*3/uL", 0));
+        record.observations.push(lab_at_minutes("t", "8310-5", 38.6, "Cel", 30));
+        let a = assess(&record);
+        let cultures =
+            a.recommendations.first().is_some_and(|r| r.kind == "blood-cultures" && r.urgency == Urgency::Immediate);
+        (a.febrile.febrile_neutropenia, cultures)
+    };
+    assert_eq!(febrile(0.4), (true, true));
+    assert!(!febrile(0.6).0, "a WBC of 0.6 says nothing certain about the ANC");
+}
+
+#[test]
 fn anc_at_0_5_is_not_pathway_neutropenia_without_an_expected_fall() {
     let mut record = neutropenic_adult(0.5);
     record.observations.push(lab_at_minutes("t", "8310-5", 38.5, "Cel", 30));
