@@ -1,7 +1,8 @@
 //! The lab feed, embedded mode: HL7 v2 result messages over MLLP (or replayed from a file) into
-//! the patient history. A message is acknowledged only after its transaction has committed; a
-//! resent message (same sending facility and MSH-10, or the same bytes) is acknowledged again and
-//! not processed twice.
+//! the patient history. Over MLLP a message is acknowledged once it is durably in the inbox
+//! ([`Inbox`]); a replayed file is stored and re-assessed message by message. A resent message
+//! (same sending facility and MSH-10, or the same bytes) is acknowledged again and not processed
+//! twice.
 
 use std::time::Duration;
 
@@ -45,6 +46,7 @@ pub(crate) fn ack_id() -> String {
     format!("LK{prefix}{n:010x}")
 }
 
+/// The ACK's timestamp (MSH-7), now.
 pub(crate) fn now_ts() -> String {
     Utc::now().format("%Y%m%d%H%M%S").to_string()
 }
