@@ -373,26 +373,26 @@ impl Store {
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         connection.execute_batch(SQLITE_SCHEMA)?;
-        let history = Arc::new(Mutex::new(connection));
-        let inbox = if path == ":memory:" {
-            history
-                .lock()
-                .map_err(|_| StoreError::Task("SQLite connection poisoned".to_owned()))?
-                .execute_batch(SQLITE_INBOX_SCHEMA)?;
-            Arc::clone(&history)
-        } else {
-            // Its own file and write lock; the history attached read-only for the duplicate check.
-            let inbox = rusqlite::Connection::open(format!("{path}.inbox"))?;
-            inbox.pragma_update(None, "journal_mode", "WAL")?;
-            inbox.pragma_update(None, "synchronous", "FULL")?;
-            inbox.busy_timeout(std::time::Duration::from_secs(5))?;
-            inbox.execute_batch(SQLITE_INBOX_SCHEMA)?;
-            let history_uri =
-                format!("file:{}?mode=ro", path.replace('%', "%25").replace('?', "%3f").replace('#', "%23"));
-            inbox.execute("ATTACH DATABASE ?1 AS history", [history_uri])?;
-            Arc::new(Mutex::new(inbox))
-        };
-        Ok(Store::Sqlite(history, inbox))
+        if path == ":memory:" {
+            connection.execute_batch(SQLITE_INBOX_SCHEMA)?;
+            let only = Arc::new(Mutex::new(connection));
+            return Ok(Store::Sqlite(Arc::clone(&only), only));
+        }
+        // The inbox: its own file and write lock, with the history attached read-only for the
+        // duplicate check. The history's connection attaches the inbox read-only in turn, so
+        // that processing reads the inbox without taking the inbox connection's lock (a
+        // low-priority reader holding it would stall the committer).
+        let uri =
+            |file: &str| format!("file:{}?mode=ro", file.replace('%', "%25").replace('?', "%3f").replace('#', "%23"));
+        let inbox_path = format!("{path}.inbox");
+        let inbox = rusqlite::Connection::open(&inbox_path)?;
+        inbox.pragma_update(None, "journal_mode", "WAL")?;
+        inbox.pragma_update(None, "synchronous", "FULL")?;
+        inbox.busy_timeout(std::time::Duration::from_secs(5))?;
+        inbox.execute_batch(SQLITE_INBOX_SCHEMA)?;
+        inbox.execute("ATTACH DATABASE ?1 AS history", [uri(path)])?;
+        connection.execute("ATTACH DATABASE ?1 AS inbox", [uri(&inbox_path)])?;
+        Ok(Store::Sqlite(Arc::new(Mutex::new(connection)), Arc::new(Mutex::new(inbox))))
     }
 
     async fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
@@ -959,13 +959,14 @@ impl Store {
         }
     }
 
-    /// The oldest messages received after `cursor` (at most `limit`), in arrival order.
+    /// The oldest messages received after `cursor` (at most `limit`), in arrival order. On
+    /// SQLite read through the history's connection (the inbox attached read-only).
     pub async fn inbox_take(&self, cursor: i64, limit: usize) -> Result<Vec<InboxMessage>, StoreError> {
         const TAKE: &str = "SELECT seq, key, raw FROM hl7_inbox WHERE seq > ?1 ORDER BY seq LIMIT ?2";
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         match self {
-            Store::Sqlite(_, inbox) => {
-                Store::sqlite(inbox, move |c| {
+            Store::Sqlite(history, _) => {
+                Store::sqlite(history, move |c| {
                     let mut statement = c.prepare_cached(TAKE)?;
                     let rows = statement
                         .query_map([cursor, limit], |row| {
