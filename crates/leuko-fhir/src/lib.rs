@@ -15,4 +15,4 @@ mod write;
 
 pub use date::parse_date_time;
 pub use read::{FhirError, FhirInput, read};
-pub use write::{fhir_id, record_resources};
+pub use write::{WrittenResource, fhir_id, record_resources};

@@ -126,12 +126,11 @@ fn prepare(message: &Message, patient: &str, site: &SiteCodes) -> (Hl7Item, Vec<
     let mapped = leuko_hl7::map(std::slice::from_ref(message), site).remove(0);
     let resources: Vec<ResourceText> = leuko_fhir::record_resources(&mapped.record, patient)
         .into_iter()
-        .map(|body| ResourceText {
-            resource_type: body["resourceType"].as_str().unwrap_or_default().to_owned(),
-            id: body["id"].as_str().unwrap_or_default().to_owned(),
+        .map(|r| ResourceText {
+            resource_type: r.resource_type.to_owned(),
+            id: r.id,
             patient: patient.to_owned(),
-            // Written to a byte buffer: `Value`'s `Display` goes through `fmt` and costs more.
-            body: serde_json::to_string(&body).unwrap_or_else(|_| body.to_string()),
+            body: r.json,
         })
         .collect();
     let item = Hl7Item { key: message_key(message), patient: patient.to_owned(), raw: message.raw.clone(), resources };
