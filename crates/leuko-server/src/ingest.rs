@@ -370,6 +370,11 @@ fn from_inbox(message: &InboxMessage, site: &SiteCodes) -> Hl7Item {
         Ok(parsed) => parsed,
         Err(error) => return kept(error.to_string()),
     };
+    // One inbox row is one message (the connection split the frame); more would mean a changed
+    // parser, and only the first is mapped: say so rather than drop the rest unseen.
+    if parsed.len() > 1 {
+        tracing::error!(key = %message.key, count = parsed.len(), "an inbox row read as several messages; only the first is mapped, the raw text is kept whole");
+    }
     let Some(first) = parsed.first() else { return kept("no message".to_owned()) };
     match admissible(first) {
         Ok(patient) => {
