@@ -415,6 +415,29 @@ impl Store {
         Ok(store)
     }
 
+    /// A PostgreSQL read through the connection's statement cache (a query given as text is
+    /// parsed and planned again on every call).
+    async fn pg_query(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<tokio_postgres::Row>, StoreError> {
+        let client = self.client().await?;
+        let statement = client.prepare_cached(sql).await?;
+        Ok(client.query(&statement, params).await?)
+    }
+
+    /// A PostgreSQL write through the connection's statement cache; the rows it changed.
+    async fn pg_execute(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let statement = client.prepare_cached(sql).await?;
+        Ok(client.execute(&statement, params).await?)
+    }
+
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         match self {
             Store::Postgres(pool) => pool.get().await.map_err(|e| StoreError::Pool(e.to_string())),
@@ -574,9 +597,7 @@ impl Store {
                 .await?
             }
             Store::Postgres(_) => self
-                .client()
-                .await?
-                .query(
+                .pg_query(
                     "SELECT resource_type, id, body FROM resources WHERE patient = $1 ORDER BY resource_type <> 'Patient', resource_type, id",
                     &[&patient],
                 )
@@ -845,8 +866,8 @@ impl Store {
             Store::Postgres(_) => {
                 let mut client = self.client().await?;
                 let tx = client.transaction().await?;
-                let card = tx.prepare(&CARD.replace('?', "$")).await?;
-                let audit = tx.prepare(&AUDIT.replace('?', "$")).await?;
+                let card = tx.prepare_cached(&CARD.replace('?', "$")).await?;
+                let audit = tx.prepare_cached(&AUDIT.replace('?', "$")).await?;
                 for (cards, entry) in &calls {
                     for (id, rule) in cards {
                         tx.execute(&card, &[id, rule, &at]).await?;
@@ -894,7 +915,7 @@ impl Store {
                 let at = now();
                 let mut client = self.client().await?;
                 let tx = client.transaction().await?;
-                let put = tx.prepare(&INBOX_PUT.replace('?', "$")).await?;
+                let put = tx.prepare_cached(&INBOX_PUT.replace('?', "$")).await?;
                 tx.execute(&INBOX_TRIM.replace('?', "$"), &[&processed]).await?;
                 type Param<'p> = &'p (dyn tokio_postgres::types::ToSql + Sync);
                 // Pipelined, and executed in order: a key sent twice in one batch is new only the
@@ -1068,10 +1089,10 @@ impl Store {
                 let tx = client.transaction().await?;
                 // Prepared once per batch (each `execute` of text would prepare again), and the
                 // statements of the batch pipelined: sent together, executed in order.
-                let message = tx.prepare(&MESSAGE.replace('?', "$")).await?;
-                let resource = tx.prepare(&RESOURCE.replace('?', "$")).await?;
-                let pending = tx.prepare(&PENDING.replace('?', "$")).await?;
-                let moved = tx.prepare(&CURSOR.replace('?', "$")).await?;
+                let message = tx.prepare_cached(&MESSAGE.replace('?', "$")).await?;
+                let resource = tx.prepare_cached(&RESOURCE.replace('?', "$")).await?;
+                let pending = tx.prepare_cached(&PENDING.replace('?', "$")).await?;
+                let moved = tx.prepare_cached(&CURSOR.replace('?', "$")).await?;
                 type Param<'p> = &'p (dyn tokio_postgres::types::ToSql + Sync);
                 let inserted = futures::future::try_join_all(items.iter().map(|item| {
                     let params: [Param<'_>; 4] = [&item.key, &item.patient, &item.raw, &at];
@@ -1145,9 +1166,7 @@ impl Store {
                 .await
             }
             Store::Postgres(_) => Ok(self
-                .client()
-                .await?
-                .query(QUERY_PG, &[&patient])
+                .pg_query(QUERY_PG, &[&patient])
                 .await?
                 .into_iter()
                 .map(|row| RaisedAlert {
@@ -1190,7 +1209,7 @@ impl Store {
             Store::Postgres(_) => {
                 let mut client = self.client().await?;
                 let tx = client.transaction().await?;
-                let statement = tx.prepare(&INSERT.replace('?', "$")).await?;
+                let statement = tx.prepare_cached(&INSERT.replace('?', "$")).await?;
                 let mut out = Vec::with_capacity(alerts.len());
                 for a in &alerts {
                     let row: [&(dyn tokio_postgres::types::ToSql + Sync); 7] =
@@ -1245,10 +1264,9 @@ impl Store {
                 .await
             }
             Store::Postgres(_) => Ok(self
-                .client()
+                .pg_query("SELECT seq FROM pending_assessment WHERE patient = $1", &[&patient])
                 .await?
-                .query_opt("SELECT seq FROM pending_assessment WHERE patient = $1", &[&patient])
-                .await?
+                .first()
                 .map(|row| row.get(0))),
         }
     }
@@ -1265,9 +1283,7 @@ impl Store {
                 .await
             }
             Store::Postgres(_) => {
-                self.client()
-                    .await?
-                    .execute("DELETE FROM pending_assessment WHERE patient = $1 AND seq = $2", &[&patient, &seq])
+                self.pg_execute("DELETE FROM pending_assessment WHERE patient = $1 AND seq = $2", &[&patient, &seq])
                     .await?;
                 Ok(())
             }
