@@ -4,7 +4,7 @@
 //! exclusive (chemotherapy and sepsis may both be at work), so each gets its own posterior
 //! probability; the list is ordered by it, ties broken by id.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use crate::assessment::{CauseCandidate, Counts, Evidence, Pattern};
 use crate::episode::Episode;
@@ -150,16 +150,34 @@ fn age_allows(cause: &CauseDef, age: Option<f64>) -> bool {
     cause.age_years.0.is_none_or(|min| age >= min) && cause.age_years.1.is_none_or(|max| age < max)
 }
 
-/// Timing of one drug exposure against the episode.
-fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>) -> Vec<Evidence> {
+/// An exposure timed against the episode onset: from its start, or from its last dose for
+/// cyclic treatment and late-onset reactions.
+struct Timed {
+    /// Days from the reference dose to the onset (negative: the dose came after it).
+    days: i64,
+    /// `the start` or `the last dose`.
+    since: &'static str,
+    /// When the drug was stopped, if it was.
+    stopped: Option<DateTime<Utc>>,
+    /// A timing that settles the question without the latency window.
+    settled: Option<Settled>,
+}
+
+/// A timing that decides on its own.
+enum Settled {
+    /// Cyclic treatment still given: the episode may be the current cycle's nadir.
+    OngoingCycle,
+    /// The drug started (or was last given) after the count was already low.
+    StartedAfterOnset,
+    /// The drug was stopped longer before the onset than its window (days before the onset,
+    /// the window's maximum).
+    StoppedBeyondWindow(i64, i64),
+}
+
+fn timed(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: &Episode) -> Option<Timed> {
     let temporal = &kb.ranking().temporal;
-    let Some(episode) = episode else { return Vec::new() };
     let exposure = matched.exposure;
-    let Some(start) = exposure.start else { return Vec::new() };
-    let mut out = Vec::new();
-    let push = |out: &mut Vec<Evidence>, finding: String, lr: Lr| {
-        out.push(Evidence { finding, supports: lr.0 >= 1.0, weight: lr.0, citation: temporal.citation.clone() });
-    };
+    let start = exposure.start?;
     let stopped = exposure.end.filter(|_| !matches!(exposure.status, MedicationStatus::Active));
     // Cyclic treatment is timed from its most recent dose.
     let from_last_dose = temporal.from_last_dose.contains(&matched.drug.cause);
@@ -172,29 +190,68 @@ fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>
     };
     let since = if reference == start { "the start" } else { "the last dose" };
     let days = (episode.onset - reference).num_days();
+    let max = matched.drug.latency_days.and_then(|(_, _, max)| max);
+    let settled = if from_last_dose && exposure.end.is_none() && days >= 0 {
+        Some(Settled::OngoingCycle)
+    } else if days < 0 {
+        Some(Settled::StartedAfterOnset)
+    } else {
+        match (stopped, max) {
+            (Some(end), Some(max)) if end + Duration::days(max) < episode.onset => {
+                Some(Settled::StoppedBeyondWindow((episode.onset - end).num_days(), max))
+            }
+            _ => None,
+        }
+    };
+    Some(Timed { days, since, stopped, settled })
+}
+
+/// Whether the timing rules the drug out as the cause of the current episode: it started after
+/// the count was already low, or was stopped longer before the onset than its window.
+pub(crate) fn ruled_out_by_timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>) -> bool {
+    episode
+        .and_then(|episode| timed(kb, matched, episode))
+        .is_some_and(|t| matches!(t.settled, Some(Settled::StartedAfterOnset | Settled::StoppedBeyondWindow(..))))
+}
+
+/// Timing of one drug exposure against the episode.
+fn timing(kb: &KnowledgeBase, matched: &DrugMatch<'_>, episode: Option<&Episode>) -> Vec<Evidence> {
+    let temporal = &kb.ranking().temporal;
+    let Some(episode) = episode else { return Vec::new() };
+    let Some(Timed { days, since, stopped, settled }) = timed(kb, matched, episode) else { return Vec::new() };
+    let exposure = matched.exposure;
+    let mut out = Vec::new();
+    let push = |out: &mut Vec<Evidence>, finding: String, lr: Lr| {
+        out.push(Evidence { finding, supports: lr.0 >= 1.0, weight: lr.0, citation: temporal.citation.clone() });
+    };
+    match settled {
+        Some(Settled::OngoingCycle) => {
+            push(
+                &mut out,
+                "treatment ongoing; the episode may be the nadir of the current cycle".to_owned(),
+                temporal.within_window,
+            );
+            return out;
+        }
+        Some(Settled::StartedAfterOnset) => {
+            push(
+                &mut out,
+                format!("started {} days after the count was already low", -days),
+                temporal.started_after_onset,
+            );
+            return out;
+        }
+        Some(Settled::StoppedBeyondWindow(before, max)) => {
+            push(
+                &mut out,
+                format!("stopped {before} days before the onset, beyond its {max}-day window"),
+                temporal.stopped_long_before_onset,
+            );
+            return out;
+        }
+        None => {}
+    }
     let (min, _typical, max) = matched.drug.latency_days.unwrap_or((None, None, None));
-    if from_last_dose && exposure.end.is_none() && days >= 0 {
-        push(
-            &mut out,
-            "treatment ongoing; the episode may be the nadir of the current cycle".to_owned(),
-            temporal.within_window,
-        );
-        return out;
-    }
-    if days < 0 {
-        push(&mut out, format!("started {} days after the count was already low", -days), temporal.started_after_onset);
-        return out;
-    }
-    if let (Some(end), Some(max)) = (stopped, max)
-        && end + Duration::days(max) < episode.onset
-    {
-        push(
-            &mut out,
-            format!("stopped {} days before the onset, beyond its {max}-day window", (episode.onset - end).num_days()),
-            temporal.stopped_long_before_onset,
-        );
-        return out;
-    }
     match (min, max) {
         (Some(min), _) if days < min => push(
             &mut out,

@@ -744,10 +744,11 @@ pub(crate) fn manage(
         // any listed drug the ranking has not all but excluded, except one whose timing rules it
         // out (started after the count was already low, or stopped beyond its window).
         let floor = mgmt.thresholds.stop_all_suspects_probability;
-        let temporal = &kb.ranking().temporal;
+        // The candidate is the drug's best-timed exposure: ruled out when every exposure is.
         let ruled_out_by_timing = |c: &CauseCandidate| {
-            let decisive = temporal.started_after_onset.0.max(temporal.stopped_long_before_onset.0);
-            c.evidence.iter().any(|e| !e.supports && e.citation == temporal.citation && e.weight <= decisive)
+            let mut exposures =
+                facts.drugs.iter().filter(|m| c.id.strip_prefix("drug:") == Some(m.drug.id.as_str())).peekable();
+            exposures.peek().is_some() && exposures.all(|m| crate::causes::ruled_out_by_timing(kb, m, context.episode))
         };
         for cause in
             causes.iter().filter(|c| c.id.starts_with("drug:") && c.probability >= floor && !ruled_out_by_timing(c))

@@ -111,7 +111,7 @@ fn admissible(message: &Message) -> Result<String, (AckCode, String)> {
 }
 
 /// The idempotence key: sending facility (MSH-4) and MSH-10, or the bytes without a control id.
-fn message_key(message: &Message) -> String {
+pub(crate) fn message_key(message: &Message) -> String {
     let control = message.control_id();
     if control.is_empty() {
         format!("bytes:{}", message.raw)
@@ -120,9 +120,9 @@ fn message_key(message: &Message) -> String {
     }
 }
 
-/// Maps a message to what the store keeps: the raw text, the patient's resources (written as
-/// JSON text here, not under the store's lock), and the results it could not map.
-fn prepare(message: &Message, patient: &str, site: &SiteCodes) -> (Hl7Item, Vec<String>) {
+/// Maps a message to what the store keeps under `key`: the raw text, the patient's resources
+/// (written as JSON text here, not under the store's lock), and the results it could not map.
+fn prepare(message: &Message, key: String, patient: &str, site: &SiteCodes) -> (Hl7Item, Vec<String>) {
     let mapped = leuko_hl7::map(std::slice::from_ref(message), site).remove(0);
     let resources: Vec<ResourceText> = leuko_fhir::record_resources(&mapped.record, patient)
         .into_iter()
@@ -133,7 +133,7 @@ fn prepare(message: &Message, patient: &str, site: &SiteCodes) -> (Hl7Item, Vec<
             body: r.json,
         })
         .collect();
-    let item = Hl7Item { key: message_key(message), patient: patient.to_owned(), raw: message.raw.clone(), resources };
+    let item = Hl7Item { key, patient: patient.to_owned(), raw: message.raw.clone(), resources };
     (item, mapped.unmapped)
 }
 
@@ -149,7 +149,7 @@ async fn one(store: &Store, kb: Option<&leuko_core::KnowledgeBase>, site: &SiteC
             return Ingested { ack: reply(code, Some(&why)), outcome, unmapped: Vec::new() };
         }
     };
-    let (item, unmapped) = prepare(message, &patient, site);
+    let (item, unmapped) = prepare(message, message_key(message), &patient, site);
     let results = item.resources.len().saturating_sub(1);
     match store.ingest_hl7_batch(vec![item]).await.map(|flags| flags.first().copied().unwrap_or(false)) {
         Ok(true) => {
@@ -332,13 +332,12 @@ async fn process(
         };
         let site = site.clone();
         // Mapping is CPU work: off the async workers that answer the connections.
-        let Ok(items) = tokio::task::spawn_blocking(move || batch.iter().map(|m| from_inbox(m, &site)).collect()).await
-        else {
+        let mapping = move || batch.iter().map(|m| from_inbox(m, &site)).collect::<Vec<Hl7Item>>();
+        let Ok(items) = tokio::task::spawn_blocking(mapping).await else {
             tracing::error!("mapping an inbox batch failed");
             tokio::time::sleep(Duration::from_secs(1)).await;
             continue;
         };
-        let items: Vec<Hl7Item> = items;
         let patients: Vec<String> = items.iter().map(|i| i.patient.clone()).collect();
         match store.inbox_processed(items, through).await {
             Ok(flags) => {
@@ -359,8 +358,8 @@ async fn process(
 }
 
 /// One inbox message as a stored item. The connection checked it before it was acknowledged;
-/// should it no longer parse or name a patient (a knowledge of the parser changed between a
-/// stop and a restart), it is kept verbatim without resources, and the log says why.
+/// should it no longer parse or name a patient (the parser changed between a stop and a
+/// restart), it is kept verbatim without resources, and the log says why.
 fn from_inbox(message: &InboxMessage, site: &SiteCodes) -> Hl7Item {
     let kept = |why: String| {
         tracing::error!(key = %message.key, %why, "an acknowledged HL7 message could not be mapped; kept verbatim");
@@ -378,11 +377,10 @@ fn from_inbox(message: &InboxMessage, site: &SiteCodes) -> Hl7Item {
     let Some(first) = parsed.first() else { return kept("no message".to_owned()) };
     match admissible(first) {
         Ok(patient) => {
-            let (mut item, unmapped) = prepare(first, &patient, site);
+            let (item, unmapped) = prepare(first, message.key.clone(), &patient, site);
             for result in unmapped {
                 tracing::warn!(key = %message.key, %result, "HL7 result not mapped (kept in the raw message)");
             }
-            item.key.clone_from(&message.key);
             item
         }
         Err((_, why)) => kept(why),

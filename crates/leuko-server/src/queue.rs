@@ -20,7 +20,7 @@ use leuko_hl7::SiteCodes;
 use leuko_hl7::mllp::{AckCode, ack, reject_unparsed};
 use leuko_store::Store;
 
-use crate::ingest::{MllpLimits, Outcome, ack_id, now_ts, serve_frames, store_bytes};
+use crate::ingest::{MllpLimits, Outcome, ack_id, message_key, now_ts, serve_frames, store_bytes};
 
 /// Names of the queue's stream, subjects and consumers.
 #[derive(Debug, Clone)]
@@ -107,12 +107,12 @@ async fn enqueue(js: &jetstream::Context, config: &QueueConfig, content: &[u8]) 
     let Some(message) = messages.first() else { return reject_unparsed(&text, "empty", &ack_id(), &now_ts()) };
     let reply = |code: AckCode, why: Option<&str>| ack(message, code, why, &ack_id(), &now_ts());
     let patient = message.segment("PID").map(|pid| pid.get(3, 1).to_owned()).unwrap_or_default();
-    let facility = message.segment("MSH").map_or("", |m| m.get(4, 1)).to_owned();
     let subject = format!("{}.hl7.{}", config.prefix, partition(&patient, config.partitions));
     let mut headers = async_nats::HeaderMap::new();
-    let key = format!("{facility}|{}", message.control_id());
+    // The store's idempotence key (facility and MSH-10); a message without a control id has no
+    // short key for JetStream's duplicate window, and the store's byte key covers it.
     if !message.control_id().is_empty() {
-        headers.insert("Nats-Msg-Id", key.as_str());
+        headers.insert("Nats-Msg-Id", message_key(message).as_str());
     }
     let published = match js.publish_with_headers(subject, headers, content.to_vec().into()).await {
         Ok(future) => future.await.map(|_| ()).map_err(err),

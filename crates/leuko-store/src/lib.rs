@@ -916,7 +916,8 @@ impl Store {
                 let mut client = self.client().await?;
                 let tx = client.transaction().await?;
                 let put = tx.prepare_cached(&INBOX_PUT.replace('?', "$")).await?;
-                tx.execute(&INBOX_TRIM.replace('?', "$"), &[&processed]).await?;
+                let trim = tx.prepare_cached(&INBOX_TRIM.replace('?', "$")).await?;
+                tx.execute(&trim, &[&processed]).await?;
                 type Param<'p> = &'p (dyn tokio_postgres::types::ToSql + Sync);
                 // Pipelined, and executed in order: a key sent twice in one batch is new only the
                 // first time.
