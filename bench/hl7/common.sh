@@ -4,6 +4,6 @@ PEERS="$(cd ../shared/peers && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target}"
 DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
-cargo build --release --quiet -p leuko-cli
+cargo build --release --quiet -p leuko-cli -p mllp-load
 LEUKO="$CARGO_TARGET_DIR/release/leuko"
 wait_port() { for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; echo "port $1 not open"; exit 1; }

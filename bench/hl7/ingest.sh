@@ -5,6 +5,8 @@
 # (bench/hl7/queue.sh).
 # Usage: bench/hl7/ingest.sh [messages] [connections] [sqlite|postgres|queue ...]
 # PostgreSQL and NATS are read from DATABASE_URL / NATS_URL (defaults: the local servers).
+# SENDER=rust sends with bench/mllp-load (the same messages and ACK checks as the peers'
+# mllp_send.py at a fraction of its CPU: on two cores the Python sender takes a whole core).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 COUNT="${1:-4000}"; CONNECTIONS="${2:-8}"; shift 2 || true
@@ -14,7 +16,13 @@ WORK="$(mktemp -d)"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
-send() { "$PEERS/.venv/bin/python" "$PEERS/hl7/mllp_send.py" 127.0.0.1 "$1" --count "$COUNT" --concurrency "$CONNECTIONS" | tail -n 3; }
+send() {
+  if [ "${SENDER:-python}" = rust ]; then
+    "$CARGO_TARGET_DIR/release/mllp-load" 127.0.0.1 "$1" --count "$COUNT" --concurrency "$CONNECTIONS"
+  else
+    "$PEERS/.venv/bin/python" "$PEERS/hl7/mllp_send.py" 127.0.0.1 "$1" --count "$COUNT" --concurrency "$CONNECTIONS" | tail -n 3
+  fi
+}
 # How far processing (inbox -> history) and re-assessment lag behind the last acknowledgement:
 # polls the inbox and the pending markers until both are empty.
 lag_sqlite() {
