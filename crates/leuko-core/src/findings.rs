@@ -449,15 +449,19 @@ fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<
     if patient.pregnant {
         facts.add("pregnant", "pregnancy in the record".to_owned());
     }
-    // Recorded ancestry where Duffy-null is frequent: a prior shift for ranking the Duffy-null
-    // associated count only (never a proxy for the phenotype or the reference interval).
-    let ancestry_phrases = &kb.patient_status.duffy_test_ancestry;
-    let ancestry = patient
-        .ancestry
-        .iter()
-        .find_map(|a| find_any(&fold(a), ancestry_phrases, true).map(|p| format!("recorded ancestry {a:?} ({p})")));
-    if let Some(detail) = ancestry {
+    // Recorded ancestry where Duffy-null is frequent, or only where it is rare: a prior shift
+    // for ranking the Duffy-null associated count only (never a proxy for the phenotype or the
+    // reference interval). A mixed ancestry naming any of the first kind counts as that kind.
+    let recorded = |phrases: &[String]| {
+        patient
+            .ancestry
+            .iter()
+            .find_map(|a| find_any(&fold(a), phrases, true).map(|p| format!("recorded ancestry {a:?} ({p})")))
+    };
+    if let Some(detail) = recorded(&kb.patient_status.duffy_test_ancestry) {
         facts.add("ancestry-duffy-null-common", detail);
+    } else if let Some(detail) = recorded(&kb.patient_status.duffy_rare_ancestry) {
+        facts.add("ancestry-duffy-null-rare", detail);
     }
     if let Some(evidence) = &patient.duffy_null_evidence {
         facts.add("duffy-null", format!("documented in {evidence}"));

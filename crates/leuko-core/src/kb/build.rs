@@ -68,10 +68,11 @@ const EVIDENCE_CODES: [&str; 5] = ["CC", "SR", "L", "Lab", "Pred"];
 const LINEAGES: [&str; 5] = ["neutrophils", "lymphocytes", "red-cells", "platelets", "monocytes"];
 const EXAMINATIONS: [&str; 3] = ["blood-film", "flow-cytometry", "bone-marrow"];
 /// Finding ids the engine derives itself; the KB may refer to them but not define them.
-pub(crate) const DERIVED_FINDINGS: [&str; 21] = [
+pub(crate) const DERIVED_FINDINGS: [&str; 22] = [
     "differential-missing",
     "sepsis-screen-positive",
     "ancestry-duffy-null-common",
+    "ancestry-duffy-null-rare",
     "pattern-isolated-neutropenia",
     "pattern-isolated-lymphopenia",
     "pattern-neutropenia-lymphopenia",
@@ -748,6 +749,7 @@ fn read_patient_status(builder: &mut Builder<'_>, parts: &mut Parts) {
         duffy_condition_text: fold_all(&duffy.condition_text),
         duffy_citation,
         duffy_test_ancestry: fold_all(&suggestion.ancestry_text),
+        duffy_rare_ancestry: fold_all(&suggestion.rare_ancestry_text),
         duffy_test_anc_at_least: suggestion.anc_at_least,
         duffy_test_chronic_days: suggestion.chronic_min_days,
         duffy_test_citation,

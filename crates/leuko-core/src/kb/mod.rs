@@ -319,6 +319,9 @@ pub struct PatientStatusDefs {
     pub duffy_citation: Citation,
     /// Ancestry phrases that prompt a Duffy phenotype test (folded).
     pub duffy_test_ancestry: Vec<String>,
+    /// Ancestry phrases where the Duffy-null phenotype is rare (folded): a prior shift against
+    /// the Duffy-null associated count, for ranking only.
+    pub duffy_rare_ancestry: Vec<String>,
     /// Minimum ANC for the suggestion (10^9/L).
     pub duffy_test_anc_at_least: f64,
     /// Minimum duration of neutropenia (days).

@@ -288,6 +288,7 @@ pub(crate) struct RawDuffyNull {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDuffySuggestion {
     pub(crate) ancestry_text: Vec<String>,
+    pub(crate) rare_ancestry_text: Vec<String>,
     pub(crate) anc_at_least: f64,
     pub(crate) chronic_min_days: i64,
     pub(crate) source: SourceRef,

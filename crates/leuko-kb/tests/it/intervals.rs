@@ -174,3 +174,34 @@ fn chronic_mild_neutropenia_with_african_ancestry_suggests_a_duffy_test() {
     assert!(!suggests(&chronic_mild(Some("White"), 200)));
     assert!(!suggests(&chronic_mild(None, 200)));
 }
+
+#[test]
+fn recorded_ancestry_shifts_only_the_rank_of_the_duffy_null_associated_count() {
+    // §2.4 [S14][S20]: Duffy-null in two-thirds of Black adults, <1% of European or Asian
+    // ancestry. The ratio is the knowledge base's "strong" against (ranking.toml: 0.1).
+    let danc = |ancestry: Option<&str>| {
+        let assessment = chronic_mild(ancestry, 400);
+        let cause = assessment
+            .causes
+            .iter()
+            .find(|c| c.id == "duffy-null-associated-neutrophil-count")
+            .cloned()
+            .expect("a chronic mild isolated neutropenia lists the Duffy-null associated count");
+        let line = |finding: &str| cause.evidence.iter().find(|e| e.finding.starts_with(finding)).map(|e| e.weight);
+        (cause.probability, line("ancestry-duffy-null-common"), line("ancestry-duffy-null-rare"), assessment)
+    };
+    let (white, common, rare, assessment) = danc(Some("White"));
+    assert_eq!((common, rare), (None, Some(0.1)));
+    // Not a proxy: the reference interval and the grade do not change with ancestry.
+    let (_, _, _, unrecorded) = danc(None);
+    assert_eq!(codes(&assessment), codes(&unrecorded));
+    assert_eq!(format!("{:?}", assessment.grades), format!("{:?}", unrecorded.grades));
+    let (black, common, rare, _) = danc(Some("Black or African American"));
+    assert_eq!((common, rare), (Some(3.0), None));
+    // Mixed ancestry naming one where Duffy-null is common counts as that one.
+    let (mixed, common, rare, _) = danc(Some("White and Black Caribbean"));
+    assert_eq!((common, rare), (Some(3.0), None));
+    let (none, common, rare, _) = danc(None);
+    assert_eq!((common, rare), (None, None));
+    assert!(white < none && none < black && (mixed - black).abs() < 1e-12, "{white} {none} {black} {mixed}");
+}
