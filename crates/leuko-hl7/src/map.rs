@@ -259,6 +259,15 @@ fn pid_identifier(pid: &Segment) -> Option<String> {
         .or_else(|| Some(pid.get(2, 1)).filter(|s| !s.is_empty()).map(str::to_owned))
 }
 
+/// The name space of result ids (a fixed UUID of this project's own).
+const RESULT_IDS: uuid::Uuid = uuid::Uuid::from_u128(0xf587ae41_8263_4b0c_9462_b2bfeaf3c4ff);
+
+/// A result's stored id from its identity: a name-based UUID (version 5, so the same identity
+/// always gives the same id), which fits FHIR's 64-character id whatever the identity's length.
+fn result_id(identity: &str) -> String {
+    format!("hl7-{}", uuid::Uuid::new_v5(&RESULT_IDS, identity.as_bytes()).simple())
+}
+
 /// Maps every message to the patient it is about and its results.
 pub fn map(messages: &[Message], site: &SiteCodes) -> Vec<Mapped> {
     messages.iter().map(|m| map_one(m, site)).collect()
@@ -299,9 +308,17 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
     let mut specimen: Option<String> = None;
     let mut last_obx: Option<usize> = None;
     let mut obx_count = 0;
-    // Result identity across messages: the filler order (OBR-3), the test (OBX-3, OBX-4), the
-    // value type and its occurrence — so that a corrected (C) or cancelled (X) result sent later
-    // replaces the earlier one instead of sitting beside it.
+    // Result identity across messages: the sender (MSH-3, MSH-4), the patient, the filler order
+    // (OBR-3 with its namespace, else the placer order OBR-2), the test (OBX-3, OBX-4), the value
+    // type and its occurrence — so that a corrected (C) or cancelled (X) result sent later
+    // replaces the earlier one instead of sitting beside it, and two patients' results never
+    // share an identity (order numbers are unique only within one filler application).
+    let scope = format!(
+        "{}^{}|{}",
+        msh.map_or("", |m| m.get(3, 1)),
+        msh.map_or("", |m| m.get(4, 1)),
+        record.id.as_deref().unwrap_or("")
+    );
     let mut filler: Option<String> = None;
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for segment in &message.segments {
@@ -310,10 +327,10 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
                 obr_time = parse_ts(segment.get(7, 1));
                 let filler_id = segment.get(3, 1);
                 specimen = [filler_id, segment.get(2, 1)].into_iter().find(|s| !s.is_empty()).map(str::to_owned);
-                filler = [segment.get(3, 1), segment.get(2, 1)]
+                filler = [(segment.get(3, 1), segment.sub(3, 1, 2, 1)), (segment.get(2, 1), segment.sub(2, 1, 2, 1))]
                     .into_iter()
-                    .find(|s| !s.is_empty())
-                    .map(|id| format!("{id}^{}", segment.get(4, 1)));
+                    .find(|(id, _)| !id.is_empty())
+                    .map(|(id, namespace)| format!("{id}^{namespace}^{}", segment.get(4, 1)));
                 seen.clear();
                 last_obx = None;
             }
@@ -357,16 +374,16 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
                     })
                 };
                 let observation = Observation {
-                    id: match &filler {
+                    id: result_id(&match &filler {
                         Some(order) => {
                             let test =
                                 format!("{order}|{}|{}|{}", segment.get(3, 1), segment.get(4, 1), segment.get(2, 1));
                             let n = seen.entry(test.clone()).or_insert(0);
                             *n += 1;
-                            format!("{test}|{n}")
+                            format!("{scope}|{test}|{n}")
                         }
-                        None => format!("{control_id}/OBX/{obx_count}"),
-                    },
+                        None => format!("{scope}|{control_id}/OBX/{obx_count}"),
+                    }),
                     codes,
                     text: name,
                     value: value(segment, &mut warnings, &who),
@@ -423,6 +440,32 @@ mod tests {
         assert!(!loinc_check_digit_ok("WBC"));
         assert!(SiteCodes::from_toml("[codes]\n\"WBC\" = \"6690-3\"\n").is_err());
         assert_eq!(SiteCodes::from_toml("[codes]\n\"WBC\" = \"6690-2\"\n").unwrap().codes["WBC"], "6690-2");
+    }
+
+    #[test]
+    fn a_result_keeps_its_identity_across_corrections_and_never_shares_it_with_another_patient() {
+        let id = |facility: &str, patient: &str, filler: &str, status: &str| {
+            let text = format!(
+                "MSH|^~\\&|LAB|{facility}|LEUKO|SITE|20240101||ORU^R01|{patient}{status}|P|2.5.1\rPID|1||{patient}^^^HOSP^MR\r\
+                 OBR|1|O1|{filler}|57021-8^CBC^LN|||20240101080000\rOBX|1|NM|6690-2^WBC^LN||3.0|10*3/uL|||||{status}"
+            );
+            let messages = crate::parse(&text).unwrap();
+            let mapped = map(&messages, &SiteCodes::default()).remove(0);
+            mapped.record.observations[0].id.clone()
+        };
+        let first = id("HOSP", "900", "F1^LIS", "F");
+        // A correction of the same result (same sender, patient, order, test) replaces it.
+        assert_eq!(id("HOSP", "900", "F1^LIS", "C"), first);
+        // The same order number for another patient, from another sender, or from another
+        // filler application is another result.
+        assert_ne!(id("HOSP", "901", "F1^LIS", "F"), first);
+        assert_ne!(id("CLINIC", "900", "F1^LIS", "F"), first);
+        assert_ne!(id("HOSP", "900", "F1^OTHERLIS", "F"), first);
+        // A FHIR id: at most 64 characters of [A-Za-z0-9.-].
+        assert!(
+            first.len() <= 64 && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
+            "{first}"
+        );
     }
 
     #[test]

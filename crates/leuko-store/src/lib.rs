@@ -1043,9 +1043,12 @@ impl Store {
         // result escapes it even if the process dies before the alerts are raised.
         const PENDING: &str = "INSERT INTO pending_assessment (patient, seq) VALUES (?1, 1)
              ON CONFLICT (patient) DO UPDATE SET seq = pending_assessment.seq + 1";
+        // A stored result is replaced by a later version of itself (a correction), never moved to
+        // another patient: result ids name their patient (leuko_hl7::map), and this guards it.
         const RESOURCE: &str = "INSERT INTO resources (resource_type, id, patient, body, version, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)
-             ON CONFLICT (resource_type, id) DO UPDATE SET body = excluded.body, patient = excluded.patient,
-             version = resources.version + 1, updated_at = excluded.updated_at WHERE resources.body <> excluded.body";
+             ON CONFLICT (resource_type, id) DO UPDATE SET body = excluded.body,
+             version = resources.version + 1, updated_at = excluded.updated_at
+             WHERE resources.body <> excluded.body AND resources.patient = excluded.patient";
         const CURSOR: &str =
             "INSERT INTO hl7_cursor (id, seq) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq";
         let at = now();

@@ -195,6 +195,18 @@ async fn raised_alerts_and_hl7_messages_are_kept() {
         assert!(!store.ingest_hl7("LAB|MSG1", "p1", "MSH|...", resources).await.unwrap());
         assert_eq!(store.hl7_count().await.unwrap(), 1);
         assert_eq!(store.resource("Observation", "o9").await.unwrap().unwrap()["valueQuantity"]["value"], 0.4);
+        // A later version of the result for the same patient replaces it (a correction); one
+        // under the same id for another patient never takes it over.
+        assert!(store.ingest_hl7("LAB|MSG2", "p1", "MSH|...", vec![observation("o9", 0.6)]).await.unwrap());
+        let other = NewResource { patient: "p2".to_owned(), ..observation("o9", 9.9) };
+        assert!(store.ingest_hl7("LAB|MSG3", "p2", "MSH|...", vec![other]).await.unwrap());
+        assert_eq!(store.resource("Observation", "o9").await.unwrap().unwrap()["valueQuantity"]["value"], 0.6);
+        let of = |patient: &str| {
+            let store = store.clone();
+            let patient = patient.to_owned();
+            async move { store.patient_resources(&patient).await.unwrap().iter().filter(|r| r["id"] == "o9").count() }
+        };
+        assert_eq!((of("p1").await, of("p2").await), (1, 0));
         drop_schema(cleanup).await;
     }
 }
