@@ -1,4 +1,4 @@
-//! MLLP load generator for the lab-feed benchmarks (`bench/hl7/ingest.sh`, issue #6).
+//! MLLP load generator for the lab-feed benchmarks (`bench/hl7/ingest.sh`).
 //!
 //! It does what the peers' `mllp_send.py` does, on the same messages, and checks the same things,
 //! at a fraction of the CPU: on a two-core machine the Python sender alone takes a whole core at
@@ -8,7 +8,8 @@
 //! mllp-load HOST PORT --count N --concurrency C [--timeout SECONDS] [--data DIR]
 //! ```
 //!
-//! Messages: the files of `shared/data/hl7v2/messages` whose manifest row says `has_wbc` is
+//! Messages: the files of `shared/data/hl7v2/messages` (by default the project's copy in
+//! `crates/leuko-hl7/tests`, byte-identical, with its manifest) whose manifest row says `has_wbc` is
 //! `True` and whose MSH-9 starts with `ORU^R01`, segment terminators normalised to CR, sent
 //! round-robin with a unique MSH-10 per send. Each of C connections (a thread each, blocking
 //! sockets, `TCP_NODELAY`) sends one message, waits for its ACK, then sends the next. An ACK counts
@@ -24,6 +25,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+/// The project's copy of `shared/data/hl7v2` (the same files and manifest, with provenance).
+const BUNDLED_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../crates/leuko-hl7/tests");
 
 const START: u8 = 0x0B;
 const END: [u8; 2] = [0x1C, 0x0D];
@@ -271,7 +275,7 @@ fn parse_args(args: Vec<String>) -> Result<Args, String> {
     let usage = "usage: mllp-load HOST PORT --count N --concurrency C [--timeout SECONDS] [--data DIR]";
     let mut positional = Vec::new();
     let (mut count, mut concurrency, mut timeout) = (None, 1usize, 10.0f64);
-    let mut data = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/hl7v2"));
+    let mut data = PathBuf::from(BUNDLED_DATA);
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value; {usage}"));
@@ -330,7 +334,7 @@ mod tests {
 
     #[test]
     fn every_template_from_the_shared_data_is_a_result_message() {
-        let data = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/hl7v2"));
+        let data = PathBuf::from(BUNDLED_DATA);
         let templates = load_templates(&data).unwrap();
         assert!(templates.len() >= 5, "{} templates", templates.len());
         assert!(templates.iter().all(|t| t.head.starts_with(b"MSH") && t.tail.windows(4).any(|w| w == b"\rPID")));
