@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# End-to-end MLLP ingest with durable ACK (issue #6): the peers' sender (every ACK checked)
+# End-to-end MLLP ingest with durable ACK: the peers' sender (every ACK checked)
 # against a release `leuko ingest --listen` on loopback, for the embedded SQLite store, the
 # embedded PostgreSQL store, and queue mode (JetStream publish ack) drained by 1 and 2 workers
 # (bench/hl7/queue.sh).
 # Usage: bench/hl7/ingest.sh [messages] [connections] [sqlite|postgres|queue ...]
 # PostgreSQL and NATS are read from DATABASE_URL / NATS_URL (defaults: the local servers).
-# SENDER=rust sends with bench/mllp-load (the same messages and ACK checks as the peers'
-# mllp_send.py at a fraction of its CPU: on two cores the Python sender takes a whole core).
+# SENDER=rust sends with bench/mllp-load (see bench/hl7/common.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 COUNT="${1:-4000}"; CONNECTIONS="${2:-8}"; shift 2 || true
@@ -16,13 +15,6 @@ WORK="$(mktemp -d)"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
-send() {
-  if [ "${SENDER:-python}" = rust ]; then
-    "$CARGO_TARGET_DIR/release/mllp-load" 127.0.0.1 "$1" --count "$COUNT" --concurrency "$CONNECTIONS"
-  else
-    "$PEERS/.venv/bin/python" "$PEERS/hl7/mllp_send.py" 127.0.0.1 "$1" --count "$COUNT" --concurrency "$CONNECTIONS" | tail -n 3
-  fi
-}
 # How far processing (inbox -> history) and re-assessment lag behind the last acknowledgement:
 # polls the inbox and the pending markers until both are empty.
 lag_sqlite() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Parse throughput of leuko-hl7 against python-hl7 on the same bytes, in one run (issue #6).
+# Parse throughput of leuko-hl7 against python-hl7 on the same bytes, in one run.
 # The peers' script times python-hl7 (and hl7apy) on the messages they parse correctly and writes
 # those exact bytes MLLP-framed; leuko's example then times the same corpus.
 # Usage: bench/hl7/parse.sh [messages]   (needs ../shared/peers/.venv: see ../shared/peers/README.md)

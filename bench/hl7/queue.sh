@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Queue mode of the lab feed (issue #6): `leuko ingest --listen --nats` acknowledges after
+# Queue mode of the lab feed: `leuko ingest --listen --nats` acknowledges after
 # JetStream's publish ack; then 1 and 2 `leuko worker` processes drain the stream into
 # PostgreSQL. Prints the sender's figures and each drain's messages/s (how far assessment lags
 # acknowledgement: the drain time of what was acknowledged).
-# Usage: bench/hl7/queue.sh [messages] [connections]. Uses the stream LEUKO_HL7 on NATS_URL
+# Usage: [SENDER=rust] bench/hl7/queue.sh [messages] [connections]. Uses the stream LEUKO_HL7 on NATS_URL
 # (deleted before and after: do not run it against a NATS that carries real traffic).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,7 +31,7 @@ for workers in 1 2; do
   "$LEUKO" ingest --listen 127.0.0.1:12579 --nats "$NATS_URL" 2>/dev/null & LISTENER=$!; PIDS+=("$LISTENER")
   wait_port 12579
   echo "== queue mode: publish with JetStream ack, $CONNECTIONS connections"
-  "$PEERS/.venv/bin/python" "$PEERS/hl7/mllp_send.py" 127.0.0.1 12579 --count "$COUNT" --concurrency "$CONNECTIONS" | tail -n 1
+  send 12579 | tail -n 1
   kill "$LISTENER"
   started=$(date +%s.%N)
   for _ in $(seq "$workers"); do "$LEUKO" worker --nats "$NATS_URL" --database "$URL" 2>/dev/null & PIDS+=($!); done
