@@ -19,7 +19,9 @@ fuzz_target!(|data: &[u8]| {
     for (h, m) in headers.iter().zip(&messages) {
         assert_eq!(h.raw, m.raw);
         assert_eq!(h.segment("MSH"), m.segment("MSH"));
-        assert_eq!(leuko_hl7::patient_id(h), leuko_hl7::patient_id(m));
+        for site in [leuko_hl7::SiteCodes::default(), leuko_hl7::SiteCodes { sender_as_authority: true, ..Default::default() }] {
+            assert_eq!(leuko_hl7::patient_id(h, &site), leuko_hl7::patient_id(m, &site));
+        }
     }
     for message in &messages {
         for segment in &message.segments {

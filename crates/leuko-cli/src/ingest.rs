@@ -20,7 +20,8 @@ pub(crate) struct IngestArgs {
     /// Storage: `sqlite:PATH` (default `sqlite:leuko.db`) or `postgres://…`.
     #[arg(long, env = "LEUKO_DATABASE", value_name = "URL")]
     database: Option<String>,
-    /// The site's table of local result codes (TOML: `[codes]` local code = LOINC).
+    /// The site's table of local result codes (TOML: `[codes]` local code = LOINC; optional
+    /// `[patients] authority_when_missing = "sending-facility"`, see docs/service.md).
     #[arg(long, value_name = "FILE")]
     site_codes: Option<PathBuf>,
     /// Queue mode: publish each received message to NATS JetStream (with `--listen`); `leuko

@@ -44,7 +44,8 @@ pub(crate) struct ServeArgs {
     /// Also receive HL7 v2 results over MLLP on this address, into the same store.
     #[arg(long, env = "LEUKO_MLLP", value_name = "ADDR")]
     mllp: Option<SocketAddr>,
-    /// The site's table of local result codes for the MLLP feed (TOML `[codes]`).
+    /// The site's table of local result codes for the MLLP feed (TOML `[codes]`; optional
+    /// `[patients]`, see docs/service.md).
     #[arg(long, value_name = "FILE")]
     site_codes: Option<PathBuf>,
     /// Development mode: CDS Hooks authentication OFF. Never in production.

@@ -12,21 +12,34 @@ use leuko_core::{CodeSystem, Coding, Observation, ObservationValue, PatientRecor
 use crate::parse::{Message, Segment};
 
 /// The site's local result codes and their LOINC codes (`OBX-3.1`, or `system|code` when the
-/// coding system must be told apart).
+/// coding system must be told apart), and how its senders name patients.
 #[derive(Debug, Clone, Default)]
 pub struct SiteCodes {
     /// Local code → LOINC.
     pub codes: BTreeMap<String, String>,
+    /// A PID-3 identifier without an assigning authority (PID-3.4) is qualified by the sending
+    /// facility (MSH-4), so that two senders' identifier `123` name two patients. Off by default:
+    /// turning it on renames the patients of such senders.
+    pub sender_as_authority: bool,
 }
 
 impl SiteCodes {
     /// Reads a site's code table (TOML): a `[codes]` table of local code (or `system|code`) to
-    /// LOINC, e.g. `"WBC" = "6690-2"`. Each LOINC code must have its check digit right.
+    /// LOINC, e.g. `"WBC" = "6690-2"`, each LOINC code with its check digit right; and an
+    /// optional `[patients]` table, `authority_when_missing = "sending-facility"` (or `"none"`,
+    /// the default) for identifiers sent without an assigning authority.
     pub fn from_toml(text: &str) -> Result<SiteCodes, String> {
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         struct File {
+            #[serde(default)]
             codes: BTreeMap<String, String>,
+            patients: Option<Patients>,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Patients {
+            authority_when_missing: String,
         }
         let file: File = toml::from_str(text).map_err(|e| format!("site code table: {e}"))?;
         for (local, loinc) in &file.codes {
@@ -34,7 +47,16 @@ impl SiteCodes {
                 return Err(format!("site code table: {local:?} maps to {loinc:?}, which is not a valid LOINC code"));
             }
         }
-        Ok(SiteCodes { codes: file.codes })
+        let sender_as_authority = match file.patients.as_ref().map(|p| p.authority_when_missing.as_str()) {
+            None | Some("none") => false,
+            Some("sending-facility") => true,
+            Some(other) => {
+                return Err(format!(
+                    "site code table: [patients] authority_when_missing = {other:?}: use \"sending-facility\" or \"none\""
+                ));
+            }
+        };
+        Ok(SiteCodes { codes: file.codes, sender_as_authority })
     }
 }
 
@@ -243,20 +265,26 @@ fn value(obx: &Segment, warnings: &mut Vec<String>, who: &str) -> ObservationVal
 }
 
 /// The patient a message is about, as [`map`] names it: the first PID-3 identifier (prefixed
-/// with its assigning authority, `HOSP|123`), else PID-2; `None` without a PID segment or an
-/// identifier.
-pub fn patient_id(message: &Message) -> Option<String> {
-    message.segment("PID").and_then(pid_identifier)
+/// with its assigning authority, `HOSP|123`; without one, with the sending facility MSH-4 when
+/// the site says so, [`SiteCodes::sender_as_authority`]), else PID-2; `None` without a PID
+/// segment or an identifier.
+pub fn patient_id(message: &Message, site: &SiteCodes) -> Option<String> {
+    message.segment("PID").and_then(|pid| pid_identifier(message, pid, site))
 }
 
-fn pid_identifier(pid: &Segment) -> Option<String> {
+fn pid_identifier(message: &Message, pid: &Segment, site: &SiteCodes) -> Option<String> {
+    let sender = message.segment("MSH").map(|m| m.get(4, 1)).filter(|s| site.sender_as_authority && !s.is_empty());
     (1..=pid.repetition_count(3))
         .find_map(|r| {
             let id = Some(pid.sub(3, r, 1, 1)).filter(|s| !s.is_empty())?;
-            let authority = Some(pid.sub(3, r, 4, 1)).filter(|s| !s.is_empty());
+            let authority = Some(pid.sub(3, r, 4, 1)).filter(|s| !s.is_empty()).or(sender);
             Some(authority.map_or_else(|| id.to_owned(), |a| format!("{a}|{id}")))
         })
-        .or_else(|| Some(pid.get(2, 1)).filter(|s| !s.is_empty()).map(str::to_owned))
+        .or_else(|| {
+            Some(pid.get(2, 1))
+                .filter(|s| !s.is_empty())
+                .map(|id| sender.map_or_else(|| id.to_owned(), |a| format!("{a}|{id}")))
+        })
 }
 
 /// The name space of result ids (a fixed UUID of this project's own).
@@ -284,7 +312,7 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
         warnings.push(format!("{} PID segments: the first names the patient", pids.len()));
     }
     if let Some(pid) = pids.first() {
-        record.id = pid_identifier(pid);
+        record.id = pid_identifier(message, pid, site);
         let birth = pid.get(7, 1);
         record.birth_date = parse_ts(birth).map(|t| t.date_naive()).or_else(|| {
             (!birth.is_empty()).then(|| warnings.push(format!("PID-7 {birth:?} is not a date")));
@@ -466,6 +494,28 @@ mod tests {
             first.len() <= 64 && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
             "{first}"
         );
+    }
+
+    #[test]
+    fn a_site_can_qualify_bare_patient_identifiers_by_their_sender() {
+        let message = |facility: &str, pid3: &str| {
+            let text = format!("MSH|^~\\&|LAB|{facility}|LEUKO|SITE|20240101||ORU^R01|1|P|2.5.1\rPID|1||{pid3}");
+            crate::parse(&text).unwrap().remove(0)
+        };
+        let plain = SiteCodes::default();
+        let qualified = SiteCodes::from_toml("[patients]\nauthority_when_missing = \"sending-facility\"\n").unwrap();
+        assert!(qualified.sender_as_authority && qualified.codes.is_empty());
+        // By default a bare identifier names the patient; two senders' 123 are one patient.
+        assert_eq!(patient_id(&message("LAB-A", "123"), &plain), patient_id(&message("LAB-B", "123"), &plain));
+        // Qualified by the sender, they are two; an assigning authority sent in PID-3.4 still wins.
+        assert_eq!(patient_id(&message("LAB-A", "123"), &qualified).as_deref(), Some("LAB-A|123"));
+        assert_eq!(patient_id(&message("LAB-B", "123"), &qualified).as_deref(), Some("LAB-B|123"));
+        assert_eq!(patient_id(&message("LAB-A", "123^^^HOSP^MR"), &qualified).as_deref(), Some("HOSP|123"));
+        // The mapped record names the same patient as the listener does.
+        let mapped = map(&[message("LAB-A", "123")], &qualified).remove(0);
+        assert_eq!(mapped.record.id.as_deref(), Some("LAB-A|123"));
+        let refused = SiteCodes::from_toml("[patients]\nauthority_when_missing = \"msh-4\"\n").unwrap_err();
+        assert!(refused.contains("sending-facility"), "{refused}");
     }
 
     #[test]

@@ -143,6 +143,7 @@ fn the_header_parse_reads_what_receiving_needs_as_the_full_parse_does() {
         .collect();
     // And what the full parse refuses.
     inputs.extend(["hello there", "", "PID|1||42", "MSH|", "MSH|^"].map(str::to_owned));
+    let site = leuko_hl7::SiteCodes { sender_as_authority: true, ..Default::default() };
     for text in &inputs {
         match (leuko_hl7::parse(text), leuko_hl7::parse_headers(text)) {
             (Ok(full), Ok(headers)) => {
@@ -151,7 +152,7 @@ fn the_header_parse_reads_what_receiving_needs_as_the_full_parse_does() {
                     assert_eq!(f.raw, h.raw, "the raw message is whole");
                     assert_eq!(f.message_type(), h.message_type());
                     assert_eq!(f.control_id(), h.control_id());
-                    assert_eq!(leuko_hl7::patient_id(f), leuko_hl7::patient_id(h));
+                    assert_eq!(leuko_hl7::patient_id(f, &site), leuko_hl7::patient_id(h, &site));
                     assert_eq!(f.segment("MSH"), h.segment("MSH"));
                     assert!(h.segments.iter().all(|s| s.id == "MSH" || s.id == "PID"), "only MSH and PID read");
                 }

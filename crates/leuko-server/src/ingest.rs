@@ -99,14 +99,14 @@ pub async fn raise_alerts(
 
 /// Whether a parsed message is one the lab feed takes: a result message (else AR) about a patient
 /// (else AE), with the reason when it is not.
-fn admissible(message: &Message) -> Result<String, (AckCode, String)> {
+fn admissible(message: &Message, site: &SiteCodes) -> Result<String, (AckCode, String)> {
     let kind = message.message_type();
     if !RESULT_TYPES.iter().any(|t| kind.starts_with(t)) {
         let why = format!("message type {kind:?} is not a result message (ORU^R01, ORU^R03, ORF^R04, OUL^R22)");
         return Err((AckCode::Reject, why));
     }
     let original =
-        leuko_hl7::patient_id(message).ok_or((AckCode::Error, "no patient identifier (PID-3)".to_owned()))?;
+        leuko_hl7::patient_id(message, site).ok_or((AckCode::Error, "no patient identifier (PID-3)".to_owned()))?;
     Ok(leuko_fhir::fhir_id(&original))
 }
 
@@ -141,7 +141,7 @@ fn prepare(message: &Message, key: String, patient: &str, site: &SiteCodes) -> (
 /// (file replay); without one the caller re-assesses (the pending marker keeps it owed).
 async fn one(store: &Store, kb: Option<&leuko_core::KnowledgeBase>, site: &SiteCodes, message: &Message) -> Ingested {
     let reply = |code: AckCode, text: Option<&str>| ack(message, code, text, &ack_id(), &now_ts());
-    let patient = match admissible(message) {
+    let patient = match admissible(message, site) {
         Ok(patient) => patient,
         Err((code, why)) => {
             let outcome =
@@ -195,6 +195,8 @@ const PROCESS_BATCH: usize = 256;
 /// any point resumes from the inbox and the pending markers.
 pub struct Inbox {
     jobs: tokio::sync::mpsc::Sender<Job>,
+    /// How the senders name patients (and their local codes, for the processor).
+    site: std::sync::Arc<SiteCodes>,
 }
 
 impl Inbox {
@@ -204,7 +206,7 @@ impl Inbox {
         let wake = std::sync::Arc::new(tokio::sync::Notify::new());
         // How far processing has come: the committer drops those rows from the inbox.
         let processed = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
-        let work = background(store.clone(), kb, site, wake.clone(), processed.clone());
+        let work = background(store.clone(), kb, site.clone(), wake.clone(), processed.clone());
         // Processing and re-assessment run on a thread of their own at the lowest CPU priority,
         // with their own runtime (its blocking threads inherit the priority): under a burst the
         // processor yields the CPU to the connections and the committer, and the inbox absorbs
@@ -255,7 +257,7 @@ impl Inbox {
             // Every receive then answers AE ("the committer stopped"): the senders resend.
             tracing::error!(%error, "the inbox committer thread could not start");
         }
-        Inbox { jobs }
+        Inbox { jobs, site }
     }
 
     /// Queues a message (its key and raw text) for the next commit and waits for it: whether it
@@ -375,7 +377,7 @@ fn from_inbox(message: &InboxMessage, site: &SiteCodes) -> Hl7Item {
         tracing::error!(key = %message.key, count = parsed.len(), "an inbox row read as several messages; only the first is mapped, the raw text is kept whole");
     }
     let Some(first) = parsed.first() else { return kept("no message".to_owned()) };
-    match admissible(first) {
+    match admissible(first, site) {
         Ok(patient) => {
             let (item, unmapped) = prepare(first, message.key.clone(), &patient, site);
             for result in unmapped {
@@ -426,7 +428,7 @@ async fn receive(inbox: &Inbox, bytes: &[u8]) -> Vec<String> {
     let mut out = Vec::with_capacity(messages.len());
     for message in &messages {
         let reply = |code: AckCode, text: Option<&str>| ack(message, code, text, &ack_id(), &now_ts());
-        out.push(match admissible(message) {
+        out.push(match admissible(message, &inbox.site) {
             Err((code, why)) => reply(code, Some(&why)),
             Ok(_) => match inbox.put(message_key(message), message.raw.clone()).await {
                 Ok(true) => reply(AckCode::Accept, None),
