@@ -386,9 +386,15 @@ fn split_field(segment: &mut Segment, n: usize, text: &str, encoding: &Encoding)
     }
 }
 
+/// A segment line's id: its first field, without surrounding white space.
+fn segment_id<'l>(line: &'l str, encoding: &Encoding) -> &'l str {
+    line.split(encoding.field).next().unwrap_or_default().trim()
+}
+
 fn segment(line: &str, encoding: &Encoding) -> Segment {
     let mut fields = line.split(encoding.field);
-    let id = fields.next().unwrap_or_default().trim();
+    fields.next();
+    let id = segment_id(line, encoding);
     let mut segment = Segment { text: String::with_capacity(line.len()), parts: Vec::new(), id: id.to_owned() };
     segment.text.push_str(id);
     segment.push_span((0, 1, 1, 1), 0);
@@ -535,7 +541,9 @@ fn parse_segments(text: &str, read: impl Fn(&str) -> bool) -> Result<Vec<Message
                 };
                 message.raw.push('\r');
                 message.raw.push_str(line);
-                if !read(id) {
+                // The id the segment is read under (not the line's first three characters: a
+                // line may begin with white space such as a form feed).
+                if !read(segment_id(line, &message.encoding)) {
                     continue;
                 }
                 let seg = segment(line, &message.encoding);

@@ -143,6 +143,11 @@ fn the_header_parse_reads_what_receiving_needs_as_the_full_parse_does() {
         .collect();
     // And what the full parse refuses.
     inputs.extend(["hello there", "", "PID|1||42", "MSH|", "MSH|^"].map(str::to_owned));
+    // A segment line that begins with white space (found by fuzzing: a form feed before PID
+    // was read as PID by the full parse and skipped by the header parse).
+    inputs.push(
+        "MSH|^~\\&|LAB|HOSP|||20240101||ORU^R01|1|P|2.5\r\u{c}PID|1||42^^^HOSP\rOBX|1|NM|6690-2^WBC^LN||3.0".to_owned(),
+    );
     let site = leuko_hl7::SiteCodes { sender_as_authority: true, ..Default::default() };
     for text in &inputs {
         match (leuko_hl7::parse(text), leuko_hl7::parse_headers(text)) {
