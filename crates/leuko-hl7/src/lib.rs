@@ -5,5 +5,5 @@ pub mod map;
 pub mod mllp;
 pub mod parse;
 
-pub use map::{Mapped, SiteCodes, map, parse_ts, patient_id};
+pub use map::{Mapped, SiteCodes, map, parse_ts, patient_id, patient_resource_id};
 pub use parse::{Encoding, Hl7Error, Message, Segment, decode, escape, parse, parse_headers, unescape};

@@ -287,6 +287,26 @@ fn pid_identifier(message: &Message, pid: &Segment, site: &SiteCodes) -> Option<
         })
 }
 
+/// The name space of patient ids made from identifiers that cannot be shown as they are.
+const PATIENT_IDS: uuid::Uuid = uuid::Uuid::from_u128(0x3d1c9a7e_52b4_4f0e_8a61_c7d2e90b4f15);
+
+/// The stored (FHIR) id of the patient [`patient_id`] names, one-to-one: `HOSP|900` is
+/// `HOSP-900` and a bare `900` is `900` when the authority and the identifier are letters, digits
+/// and dots and the result fits FHIR's 64 characters; any other identifier (one holding a `-`,
+/// say, where `HOSP|12-3` and `HOSP-12|3` would both read `HOSP-12-3`) gets a name-based UUID,
+/// `pt--…`, which no readable id can equal (those never hold two dashes in a row).
+pub fn patient_resource_id(identifier: &str) -> String {
+    let plain = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
+    let readable = match identifier.split_once('|') {
+        Some((authority, id)) if plain(authority) && plain(id) => Some(format!("{authority}-{id}")),
+        None if plain(identifier) => Some(identifier.to_owned()),
+        _ => None,
+    };
+    readable
+        .filter(|id| id.len() <= 64)
+        .unwrap_or_else(|| format!("pt--{}", uuid::Uuid::new_v5(&PATIENT_IDS, identifier.as_bytes()).simple()))
+}
+
 /// The name space of result ids (a fixed UUID of this project's own).
 const RESULT_IDS: uuid::Uuid = uuid::Uuid::from_u128(0xf587ae41_8263_4b0c_9462_b2bfeaf3c4ff);
 
@@ -516,6 +536,27 @@ mod tests {
         assert_eq!(mapped.record.id.as_deref(), Some("LAB-A|123"));
         let refused = SiteCodes::from_toml("[patients]\nauthority_when_missing = \"msh-4\"\n").unwrap_err();
         assert!(refused.contains("sending-facility"), "{refused}");
+    }
+
+    #[test]
+    fn patient_ids_are_one_to_one_with_the_identifiers() {
+        assert_eq!(patient_resource_id("HOSP|900"), "HOSP-900");
+        assert_eq!(patient_resource_id("900"), "900");
+        assert_eq!(patient_resource_id("MRN.7|A12"), "MRN.7-A12");
+        // These read alike once made id-safe; they are different patients.
+        let ids =
+            ["HOSP|12-3", "HOSP-12|3", "HOSP-12-3", "HOSP 12|3", "HOSP_12|3", "HOSP|12|3"].map(patient_resource_id);
+        for (i, a) in ids.iter().enumerate() {
+            assert!(a.starts_with("pt--") && a.len() <= 64, "{a}");
+            assert!(ids[i + 1..].iter().all(|b| b != a), "{ids:?}");
+        }
+        assert_eq!(
+            patient_resource_id("HOSP|12-3"),
+            patient_resource_id("HOSP|12-3"),
+            "the same identifier, the same id"
+        );
+        let long = format!("HOSP|{}", "9".repeat(70));
+        assert!(patient_resource_id(&long).starts_with("pt--"));
     }
 
     #[test]

@@ -107,7 +107,7 @@ fn admissible(message: &Message, site: &SiteCodes) -> Result<String, (AckCode, S
     }
     let original =
         leuko_hl7::patient_id(message, site).ok_or((AckCode::Error, "no patient identifier (PID-3)".to_owned()))?;
-    Ok(leuko_fhir::fhir_id(&original))
+    Ok(leuko_hl7::patient_resource_id(&original))
 }
 
 /// The idempotence key: sending facility (MSH-4) and MSH-10, or the bytes without a control id.
