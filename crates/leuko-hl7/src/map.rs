@@ -356,17 +356,14 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
     let mut specimen: Option<String> = None;
     let mut last_obx: Option<usize> = None;
     let mut obx_count = 0;
-    // Result identity across messages: the sender (MSH-3, MSH-4), the patient, the filler order
-    // (OBR-3 with its namespace, else the placer order OBR-2), the test (OBX-3, OBX-4), the value
-    // type and its occurrence — so that a corrected (C) or cancelled (X) result sent later
-    // replaces the earlier one instead of sitting beside it, and two patients' results never
-    // share an identity (order numbers are unique only within one filler application).
-    let scope = format!(
-        "{}^{}|{}",
-        msh.map_or("", |m| m.get(3, 1)),
-        msh.map_or("", |m| m.get(4, 1)),
-        record.id.as_deref().unwrap_or("")
-    );
+    // Result identity across messages: the sending facility (MSH-4), the patient, the filler
+    // order (OBR-3 with its namespace, the filler application; else the placer order OBR-2), the
+    // test (OBX-3, OBX-4), the value type and its occurrence — so that a corrected (C) or
+    // cancelled (X) result sent later replaces the earlier one instead of sitting beside it, and
+    // two patients' results never share an identity (order numbers are unique only within one
+    // filler application). Not the sending application (MSH-3), which interface engines rewrite:
+    // a correction routed differently must still replace its original.
+    let scope = format!("{}|{}", msh.map_or("", |m| m.get(4, 1)), record.id.as_deref().unwrap_or(""));
     let mut filler: Option<String> = None;
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for segment in &message.segments {
@@ -493,8 +490,10 @@ mod tests {
     #[test]
     fn a_result_keeps_its_identity_across_corrections_and_never_shares_it_with_another_patient() {
         let id = |facility: &str, patient: &str, filler: &str, status: &str| {
+            // A correction may come through another sending application (MSH-3) of the facility.
+            let application = if status == "C" { "LAB-CORRECTIONS" } else { "LAB" };
             let text = format!(
-                "MSH|^~\\&|LAB|{facility}|LEUKO|SITE|20240101||ORU^R01|{patient}{status}|P|2.5.1\rPID|1||{patient}^^^HOSP^MR\r\
+                "MSH|^~\\&|{application}|{facility}|LEUKO|SITE|20240101||ORU^R01|{patient}{status}|P|2.5.1\rPID|1||{patient}^^^HOSP^MR\r\
                  OBR|1|O1|{filler}|57021-8^CBC^LN|||20240101080000\rOBX|1|NM|6690-2^WBC^LN||3.0|10*3/uL|||||{status}"
             );
             let messages = crate::parse(&text).unwrap();
