@@ -273,18 +273,15 @@ pub fn patient_id(message: &Message, site: &SiteCodes) -> Option<String> {
 }
 
 fn pid_identifier(message: &Message, pid: &Segment, site: &SiteCodes) -> Option<String> {
+    // (identifier, its assigning authority): the first PID-3 repetition with an identifier, else
+    // PID-2 (which carries no authority here).
+    let (id, authority) = (1..=pid.repetition_count(3))
+        .map(|r| (pid.sub(3, r, 1, 1), pid.sub(3, r, 4, 1)))
+        .chain([(pid.get(2, 1), "")])
+        .find(|(id, _)| !id.is_empty())?;
     let sender = message.segment("MSH").map(|m| m.get(4, 1)).filter(|s| site.sender_as_authority && !s.is_empty());
-    (1..=pid.repetition_count(3))
-        .find_map(|r| {
-            let id = Some(pid.sub(3, r, 1, 1)).filter(|s| !s.is_empty())?;
-            let authority = Some(pid.sub(3, r, 4, 1)).filter(|s| !s.is_empty()).or(sender);
-            Some(authority.map_or_else(|| id.to_owned(), |a| format!("{a}|{id}")))
-        })
-        .or_else(|| {
-            Some(pid.get(2, 1))
-                .filter(|s| !s.is_empty())
-                .map(|id| sender.map_or_else(|| id.to_owned(), |a| format!("{a}|{id}")))
-        })
+    let authority = Some(authority).filter(|a| !a.is_empty()).or(sender);
+    Some(authority.map_or_else(|| id.to_owned(), |a| format!("{a}|{id}")))
 }
 
 /// The name space of patient ids made from identifiers that cannot be shown as they are.
@@ -370,9 +367,10 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
         match segment.id.as_str() {
             "OBR" => {
                 obr_time = parse_ts(segment.get(7, 1));
-                let filler_id = segment.get(3, 1);
-                specimen = [filler_id, segment.get(2, 1)].into_iter().find(|s| !s.is_empty()).map(str::to_owned);
-                filler = [(segment.get(3, 1), segment.sub(3, 1, 2, 1)), (segment.get(2, 1), segment.sub(2, 1, 2, 1))]
+                // The filler order (OBR-3), else the placer order (OBR-2), each with its namespace.
+                let orders = [(segment.get(3, 1), segment.get(3, 2)), (segment.get(2, 1), segment.get(2, 2))];
+                specimen = orders.iter().map(|(id, _)| *id).find(|s| !s.is_empty()).map(str::to_owned);
+                filler = orders
                     .into_iter()
                     .find(|(id, _)| !id.is_empty())
                     .map(|(id, namespace)| format!("{id}^{namespace}^{}", segment.get(4, 1)));

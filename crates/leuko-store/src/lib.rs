@@ -977,7 +977,7 @@ impl Store {
         const CURSOR: &str = "SELECT COALESCE(MAX(seq), 0) FROM hl7_cursor";
         match self {
             Store::Sqlite(c, _) => Store::sqlite(c, |c| Ok(c.query_row(CURSOR, [], |row| row.get(0))?)).await,
-            Store::Postgres(_) => Ok(self.client().await?.query_one(CURSOR, &[]).await?.get(0)),
+            Store::Postgres(_) => Ok(self.pg_query(CURSOR, &[]).await?.first().map_or(0, |row| row.get(0))),
         }
     }
 
@@ -1000,9 +1000,7 @@ impl Store {
                 .await
             }
             Store::Postgres(_) => Ok(self
-                .client()
-                .await?
-                .query(&TAKE.replace('?', "$"), &[&cursor, &limit])
+                .pg_query(&TAKE.replace('?', "$"), &[&cursor, &limit])
                 .await?
                 .into_iter()
                 .map(|row| InboxMessage { seq: row.get(0), key: row.get(1), raw: row.get(2) })
@@ -1029,7 +1027,8 @@ impl Store {
                     .await
             }
             Store::Postgres(_) => {
-                Ok(self.client().await?.query_one(&COUNT.replace('?', "$"), &[&cursor]).await?.get::<_, i64>(0) as u64)
+                let rows = self.pg_query(&COUNT.replace('?', "$"), &[&cursor]).await?;
+                Ok(rows.first().map_or(0, |row| row.get::<_, i64>(0)) as u64)
             }
         }
     }

@@ -79,9 +79,7 @@ fn an_acknowledged_write_survives_kill_9() {
     assert!(body.contains("\"total\":12"), "{body}");
     child.kill().expect("killed");
     child.wait().expect("reaped");
-    for suffix in ["", "-wal", "-shm", ".inbox", ".inbox-wal", ".inbox-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
+    remove_database(&path);
 }
 
 /// Starts `leuko serve` with these arguments and environment; returns its address once listening.
@@ -161,9 +159,7 @@ fn ingest_replays_a_file_and_reports_stored_duplicates_and_refusals() {
         .expect("runs");
     assert!(!nats.status.success());
     assert!(String::from_utf8_lossy(&nats.stderr).contains("give --listen ADDR"));
-    for suffix in ["", "-wal", "-shm", ".inbox", ".inbox-wal", ".inbox-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
+    remove_database(&path);
 }
 
 #[test]
@@ -311,6 +307,11 @@ fn a_listener_killed_at_random_moments_loses_no_acknowledged_message_and_raises_
     });
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
+    remove_database(&path);
+}
+
+/// Removes a test's SQLite files: the history and the lab feed's inbox, each with its WAL.
+fn remove_database(path: &std::path::Path) {
     for suffix in ["", "-wal", "-shm", ".inbox", ".inbox-wal", ".inbox-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
