@@ -16,14 +16,15 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 # How far processing (inbox -> history) and re-assessment lag behind the last acknowledgement:
-# polls the inbox and the pending markers until both are empty.
+# polls the inbox cursor and the pending markers until every message is processed and re-assessed.
 lag_sqlite() {
-  python3 - "$1" <<'PY'
+  python3 - "$1" "$2" <<'PY'
 import sqlite3, sys, time
 t0 = time.perf_counter(); db = sqlite3.connect(sys.argv[1], timeout=30); processed = None
-db.execute("ATTACH DATABASE ? AS inbox", (sys.argv[1] + ".inbox",))
+received = int(sys.argv[2])
 while True:
-    inbox = db.execute("SELECT COUNT(*) FROM inbox.hl7_inbox WHERE seq > (SELECT COALESCE(MAX(seq), 0) FROM hl7_cursor)").fetchone()[0]
+    # The journal numbers received messages 1, 2, …: all are processed when the cursor is there.
+    inbox = received - db.execute("SELECT COALESCE(MAX(seq), 0) FROM hl7_cursor").fetchone()[0]
     pending = db.execute("SELECT COUNT(*) FROM pending_assessment").fetchone()[0]
     if inbox == 0 and processed is None: processed = time.perf_counter() - t0
     if inbox == 0 and pending == 0: break
@@ -48,7 +49,7 @@ for mode in "${MODES[@]}"; do
       DB="$WORK/ingest-$RANDOM.db"
       "$LEUKO" ingest --listen 127.0.0.1:12575 --database "sqlite:$DB" 2>/dev/null & PIDS+=($!)
       wait_port 12575; echo "== embedded SQLite, $CONNECTIONS connections"; send 12575
-      lag_sqlite "$DB"
+      lag_sqlite "$DB" "$COUNT"
       kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true ;;
     postgres)
       SCHEMA="bench_$$"; URL="$DATABASE_URL?options=-csearch_path%3D$SCHEMA"

@@ -165,9 +165,10 @@ async fn results_are_acknowledged_after_commit_once_and_resends_are_not_processe
     assert_eq!(store.hl7_count().await.unwrap() + store.inbox_waiting().await.unwrap(), 2, "nothing refused is kept");
 
     drop(stream);
-    for suffix in ["", "-wal", "-shm", ".inbox", ".inbox-wal", ".inbox-shm"] {
+    for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
+    let _ = std::fs::remove_dir_all(format!("{}.journal", path.display()));
 }
 
 #[tokio::test]

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+mod journal;
+
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -34,6 +36,9 @@ pub enum StoreError {
     /// A blocking task was lost.
     #[error("storage task failed: {0}")]
     Task(String),
+    /// The lab feed's journal (embedded store) could not be read or written.
+    #[error("lab feed journal: {0}")]
+    Journal(String),
 }
 
 /// A resource to store.
@@ -163,11 +168,23 @@ pub struct RaisedAlert {
 #[derive(Clone)]
 pub enum Store {
     /// Embedded SQLite: the history's connection (its writes are serialised) and the lab feed's
-    /// inbox connection — a file of its own beside the history (`PATH.inbox`), so that receiving
-    /// a message never waits for a history write; in memory, the same connection.
-    Sqlite(Arc<Mutex<rusqlite::Connection>>, Arc<Mutex<rusqlite::Connection>>),
+    /// inbox — for a file, a journal of its own beside the history (`PATH.journal/`), so that
+    /// receiving a message never waits for a history write; in memory, a table of the history.
+    Sqlite(Arc<Mutex<rusqlite::Connection>>, SqliteInbox),
     /// PostgreSQL (a connection pool; each transaction has a connection of its own).
     Postgres(deadpool_postgres::Pool),
+}
+
+/// The lab feed's inbox of an embedded store (see [`Store::inbox_put`]).
+#[derive(Clone)]
+pub struct SqliteInbox(InboxKind);
+
+#[derive(Clone)]
+enum InboxKind {
+    /// A table on the history's connection (an in-memory store).
+    Table(Arc<Mutex<rusqlite::Connection>>),
+    /// The journal beside the history file.
+    Journal(Arc<journal::Journal>),
 }
 
 impl std::fmt::Debug for Store {
@@ -376,23 +393,13 @@ impl Store {
         if path == ":memory:" {
             connection.execute_batch(SQLITE_INBOX_SCHEMA)?;
             let only = Arc::new(Mutex::new(connection));
-            return Ok(Store::Sqlite(Arc::clone(&only), only));
+            return Ok(Store::Sqlite(Arc::clone(&only), SqliteInbox(InboxKind::Table(only))));
         }
-        // The inbox: its own file and write lock, with the history attached read-only for the
-        // duplicate check. The history's connection attaches the inbox read-only in turn, so
-        // that processing reads the inbox without taking the inbox connection's lock (a
-        // low-priority reader holding it would stall the committer).
-        let uri =
-            |file: &str| format!("file:{}?mode=ro", file.replace('%', "%25").replace('?', "%3f").replace('#', "%23"));
-        let inbox_path = format!("{path}.inbox");
-        let inbox = rusqlite::Connection::open(&inbox_path)?;
-        inbox.pragma_update(None, "journal_mode", "WAL")?;
-        inbox.pragma_update(None, "synchronous", "FULL")?;
-        inbox.busy_timeout(std::time::Duration::from_secs(5))?;
-        inbox.execute_batch(SQLITE_INBOX_SCHEMA)?;
-        inbox.execute("ATTACH DATABASE ?1 AS history", [uri(path)])?;
-        connection.execute("ATTACH DATABASE ?1 AS inbox", [uri(&inbox_path)])?;
-        Ok(Store::Sqlite(Arc::new(Mutex::new(connection)), Arc::new(Mutex::new(inbox))))
+        // The inbox: a journal with its own writer, which reads the history (read-only) for the
+        // duplicate check; processing reads it without waiting for the writer.
+        let journal = journal::Journal::open(std::path::Path::new(path), journal::SEGMENT_SIZE)?;
+        journal.import_inbox(std::path::Path::new(&format!("{path}.inbox")))?;
+        Ok(Store::Sqlite(Arc::new(Mutex::new(connection)), SqliteInbox(InboxKind::Journal(Arc::new(journal)))))
     }
 
     async fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store, StoreError> {
@@ -908,8 +915,14 @@ impl Store {
     /// moved into the history (sequence numbers up to `processed`, see [`Store::inbox_cursor`]).
     pub async fn inbox_put(&self, messages: Vec<(String, String)>, processed: i64) -> Result<Vec<bool>, StoreError> {
         match self {
-            Store::Sqlite(_, inbox) => {
+            Store::Sqlite(_, SqliteInbox(InboxKind::Table(inbox))) => {
                 Store::sqlite(inbox, move |c| Store::sqlite_inbox_put(c, &messages, processed)).await
+            }
+            Store::Sqlite(_, SqliteInbox(InboxKind::Journal(journal))) => {
+                let journal = Arc::clone(journal);
+                tokio::task::spawn_blocking(move || journal.put(&messages, processed))
+                    .await
+                    .map_err(|e| StoreError::Task(e.to_string()))?
             }
             Store::Postgres(_) => {
                 let at = now();
@@ -942,16 +955,17 @@ impl Store {
         processed: i64,
     ) -> Result<Vec<bool>, StoreError> {
         match self {
-            Store::Sqlite(_, inbox) => {
+            Store::Sqlite(_, SqliteInbox(InboxKind::Table(inbox))) => {
                 let mut connection =
                     inbox.lock().map_err(|_| StoreError::Task("SQLite connection poisoned".to_owned()))?;
                 Store::sqlite_inbox_put(&mut connection, &messages, processed)
             }
+            Store::Sqlite(_, SqliteInbox(InboxKind::Journal(journal))) => journal.put(&messages, processed),
             Store::Postgres(_) => runtime.block_on(self.inbox_put(messages, processed)),
         }
     }
 
-    /// The inbox file runs `synchronous=FULL` throughout: every commit is synced.
+    /// The in-memory store's inbox table.
     fn sqlite_inbox_put(
         c: &mut rusqlite::Connection,
         messages: &[(String, String)],
@@ -981,12 +995,17 @@ impl Store {
         }
     }
 
-    /// The oldest messages received after `cursor` (at most `limit`), in arrival order. On
-    /// SQLite read through the history's connection (the inbox attached read-only).
+    /// The oldest messages received after `cursor` (at most `limit`), in arrival order.
     pub async fn inbox_take(&self, cursor: i64, limit: usize) -> Result<Vec<InboxMessage>, StoreError> {
         const TAKE: &str = "SELECT seq, key, raw FROM hl7_inbox WHERE seq > ?1 ORDER BY seq LIMIT ?2";
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         match self {
+            Store::Sqlite(_, SqliteInbox(InboxKind::Journal(journal))) => {
+                let journal = Arc::clone(journal);
+                tokio::task::spawn_blocking(move || journal.take(cursor, usize::try_from(limit).unwrap_or(usize::MAX)))
+                    .await
+                    .map_err(|e| StoreError::Task(e.to_string()))?
+            }
             Store::Sqlite(history, _) => {
                 Store::sqlite(history, move |c| {
                     let mut statement = c.prepare_cached(TAKE)?;
@@ -1022,7 +1041,8 @@ impl Store {
         const COUNT: &str = "SELECT COUNT(*) FROM hl7_inbox WHERE seq > ?1";
         let cursor = self.inbox_cursor().await?;
         match self {
-            Store::Sqlite(_, inbox) => {
+            Store::Sqlite(_, SqliteInbox(InboxKind::Journal(journal))) => journal.waiting(cursor),
+            Store::Sqlite(_, SqliteInbox(InboxKind::Table(inbox))) => {
                 Store::sqlite(inbox, move |c| Ok(c.query_row(COUNT, [cursor], |row| row.get::<_, i64>(0))? as u64))
                     .await
             }

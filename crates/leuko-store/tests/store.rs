@@ -41,9 +41,10 @@ mod tempfile_path {
     }
     impl Drop for Path {
         fn drop(&mut self) {
-            for suffix in ["", "-wal", "-shm", ".inbox", ".inbox-wal", ".inbox-shm"] {
+            for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
             }
+            let _ = std::fs::remove_dir_all(format!("{}.journal", self.0.display()));
         }
     }
 }

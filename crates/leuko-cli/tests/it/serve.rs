@@ -310,9 +310,10 @@ fn a_listener_killed_at_random_moments_loses_no_acknowledged_message_and_raises_
     remove_database(&path);
 }
 
-/// Removes a test's SQLite files: the history and the lab feed's inbox, each with its WAL.
+/// Removes a test's database: the history's SQLite files and the lab feed's journal.
 fn remove_database(path: &std::path::Path) {
-    for suffix in ["", "-wal", "-shm", ".inbox", ".inbox-wal", ".inbox-shm"] {
+    for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
+    let _ = std::fs::remove_dir_all(format!("{}.journal", path.display()));
 }
