@@ -70,17 +70,33 @@ fn evidence(
     let doubt = ranking.doubtful_findings.iter().find(|f| facts.has(f)).filter(|_| cause.category != "spurious");
     let sides = [(&cause.evidence_for, true, &ranking.lr_for), (&cause.evidence_against, false, &ranking.lr_against)];
     for (lines, supports, ratios) in sides {
-        for line in lines.iter().filter(|l| facts.has(&l.finding)) {
+        let present: Vec<_> = lines.iter().filter(|l| facts.has(&l.finding)).collect();
+        let ratio = |line: &crate::kb::EvidenceDef| ratios.get(&line.strength).copied().unwrap_or(1.0);
+        for (at, line) in present.iter().enumerate() {
             let discounted = supports && doubt.is_some() && ranking.doubtful_read_from_count.contains(&line.finding);
+            // Another line of the same side states the same fact at least as strongly (the
+            // first of equals counts).
+            let counted_by = ranking
+                .overlapping
+                .iter()
+                .filter(|group| group.contains(&line.finding))
+                .flat_map(|group| present.iter().enumerate().filter(move |(_, o)| group.contains(&o.finding)))
+                .find(|(other_at, other)| {
+                    *other_at != at && {
+                        let (mine, theirs) = (ratio(line).ln().abs(), ratio(other).ln().abs());
+                        theirs > mine || (theirs == mine && *other_at < at)
+                    }
+                })
+                .map(|(_, other)| other.finding.as_str());
             let finding = label(&line.finding);
             out.push(Evidence {
-                finding: if discounted && text {
-                    format!("{finding} (not counted: read from a count in doubt)")
-                } else {
-                    finding
+                finding: match (discounted, counted_by) {
+                    (true, _) if text => format!("{finding} (not counted: read from a count in doubt)"),
+                    (false, Some(other)) if text => format!("{finding} (counted once, with {other}: the same fact)"),
+                    _ => finding,
                 },
                 supports,
-                weight: if discounted { 1.0 } else { ratios.get(&line.strength).copied().unwrap_or(1.0) },
+                weight: if discounted || counted_by.is_some() { 1.0 } else { ratio(line) },
                 citation: line.citation.clone(),
             });
         }

@@ -1002,6 +1002,18 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
     builder.citation(line, &context.source);
     let _ = &context.note;
     let context_absent = rule(builder, line, &context.absent);
+    let line = builder.line(&file.overlapping);
+    let overlapping = file.overlapping.into_inner();
+    builder.citation(line, &overlapping.source);
+    let _ = &overlapping.note;
+    for group in &overlapping.groups {
+        if group.len() < 2 {
+            builder.error(line, "an overlapping group names at least two findings");
+        }
+        for finding in group {
+            parts.finding_refs.push((builder.file.to_owned(), line, finding.clone()));
+        }
+    }
     let line = builder.line(&file.doubtful_count);
     let doubtful = file.doubtful_count.into_inner();
     builder.verification(line, doubtful.status.as_deref(), "doubtful-count rule");
@@ -1036,6 +1048,7 @@ fn read_ranking(builder: &mut Builder<'_>, parts: &mut Parts) {
         all_lineages_explained,
         hallmark_absent,
         context_absent,
+        overlapping: overlapping.groups,
         doubtful_findings: doubtful.findings,
         doubtful_read_from_count: doubtful.read_from_the_count,
         doubtful_against,

@@ -359,6 +359,8 @@ pub struct Ranking {
     pub hallmark_absent: Lr,
     /// None of a cause's context findings is recorded.
     pub context_absent: Lr,
+    /// Groups of findings that state one fact: per cause and side, only the strongest counts.
+    pub overlapping: Vec<Vec<String>>,
     /// Findings that put the count itself in doubt.
     pub doubtful_findings: Vec<String>,
     /// Applied to every non-spurious cause when one is present.

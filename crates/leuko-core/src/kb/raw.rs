@@ -510,6 +510,15 @@ pub(crate) struct RankingFile {
     pub(crate) hallmark: Spanned<RawHallmark>,
     pub(crate) doubtful_count: Spanned<RawDoubtful>,
     pub(crate) context: Spanned<RawHallmark>,
+    pub(crate) overlapping: Spanned<RawOverlapping>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOverlapping {
+    pub(crate) groups: Vec<Vec<String>>,
+    pub(crate) source: SourceRef,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,7 +1,7 @@
 //! Reference intervals by age band (§2.3), documented Duffy-null status (§2.4), the laboratory's
 //! own range, pregnancy, and the Duffy phenotype test suggestion.
 
-use crate::{assess, codes, lab, now, patient, text_result};
+use crate::{assess, codes, finding, lab, now, patient, text_result};
 use leuko_core::{AgeBand, Quantity, Severity, Sex};
 
 fn anc_lln(age_years: f64) -> (Option<f64>, AgeBand) {
@@ -204,4 +204,35 @@ fn recorded_ancestry_shifts_only_the_rank_of_the_duffy_null_associated_count() {
     let (none, common, rare, _) = danc(None);
     assert_eq!((common, rare), (None, None));
     assert!(white < none && none < black && (mixed - black).abs() < 1e-12, "{white} {none} {black} {mixed}");
+}
+
+#[test]
+fn a_count_low_for_years_counts_once_whether_stated_measured_or_both() {
+    // ranking.toml [overlapping]: "low for years" in the history and a count measured low for more
+    // than three months are one fact (chronicity); the Duffy-null associated count lists both
+    // as strong (S19), and the model must not multiply them.
+    let danc = |stated: bool, measured_days: i64| {
+        let mut record = patient(38.0, Sex::Female);
+        record.observations.push(lab("a1", "751-8", 1.3, "10*3/uL", measured_days));
+        record.observations.push(lab("a3", "751-8", 1.3, "10*3/uL", 0));
+        if stated {
+            record.conditions.push(finding("h", "neutropenia known for years"));
+        }
+        let assessment = assess(&record);
+        let cause = assessment
+            .causes
+            .iter()
+            .find(|c| c.id == "duffy-null-associated-neutrophil-count")
+            .cloned()
+            .expect("listed");
+        let weight = |id: &str| cause.evidence.iter().find(|e| e.finding.starts_with(id)).map(|e| e.weight);
+        (weight("Lifelong or long-standing"), weight("chronic-over-3-months"), cause.probability)
+    };
+    // Measured alone: strong (8).
+    let (stated, measured, both) = (danc(true, 10), danc(false, 400), danc(true, 400));
+    assert_eq!((measured.0, measured.1), (None, Some(8.0)));
+    // Stated ("for years" also reads as a duration over three months), or stated and measured:
+    // the first listed counts, the other is shown with weight 1.
+    assert_eq!((stated.0, stated.1), (Some(8.0), Some(1.0)));
+    assert_eq!((both.0, both.1), (Some(8.0), Some(1.0)));
 }
