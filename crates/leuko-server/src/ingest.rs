@@ -207,11 +207,20 @@ impl Inbox {
         // How far processing has come: the committer drops those rows from the inbox.
         let processed = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
         let work = background(store.clone(), kb, site.clone(), wake.clone(), processed.clone());
+        // Another process owns this embedded store's journal: it receives and processes; here
+        // every message is answered AE (resend), and nothing is processed twice.
+        let owner = store.owns_lab_feed();
+        if !owner {
+            tracing::error!("another process receives this store's lab feed: messages sent here are answered AE");
+        }
         // Processing and re-assessment run on a thread of their own at the lowest CPU priority,
         // with their own runtime (its blocking threads inherit the priority): under a burst the
         // processor yields the CPU to the connections and the committer, and the inbox absorbs
         // the difference — they use separate SQLite files, so no lock is shared with them.
         let spawned = std::thread::Builder::new().name("leuko-inbox".to_owned()).spawn(move || {
+            if !owner {
+                return;
+            }
             lower_priority();
             match tokio::runtime::Builder::new_current_thread().thread_name("leuko-inbox").enable_all().build() {
                 Ok(runtime) => runtime.block_on(work),

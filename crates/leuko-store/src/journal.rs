@@ -114,6 +114,10 @@ fn read_record(file: &File, number: u64, offset: u64) -> Option<(u64, Vec<u8>)> 
         return None;
     }
     let seq = u64::from_le_bytes(header[8..16].try_into().ok()?);
+    // Sequence numbers are stored as SQLite integers (i64); a larger one is not ours.
+    if i64::try_from(seq).is_err() {
+        return None;
+    }
     let len = word(16) as usize;
     // A length beyond what the file holds is a torn or foreign header, not an allocation.
     if (offset + (HEADER + len) as u64) > file.metadata().ok()?.len() {
@@ -142,7 +146,11 @@ fn sync_history(history: &Path) -> Result<(), StoreError> {
             Err(e) => return Err(io("opening", &path, &e)),
         }
     }
-    Ok(())
+    // SQLite creates the WAL file anew after its last connection closed: its name too.
+    match history.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) => sync_dir(parent),
+        None => sync_dir(Path::new(".")),
+    }
 }
 
 /// What the segment files hold after `cursor`: read at open, and on each read by a store that
@@ -165,7 +173,9 @@ fn scan(dir: &Path, cursor: u64, write: bool) -> Result<Scan, StoreError> {
     for item in std::fs::read_dir(dir).map_err(|e| io("reading", dir, &e))? {
         let item = item.map_err(|e| io("reading", dir, &e))?;
         let name = item.file_name();
-        if let Some(number) = name.to_str().and_then(|n| n.strip_suffix(".seg")).and_then(|n| n.parse::<u64>().ok()) {
+        // Only the names this journal writes (16 digits): another file is not read.
+        let digits = name.to_str().and_then(|n| n.strip_suffix(".seg")).filter(|n| n.len() == 16);
+        if let Some(number) = digits.filter(|n| n.bytes().all(|b| b.is_ascii_digit())).and_then(|n| n.parse().ok()) {
             numbers.push(number);
         }
     }
@@ -244,24 +254,25 @@ impl Journal {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
         )?;
         stored.busy_timeout(std::time::Duration::from_secs(5))?;
+        // The cursor is read first and the history synced after, so that the cursor segments are
+        // judged by is on disk.
+        let cursor: i64 = stored.query_row("SELECT COALESCE(MAX(seq), 0) FROM hl7_cursor", [], |row| row.get(0))?;
         if owner {
             sync_history(history)?;
         }
-        let cursor: i64 = stored.query_row("SELECT COALESCE(MAX(seq), 0) FROM hl7_cursor", [], |row| row.get(0))?;
         let Scan { entries, mut segments, mut spares, last, max_seq } =
             scan(&dir, u64::try_from(cursor).unwrap_or(0), owner)?;
         let keys = entries.iter().map(|e| (e.key.clone(), e.seq)).collect();
 
         let (current, file, offset) = match last {
-            Some((number, file, offset)) => {
-                // Bytes after the last whole record are a crash's torn write or what a reused
-                // segment held before: zeroed, so that the next records are never followed by
-                // something that could pass for one.
-                if owner {
-                    zero_tail(&file, offset, &segment_name(&dir, number))?;
-                }
+            Some((number, file, _)) => {
+                // Nothing more is written to the segment the last run wrote: after its last whole
+                // record may lie a write a crash tore, and after that, whole records of the same
+                // lost write (pages reach the disk in any order) that new records could make
+                // readable again. Marked full, so that the next write starts a new segment and
+                // every later scan of this one stops where this one did.
                 segments.insert(number, Arc::clone(&file));
-                (number, file, offset)
+                (number, file, segment_size.max(1))
             }
             None if owner => {
                 let number = spares.iter().max().map_or(1, |n| n + 1);
@@ -280,7 +291,9 @@ impl Journal {
                 current,
                 file,
                 offset,
-                next_seq: max_seq + 1,
+                next_seq: max_seq
+                    .checked_add(1)
+                    .ok_or_else(|| StoreError::Journal("sequence numbers exhausted".to_owned()))?,
                 keys,
                 spares,
                 failed: (!owner).then(|| "another process owns this journal (it receives the lab feed)".to_owned()),
@@ -299,8 +312,10 @@ impl Journal {
         if let Some(failed) = &w.failed {
             return Err(StoreError::Journal(format!("the journal stopped after a failed write: {failed}")));
         }
-        self.forget(&mut w, u64::try_from(processed).unwrap_or(0))?;
-        let result = self.append(&mut w, messages);
+        // A failed sync of the history is not retried: after an I/O error a later sync may report
+        // success for data that was dropped, and segments must not be reused on its word.
+        let result =
+            self.forget(&mut w, u64::try_from(processed).unwrap_or(0)).and_then(|()| self.append(&mut w, messages));
         if let Err(error) = &result {
             w.failed = Some(error.to_string());
         }
@@ -316,14 +331,19 @@ impl Journal {
             let stored = self.stored.lock().map_err(|_| StoreError::Task("journal reader poisoned".to_owned()))?;
             let mut in_history = stored.prepare_cached("SELECT 1 FROM hl7_messages WHERE key = ?1")?;
             for (key, raw) in messages {
+                if u32::try_from(4 + key.len() + raw.len()).is_err() {
+                    return Err(StoreError::Journal(format!("message {key} is too large for the journal (4 GiB)")));
+                }
                 if w.keys.contains_key(key) || in_history.exists([key])? {
                     out.push(false);
                     continue;
                 }
                 let len = (HEADER + 4 + key.len() + raw.len()) as u64;
                 if start + buf.len() as u64 + len > self.segment_size && start + buf.len() as u64 > 0 {
-                    self.write(w, &buf, start)?;
-                    buf.clear();
+                    if !buf.is_empty() {
+                        self.write(w, &buf, start)?;
+                        buf.clear();
+                    }
                     self.next_segment(w)?;
                     start = 0;
                 }
@@ -356,7 +376,13 @@ impl Journal {
     fn next_segment(&self, w: &mut Writer) -> Result<(), StoreError> {
         let number = w.current + 1;
         let path = segment_name(&self.dir, number);
-        let file = match w.spares.pop() {
+        // A file of that number may exist already: one a crash left before anything was written
+        // to it (found empty at open, so a spare). It is used as it is.
+        let existing = w.spares.iter().position(|n| *n == number).map(|at| w.spares.swap_remove(at));
+        let file = match existing.or_else(|| w.spares.pop()) {
+            Some(spare) if spare == number => {
+                OpenOptions::new().read(true).write(true).open(&path).map_err(|e| io("opening", &path, &e))?
+            }
             Some(spare) => {
                 let from = segment_name(&self.dir, spare);
                 std::fs::rename(&from, &path).map_err(|e| io("renaming", &from, &e))?;
@@ -399,6 +425,11 @@ impl Journal {
             w.spares.push(number);
         }
         Ok(())
+    }
+
+    /// Whether this process owns the journal (receives into it and processes it).
+    pub(crate) fn owned(&self) -> bool {
+        self.owner.is_some()
     }
 
     /// Moves what an inbox file of an earlier version (`PATH.inbox`, SQLite) still holds for
@@ -505,19 +536,6 @@ fn zero_range(file: &File, from: u64, to: u64, path: &Path) -> Result<(), StoreE
         at += n;
     }
     Ok(())
-}
-
-/// Zeroes a segment from `offset` to its end unless that is zero already, and syncs it.
-fn zero_tail(file: &File, offset: u64, path: &Path) -> Result<(), StoreError> {
-    let size = file.metadata().map_err(|e| io("reading", path, &e))?.len();
-    let mut head = [0u8; HEADER];
-    let n = (size.saturating_sub(offset)).min(HEADER as u64) as usize;
-    file.read_exact_at(&mut head[..n], offset).map_err(|e| io("reading", path, &e))?;
-    if head.iter().all(|b| *b == 0) {
-        return Ok(());
-    }
-    zero_range(file, offset, size, path)?;
-    file.sync_data().map_err(|e| io("syncing", path, &e))
 }
 
 #[cfg(test)]
@@ -647,6 +665,35 @@ mod tests {
         let journal = Journal::open(&history.0, 1200).unwrap();
         assert_eq!(keys(&journal.take(0, 100).unwrap()), waiting, "what a reused segment held is not read");
         assert_eq!(journal.waiting(10).unwrap(), waiting.len() as u64);
+    }
+
+    #[test]
+    fn a_segment_a_crash_left_empty_is_used_for_its_number_not_overwritten_later() {
+        let history = History::new();
+        let journal = Journal::open(&history.0, 1200).unwrap();
+        let first: Vec<String> = (0..8).map(|i| format!("A|{i}")).collect();
+        let first: Vec<&str> = first.iter().map(String::as_str).collect();
+        journal.put(&messages(&first), 0).unwrap();
+        let current = journal.writer.lock().unwrap().current;
+        drop(journal);
+        // A crash after the next segment was created, before anything was written to it; the
+        // restart writes on in a new segment, which is that one.
+        create_segment(&history.dir(), current + 1, 1200).unwrap();
+        // Processing then frees the first segment (four messages to a segment here), so that a
+        // freed segment is also waiting for reuse when the next segment is needed.
+        history.processed_through(2);
+        let journal = Journal::open(&history.0, 1200).unwrap();
+        history.processed_through(4);
+        let next: Vec<String> = (8..24).map(|i| format!("A|{i}")).collect();
+        let next: Vec<&str> = next.iter().map(String::as_str).collect();
+        for key in &next {
+            journal.put(&messages(&[key]), 4).unwrap();
+        }
+        let waiting = [&first[4..], &next[..]].concat();
+        assert_eq!(keys(&journal.take(4, 100).unwrap()), waiting);
+        drop(journal);
+        let journal = Journal::open(&history.0, 1200).unwrap();
+        assert_eq!(keys(&journal.take(4, 100).unwrap()), waiting, "nothing overwritten or renamed away");
     }
 
     #[test]

@@ -985,6 +985,15 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether this store receives the lab feed: false when another process owns the embedded
+    /// store's journal (that process receives and processes; this one would answer AE).
+    pub fn owns_lab_feed(&self) -> bool {
+        match self {
+            Store::Sqlite(_, SqliteInbox(InboxKind::Journal(journal))) => journal.owned(),
+            Store::Sqlite(..) | Store::Postgres(_) => true,
+        }
+    }
+
     /// How far processing has come: the inbox sequence number of the last message moved into
     /// the history (0 before the first).
     pub async fn inbox_cursor(&self) -> Result<i64, StoreError> {
