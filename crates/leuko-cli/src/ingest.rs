@@ -153,6 +153,10 @@ pub(crate) fn run(args: &IngestArgs) -> anyhow::Result<ExitCode> {
                                 errors += 1;
                                 progress.suspend(|| eprintln!("leuko ingest: not processable: {why}"));
                             }
+                            Outcome::NotStored(why) => {
+                                errors += 1;
+                                progress.suspend(|| eprintln!("leuko ingest: not stored: {why}"));
+                            }
                             Outcome::Rejected(why) => {
                                 rejected += 1;
                                 progress.suspend(|| eprintln!("leuko ingest: rejected: {why}"));

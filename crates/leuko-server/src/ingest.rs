@@ -19,8 +19,10 @@ pub enum Outcome {
     Stored { patient: String, results: usize, alerts: Vec<String> },
     /// Already stored: acknowledged again, not processed.
     Duplicate,
-    /// Understood but not processable (AE): why.
+    /// Understood but not processable (AE): why. Sending it again changes nothing.
     Error(String),
+    /// Understood, but the store could not be written (AE): why. To be sent again.
+    NotStored(String),
     /// Rejected (AR): why.
     Rejected(String),
 }
@@ -174,7 +176,7 @@ async fn one(store: &Store, kb: Option<&leuko_core::KnowledgeBase>, site: &SiteC
         Err(error) => {
             tracing::error!(%error, "HL7 store failed");
             let why = "the history could not be written; resend".to_owned();
-            Ingested { ack: reply(AckCode::Error, Some(&why)), outcome: Outcome::Error(why), unmapped }
+            Ingested { ack: reply(AckCode::Error, Some(&why)), outcome: Outcome::NotStored(why), unmapped }
         }
     }
 }

@@ -186,8 +186,7 @@ pub async fn worker(
             let Ok(mut messages) = consumer.messages().await else { return };
             while let Some(Ok(message)) = messages.next().await {
                 let results = store_bytes(&store, &site, &message.payload).await;
-                let store_failed =
-                    results.iter().any(|r| matches!(&r.outcome, Outcome::Error(why) if why.contains("resend")));
+                let store_failed = results.iter().any(|r| matches!(&r.outcome, Outcome::NotStored(_)));
                 for result in &results {
                     if let Outcome::Stored { patient, .. } = &result.outcome {
                         let _ = assess.send(patient.clone());
