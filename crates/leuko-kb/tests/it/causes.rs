@@ -552,6 +552,30 @@ fn non_scarring_alopecia_supports_lupus() {
 }
 
 #[test]
+fn a_positive_direct_antiglobulin_test_supports_lupus_and_a_negative_one_does_not() {
+    // 2019 EULAR/ACR SLE criteria (aringer-2019-sle): autoimmune haemolysis (a positive direct
+    // antiglobulin test) is a weighted haematologic domain; the knowledge base counts it moderate.
+    let sle = |text: &str| {
+        let mut record = patient(29.0, Sex::Female);
+        record.observations.push(lab("wbc", "6690-2", 2.6, "10*3/uL", 0));
+        record.observations.push(lab("anc", "751-8", 1.2, "10*3/uL", 0));
+        record.conditions.push(finding("ana", "ANA positive"));
+        record.conditions.push(finding("dat", text));
+        let a = assess(&record);
+        let cause = a.causes.iter().find(|c| c.id == "sle-associated-cytopenia").cloned().expect("SLE ranked");
+        (
+            cause.probability,
+            cause.evidence.iter().find(|e| e.finding.starts_with("Direct antiglobulin")).map(|e| e.weight),
+        )
+    };
+    let (positive, line) = sle("positive direct Coombs test");
+    assert_eq!(line, Some(3.0));
+    let (negative, line) = sle("direct Coombs test negative");
+    assert_eq!(line, None, "a negative test is not a positive one");
+    assert!(positive > negative, "{positive} <= {negative}");
+}
+
+#[test]
 fn a_reticulocyte_count_below_20_is_reticulocytopenia_without_a_laboratory_range() {
     // Severe aplastic anaemia criterion (modified Camitta, BSH 2016; clinical-tables §9.3 [S50]):
     // reticulocytes < 20 x10^9/L. The knowledge base has no reticulocyte interval, so the cut-off
