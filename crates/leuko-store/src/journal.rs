@@ -272,17 +272,16 @@ impl Journal {
                 // readable again. Marked full, so that the next write starts a new segment and
                 // every later scan of this one stops where this one did.
                 segments.insert(number, Arc::clone(&file));
+                spares.retain(|n| *n != number);
                 (number, file, segment_size.max(1))
             }
-            None if owner => {
-                let number = spares.iter().max().map_or(1, |n| n + 1);
-                let file = Arc::new(create_segment(&dir, number, segment_size)?);
-                segments.insert(number, Arc::clone(&file));
-                (number, file, 0)
+            // Nothing received yet: the first write creates (or reuses) a segment numbered above
+            // every file there, so a store that is only read never writes one.
+            None => {
+                let placeholder = Arc::new(lock.try_clone().map_err(|e| io("opening", &lock_path, &e))?);
+                (spares.iter().max().copied().unwrap_or(0), placeholder, segment_size.max(1))
             }
-            None => (0, Arc::new(lock.try_clone().map_err(|e| io("opening", &lock_path, &e))?), 0),
         };
-        spares.retain(|n| *n != current);
         Ok(Journal {
             dir,
             history: history.to_owned(),
@@ -569,7 +568,10 @@ mod tests {
         }
 
         fn segments(&self) -> usize {
-            std::fs::read_dir(self.dir()).unwrap().count()
+            std::fs::read_dir(self.dir())
+                .unwrap()
+                .filter(|f| f.as_ref().unwrap().file_name().to_string_lossy().ends_with(".seg"))
+                .count()
         }
     }
 
@@ -594,7 +596,9 @@ mod tests {
     fn what_was_received_waits_again_after_a_restart_and_stays_a_duplicate() {
         let history = History::new();
         let journal = Journal::open(&history.0, SEGMENT_SIZE).unwrap();
+        assert_eq!(history.segments(), 0, "a store that receives nothing writes no segment");
         assert_eq!(journal.put(&messages(&["A|1", "A|2", "A|1"]), 0).unwrap(), [true, true, false]);
+        assert_eq!(history.segments(), 1);
         drop(journal);
 
         let journal = Journal::open(&history.0, SEGMENT_SIZE).unwrap();
