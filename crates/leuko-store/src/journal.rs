@@ -311,48 +311,57 @@ impl Journal {
         if let Some(failed) = &w.failed {
             return Err(StoreError::Journal(format!("the journal stopped after a failed write: {failed}")));
         }
+        // Which messages are new is decided before anything changes, so that a message too large
+        // or a failed read of the history refuses this group only.
+        let new = self.new_messages(&w, messages)?;
         // A failed sync of the history is not retried: after an I/O error a later sync may report
-        // success for data that was dropped, and segments must not be reused on its word.
-        let result =
-            self.forget(&mut w, u64::try_from(processed).unwrap_or(0)).and_then(|()| self.append(&mut w, messages));
+        // success for data that was dropped, and segments must not be reused on its word. A
+        // failed write or sync of the journal stops it too.
+        let result = self
+            .forget(&mut w, u64::try_from(processed).unwrap_or(0))
+            .and_then(|()| self.append(&mut w, messages, &new));
         if let Err(error) = &result {
             w.failed = Some(error.to_string());
         }
-        result
+        result.map(|()| new)
     }
 
-    fn append(&self, w: &mut Writer, messages: &[(String, String)]) -> Result<Vec<bool>, StoreError> {
+    /// For each message, whether it is new: neither waiting here, nor stored in the history, nor
+    /// earlier in the same group.
+    fn new_messages(&self, w: &Writer, messages: &[(String, String)]) -> Result<Vec<bool>, StoreError> {
+        let stored = self.stored.lock().map_err(|_| StoreError::Task("journal reader poisoned".to_owned()))?;
+        let mut in_history = stored.prepare_cached("SELECT 1 FROM hl7_messages WHERE key = ?1")?;
+        let mut seen = std::collections::HashSet::new();
         let mut out = Vec::with_capacity(messages.len());
+        for (key, raw) in messages {
+            if u32::try_from(4 + key.len() + raw.len()).is_err() {
+                return Err(StoreError::Journal(format!("message {key} is too large for the journal (4 GiB)")));
+            }
+            out.push(!w.keys.contains_key(key) && seen.insert(key.as_str()) && !in_history.exists([key])?);
+        }
+        Ok(out)
+    }
+
+    /// Writes the new messages, in one write and one sync (two when a segment fills up).
+    fn append(&self, w: &mut Writer, messages: &[(String, String)], new: &[bool]) -> Result<(), StoreError> {
         let mut added = Vec::new();
         let mut buf = Vec::with_capacity(messages.iter().map(|(k, r)| HEADER + 4 + k.len() + r.len()).sum());
         let mut start = w.offset;
-        {
-            let stored = self.stored.lock().map_err(|_| StoreError::Task("journal reader poisoned".to_owned()))?;
-            let mut in_history = stored.prepare_cached("SELECT 1 FROM hl7_messages WHERE key = ?1")?;
-            for (key, raw) in messages {
-                if u32::try_from(4 + key.len() + raw.len()).is_err() {
-                    return Err(StoreError::Journal(format!("message {key} is too large for the journal (4 GiB)")));
+        for ((key, raw), _) in messages.iter().zip(new).filter(|(_, new)| **new) {
+            let len = (HEADER + 4 + key.len() + raw.len()) as u64;
+            if start + buf.len() as u64 + len > self.segment_size && start + buf.len() as u64 > 0 {
+                if !buf.is_empty() {
+                    self.write(w, &buf, start)?;
+                    buf.clear();
                 }
-                if w.keys.contains_key(key) || in_history.exists([key])? {
-                    out.push(false);
-                    continue;
-                }
-                let len = (HEADER + 4 + key.len() + raw.len()) as u64;
-                if start + buf.len() as u64 + len > self.segment_size && start + buf.len() as u64 > 0 {
-                    if !buf.is_empty() {
-                        self.write(w, &buf, start)?;
-                        buf.clear();
-                    }
-                    self.next_segment(w)?;
-                    start = 0;
-                }
-                let seq = w.next_seq;
-                added.push(Entry { seq, segment: w.current, offset: start + buf.len() as u64, key: key.clone() });
-                encode(&mut buf, w.current, seq, key, raw);
-                w.next_seq += 1;
-                w.keys.insert(key.clone(), seq);
-                out.push(true);
+                self.next_segment(w)?;
+                start = 0;
             }
+            let seq = w.next_seq;
+            added.push(Entry { seq, segment: w.current, offset: start + buf.len() as u64, key: key.clone() });
+            encode(&mut buf, w.current, seq, key, raw);
+            w.next_seq += 1;
+            w.keys.insert(key.clone(), seq);
         }
         if !buf.is_empty() {
             self.write(w, &buf, start)?;
@@ -360,7 +369,7 @@ impl Journal {
         }
         let mut index = self.index.lock().map_err(|_| StoreError::Task("journal index poisoned".to_owned()))?;
         index.entries.extend(added);
-        Ok(out)
+        Ok(())
     }
 
     /// Writes `buf` at `offset` of the current segment and syncs it.
