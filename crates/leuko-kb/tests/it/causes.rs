@@ -576,6 +576,23 @@ fn a_positive_direct_antiglobulin_test_supports_lupus_and_a_negative_one_does_no
 }
 
 #[test]
+fn a_neutropenia_alone_counts_against_myeloma_and_one_with_anaemia_does_not() {
+    // medscape-myeloma: neutropenia is uncommon at presentation; anaemia dominates.
+    let myeloma = |hb: f64| {
+        let mut record = patient(67.0, Sex::Male);
+        record.observations.push(lab("anc", "751-8", 1.1, "10*3/uL", 0));
+        record.observations.push(lab("hb", "718-7", hb, "g/dL", 0));
+        record.observations.push(lab("plt", "777-3", 230.0, "10*3/uL", 0));
+        record.conditions.push(finding("p", "paraprotein on serum electrophoresis"));
+        let a = assess(&record);
+        let cause = a.causes.iter().find(|c| c.id == "multiple-myeloma").cloned().expect("myeloma ranked");
+        cause.evidence.iter().any(|e| !e.supports && e.weight == 0.33 && e.finding.starts_with("pattern-isolated"))
+    };
+    assert!(myeloma(14.2), "isolated neutropenia: a line against");
+    assert!(!myeloma(9.0), "with anaemia the pattern is not isolated");
+}
+
+#[test]
 fn a_reticulocyte_count_below_20_is_reticulocytopenia_without_a_laboratory_range() {
     // Severe aplastic anaemia criterion (modified Camitta, BSH 2016; clinical-tables §9.3 [S50]):
     // reticulocytes < 20 x10^9/L. The knowledge base has no reticulocyte interval, so the cut-off
