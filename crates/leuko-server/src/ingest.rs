@@ -212,7 +212,9 @@ impl Inbox {
         // Another process owns this embedded store's journal: it receives and processes; here
         // every message is answered AE (resend), and nothing is processed twice.
         let owner = store.owns_lab_feed();
-        if !owner {
+        if owner {
+            store.prepare_lab_feed();
+        } else {
             tracing::error!("another process receives this store's lab feed: messages sent here are answered AE");
         }
         // Processing and re-assessment run on a thread of their own at the lowest CPU priority,

@@ -53,6 +53,9 @@ struct Writer {
     spares: Vec<u64>,
     /// A write or sync failed: nothing more is accepted (the process must restart and recover).
     failed: Option<String>,
+    /// The next segment (number `current + 1`), being created zero-filled on a thread of its
+    /// own, so that a switch does not wait for 64 MiB to be written and synced.
+    prepared: Option<std::thread::JoinHandle<Result<File, StoreError>>>,
 }
 
 /// Where each waiting message is, in sequence order, and the segments that hold them.
@@ -150,6 +153,18 @@ fn sync_history(history: &Path) -> Result<(), StoreError> {
     match history.parent().filter(|p| !p.as_os_str().is_empty()) {
         Some(parent) => sync_dir(parent),
         None => sync_dir(Path::new(".")),
+    }
+}
+
+impl Drop for Journal {
+    /// A segment still being prepared is finished before the lock is released: another owner
+    /// opening the journal next must not find it half-written under a number it will use.
+    fn drop(&mut self) {
+        if let Ok(mut w) = self.writer.lock()
+            && let Some(handle) = w.prepared.take()
+        {
+            let _ = handle.join();
+        }
     }
 }
 
@@ -296,6 +311,7 @@ impl Journal {
                 keys,
                 spares,
                 failed: (!owner).then(|| "another process owns this journal (it receives the lab feed)".to_owned()),
+                prepared: None,
             }),
             index: Mutex::new(Index { entries: entries.into(), segments }),
             stored: Mutex::new(stored),
@@ -387,17 +403,26 @@ impl Journal {
         // A file of that number may exist already: one a crash left before anything was written
         // to it (found empty at open, so a spare). It is used as it is.
         let existing = w.spares.iter().position(|n| *n == number).map(|at| w.spares.swap_remove(at));
-        let file = match existing.or_else(|| w.spares.pop()) {
-            Some(spare) if spare == number => {
-                OpenOptions::new().read(true).write(true).open(&path).map_err(|e| io("opening", &path, &e))?
+        let prepared = match w.prepared.take() {
+            Some(handle) => {
+                Some(handle.join().map_err(|_| StoreError::Journal("preparing a segment panicked".to_owned()))??)
             }
-            Some(spare) => {
-                let from = segment_name(&self.dir, spare);
-                std::fs::rename(&from, &path).map_err(|e| io("renaming", &from, &e))?;
-                sync_dir(&self.dir)?;
-                OpenOptions::new().read(true).write(true).open(&path).map_err(|e| io("opening", &path, &e))?
-            }
-            None => create_segment(&self.dir, number, self.segment_size)?,
+            None => None,
+        };
+        let file = match prepared {
+            Some(file) => file,
+            None => match existing.or_else(|| w.spares.pop()) {
+                Some(spare) if spare == number => {
+                    OpenOptions::new().read(true).write(true).open(&path).map_err(|e| io("opening", &path, &e))?
+                }
+                Some(spare) => {
+                    let from = segment_name(&self.dir, spare);
+                    std::fs::rename(&from, &path).map_err(|e| io("renaming", &from, &e))?;
+                    sync_dir(&self.dir)?;
+                    OpenOptions::new().read(true).write(true).open(&path).map_err(|e| io("opening", &path, &e))?
+                }
+                None => create_segment(&self.dir, number, self.segment_size)?,
+            },
         };
         let file = Arc::new(file);
         self.index
@@ -408,7 +433,27 @@ impl Journal {
         w.current = number;
         w.file = file;
         w.offset = 0;
+        self.prepare_next(w);
         Ok(())
+    }
+
+    /// Starts creating the segment after the current one when no segment waits for reuse.
+    fn prepare_next(&self, w: &mut Writer) {
+        if w.spares.is_empty() && w.prepared.is_none() && w.failed.is_none() && self.owner.is_some() {
+            let (dir, number, size) = (self.dir.clone(), w.current + 1, self.segment_size);
+            let spawned = std::thread::Builder::new()
+                .name("leuko-journal-segment".to_owned())
+                .spawn(move || create_segment(&dir, number, size));
+            // Without the thread the segment is created when it is needed.
+            w.prepared = spawned.ok();
+        }
+    }
+
+    /// Prepares the segment the first message will need (a listener calls this at start).
+    pub(crate) fn prepare(&self) {
+        if let Ok(mut w) = self.writer.lock() {
+            self.prepare_next(&mut w);
+        }
     }
 
     /// Forgets the messages up to `processed`; segments holding none of the rest become spares
@@ -607,7 +652,7 @@ mod tests {
         let journal = Journal::open(&history.0, SEGMENT_SIZE).unwrap();
         assert_eq!(history.segments(), 0, "a store that receives nothing writes no segment");
         assert_eq!(journal.put(&messages(&["A|1", "A|2", "A|1"]), 0).unwrap(), [true, true, false]);
-        assert_eq!(history.segments(), 1);
+        assert!((1..=2).contains(&history.segments()), "one in use, perhaps the next being prepared");
         drop(journal);
 
         let journal = Journal::open(&history.0, SEGMENT_SIZE).unwrap();
@@ -707,6 +752,30 @@ mod tests {
         drop(journal);
         let journal = Journal::open(&history.0, 1200).unwrap();
         assert_eq!(keys(&journal.take(4, 100).unwrap()), waiting, "nothing overwritten or renamed away");
+    }
+
+    #[test]
+    fn the_next_segment_is_prepared_ahead_and_used_when_the_current_one_fills() {
+        let history = History::new();
+        let journal = Journal::open(&history.0, 1200).unwrap();
+        journal.prepare();
+        let wait = |journal: &Journal| {
+            let handle = journal.writer.lock().unwrap().prepared.take().expect("a segment is being prepared");
+            let file = handle.join().unwrap().unwrap();
+            journal.writer.lock().unwrap().prepared = Some(std::thread::spawn(move || Ok(file)));
+        };
+        wait(&journal);
+        assert_eq!(history.segments(), 1, "prepared before the first message");
+        journal.put(&messages(&["A|1"]), 0).unwrap();
+        wait(&journal);
+        assert_eq!(history.segments(), 2, "the next one prepared as soon as the first is in use");
+        let keys_in: Vec<String> = (2..10).map(|i| format!("A|{i}")).collect();
+        for key in &keys_in {
+            journal.put(&messages(&[key]), 0).unwrap();
+        }
+        drop(journal);
+        let journal = Journal::open(&history.0, 1200).unwrap();
+        assert_eq!(journal.take(0, 100).unwrap().len(), 9, "every message in the prepared segments");
     }
 
     #[test]

@@ -994,6 +994,14 @@ impl Store {
         }
     }
 
+    /// Gets the lab feed's inbox ready to receive (on an embedded store, the journal's first
+    /// segment is prepared on a thread of its own); a listener calls this when it starts.
+    pub fn prepare_lab_feed(&self) {
+        if let Store::Sqlite(_, SqliteInbox(InboxKind::Journal(journal))) = self {
+            journal.prepare();
+        }
+    }
+
     /// How far processing has come: the inbox sequence number of the last message moved into
     /// the history (0 before the first).
     pub async fn inbox_cursor(&self) -> Result<i64, StoreError> {
