@@ -160,9 +160,8 @@ impl Drop for Journal {
     /// A segment still being prepared is finished before the lock is released: another owner
     /// opening the journal next must not find it half-written under a number it will use.
     fn drop(&mut self) {
-        if let Ok(mut w) = self.writer.lock()
-            && let Some(handle) = w.prepared.take()
-        {
+        let mut w = self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(handle) = w.prepared.take() {
             let _ = handle.join();
         }
     }
@@ -188,6 +187,11 @@ fn scan(dir: &Path, cursor: u64, write: bool) -> Result<Scan, StoreError> {
     for item in std::fs::read_dir(dir).map_err(|e| io("reading", dir, &e))? {
         let item = item.map_err(|e| io("reading", dir, &e))?;
         let name = item.file_name();
+        if write && name.to_str().is_some_and(|n| n.ends_with(".seg.tmp")) {
+            // A segment whose preparation a crash interrupted.
+            std::fs::remove_file(item.path()).map_err(|e| io("removing", &item.path(), &e))?;
+            continue;
+        }
         // Only the names this journal writes (16 digits): another file is not read.
         let digits = name.to_str().and_then(|n| n.strip_suffix(".seg")).filter(|n| n.len() == 16);
         if let Some(number) = digits.filter(|n| n.bytes().all(|b| b.is_ascii_digit())).and_then(|n| n.parse().ok()) {
@@ -402,13 +406,10 @@ impl Journal {
         let path = segment_name(&self.dir, number);
         // A file of that number may exist already: one a crash left before anything was written
         // to it (found empty at open, so a spare). It is used as it is.
+        // A preparation that failed (a full disk, say) leaves the choice to what follows: a
+        // segment waiting for reuse, or a new one created here (whose error then counts).
+        let prepared = w.prepared.take().and_then(|handle| handle.join().ok()).and_then(Result::ok);
         let existing = w.spares.iter().position(|n| *n == number).map(|at| w.spares.swap_remove(at));
-        let prepared = match w.prepared.take() {
-            Some(handle) => {
-                Some(handle.join().map_err(|_| StoreError::Journal("preparing a segment panicked".to_owned()))??)
-            }
-            None => None,
-        };
         let file = match prepared {
             Some(file) => file,
             None => match existing.or_else(|| w.spares.pop()) {
@@ -565,17 +566,22 @@ impl Journal {
 }
 
 /// A new segment filled with zeros, synced, its name synced in the folder.
+///
+/// Written under a temporary name and renamed when whole, so that a crash never leaves a short
+/// segment (whose first use would append); a leftover temporary file is removed at open.
 fn create_segment(dir: &Path, number: u64, size: u64) -> Result<File, StoreError> {
     let path = segment_name(dir, number);
+    let temporary = path.with_extension("seg.tmp");
     let file = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(true)
-        .open(&path)
-        .map_err(|e| io("creating", &path, &e))?;
-    zero_range(&file, 0, size, &path)?;
-    file.sync_all().map_err(|e| io("syncing", &path, &e))?;
+        .open(&temporary)
+        .map_err(|e| io("creating", &temporary, &e))?;
+    zero_range(&file, 0, size, &temporary)?;
+    file.sync_all().map_err(|e| io("syncing", &temporary, &e))?;
+    std::fs::rename(&temporary, &path).map_err(|e| io("renaming", &temporary, &e))?;
     sync_dir(dir)?;
     Ok(file)
 }
@@ -776,6 +782,19 @@ mod tests {
         drop(journal);
         let journal = Journal::open(&history.0, 1200).unwrap();
         assert_eq!(journal.take(0, 100).unwrap().len(), 9, "every message in the prepared segments");
+    }
+
+    #[test]
+    fn a_segment_whose_preparation_a_crash_interrupted_is_removed_at_open() {
+        let history = History::new();
+        drop(Journal::open(&history.0, 1200).unwrap());
+        let half = history.dir().join("0000000000000001.seg.tmp");
+        std::fs::write(&half, [0u8; 100]).unwrap();
+        let journal = Journal::open(&history.0, 1200).unwrap();
+        assert!(!half.exists());
+        assert_eq!(journal.put(&messages(&["A|1"]), 0).unwrap(), [true]);
+        drop(journal);
+        assert_eq!(keys(&Journal::open(&history.0, 1200).unwrap().take(0, 10).unwrap()), ["A|1"]);
     }
 
     #[test]
