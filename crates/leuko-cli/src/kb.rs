@@ -88,6 +88,32 @@ pub(crate) fn show(dir: Option<&Path>, id: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prints the findings a statement is read as, each with the causes whose evidence lists it.
+pub(crate) fn match_text(dir: Option<&Path>, text: &str) -> anyhow::Result<ExitCode> {
+    let kb = load(dir)?;
+    let found = leuko_core::match_text(&kb, text);
+    if found.is_empty() {
+        println!("no finding of the knowledge base is read from {text:?} (a negated statement reads as none)");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (id, detail, result) in found {
+        let label = kb.finding(&id).map_or(String::new(), |f| f.label.clone());
+        let kind = if result { " (a test result, read as normal or negative)" } else { "" };
+        println!("{id} — {label}{kind}: {detail}");
+        for cause in kb.causes() {
+            let lines = cause
+                .evidence_for
+                .iter()
+                .map(|l| ("for", l))
+                .chain(cause.evidence_against.iter().map(|l| ("against", l)));
+            for (side, line) in lines.filter(|(_, l)| l.finding == id) {
+                println!("    {side} {} ({}): {}", cause.id, line.strength, cause.label);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The knowledge base as a Markdown document for clinical reviewers (`docs/kb.md`): every cause
 /// with its prior and evidence, and every drug, each with its sources.
 pub(crate) fn markdown(kb: &KnowledgeBase) -> String {

@@ -117,6 +117,12 @@ enum KbCommand {
         /// The entry's id.
         id: String,
     },
+    /// Show which findings a free-text statement is read as, and the causes each one weighs
+    /// (for checking and correcting the synonym tables).
+    Match {
+        /// The statement, as a record would carry it (e.g. "s/p Roux-en-Y gastric bypass").
+        text: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -133,6 +139,7 @@ fn main() -> ExitCode {
         }
         Command::Kb { command: KbCommand::Check { dir } } => kb::check(dir.as_deref().or(kb_dir)),
         Command::Kb { command: KbCommand::Show { id } } => kb::show(kb_dir, &id),
+        Command::Kb { command: KbCommand::Match { text } } => kb::match_text(kb_dir, &text),
         Command::Kb { command: KbCommand::Doc } => kb::load(kb_dir).map(|kb| {
             print!("{}", kb::markdown(&kb));
             ExitCode::SUCCESS

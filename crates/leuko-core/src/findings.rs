@@ -213,58 +213,11 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
         while candidates.get(next_candidate).is_some_and(|&(f, _)| f == finding_index) {
             next_candidate += 1;
         }
-        let possible: Vec<(&String, &Vec<String>)> = candidates[start..next_candidate]
-            .iter()
-            .map(|&(_, phrase)| (&finding.text[phrase], &finding.text_words[phrase]))
-            .filter(|(_, phrase_words)| might_contain_words(&all_words, phrase_words))
-            .collect();
-        if !possible.is_empty()
-            && let Some((source, phrase)) = texts.iter().zip(&word_sets).find_map(|((source, text), words)| {
-                possible.iter().filter(|(_, phrase_words)| might_contain_words(words, phrase_words)).find_map(
-                    |&(phrase, _)| {
-                        let hit =
-                            find_any_loose(text, std::slice::from_ref(phrase), finding.negation_sensitive, LOOSE_GAP)?;
-                        // A diagnosis or test result in a list the sentence closes with "negative".
-                        let test_like = finding.id.starts_with("dx-") || finding.lab.is_some();
-                        let exact = find_phrase(text, phrase);
-                        let listed_negative = test_like
-                            && finding.negation_sensitive
-                            && !exact.is_empty()
-                            && exact.iter().all(|at| is_list_negated(text, at + phrase.len()));
-                        (!listed_negative).then_some((source, hit))
-                    },
-                )
-            })
-        {
-            let detail = format!("\"{phrase}\" in {source}");
-            if finding.id.ends_with("-normal") || finding.id.ends_with("-negative") {
-                facts.add_result(&finding.id, detail);
-            } else {
-                facts.add(&finding.id, detail);
+        if let Some(hit) = text_hit(finding, &candidates[start..next_candidate], &texts, &word_sets, &all_words) {
+            match hit {
+                TextHit::Present(detail) => facts.add(&finding.id, detail),
+                TextHit::Result(detail) => facts.add_result(&finding.id, detail),
             }
-            continue;
-        }
-        if let Some((result, terms)) = &finding.listed
-            && terms.iter().any(|term| might_contain(&all_words, term))
-            && let Some(detail) = texts.iter().find_map(|(source, text)| {
-                terms.iter().find_map(|term| {
-                    find_phrase(text, term)
-                        .into_iter()
-                        .any(|at| is_list_closed_by(text, at + term.len(), *result))
-                        .then(|| format!("\"{term}\" in a list of results closed as {} in {source}", result.word()))
-                })
-            })
-        {
-            facts.add_result(&finding.id, detail);
-            continue;
-        }
-        if let Some(rule) = &finding.duration
-            && let Some(detail) = texts.iter().find_map(|(source, text)| {
-                stated_duration(text, rule, finding.negation_sensitive)
-                    .map(|(word, days)| format!("\"{word}\" for {days} days in {source}"))
-            })
-        {
-            facts.add(&finding.id, detail);
             continue;
         }
         let coded = record
@@ -374,6 +327,104 @@ fn stated_duration<'r>(text: &str, rule: &'r DurationRule, negation_sensitive: b
             duration_days(sentence).filter(|days| *days >= rule.at_least_days).map(|days| (word.as_str(), days))
         })
     })
+}
+
+/// How a finding was read from free text.
+enum TextHit {
+    /// The finding is present: where it was read.
+    Present(String),
+    /// A test result (normal or negative): where it was read.
+    Result(String),
+}
+
+/// A finding read from the record's texts: by one of its phrases (`candidates`: indexes of the
+/// phrases whose first word occurs in the record), in a list of results closed by "negative" or
+/// "normal", or as a stated duration.
+fn text_hit(
+    finding: &crate::kb::FindingDef,
+    candidates: &[(usize, usize)],
+    texts: &[(String, String)],
+    word_sets: &[std::collections::BTreeSet<&str>],
+    all_words: &std::collections::BTreeSet<&str>,
+) -> Option<TextHit> {
+    let possible: Vec<(&String, &Vec<String>)> = candidates
+        .iter()
+        .map(|&(_, phrase)| (&finding.text[phrase], &finding.text_words[phrase]))
+        .filter(|(_, phrase_words)| might_contain_words(all_words, phrase_words))
+        .collect();
+    if !possible.is_empty()
+        && let Some((source, phrase)) = texts.iter().zip(word_sets).find_map(|((source, text), words)| {
+            possible.iter().filter(|(_, phrase_words)| might_contain_words(words, phrase_words)).find_map(
+                |&(phrase, _)| {
+                    let hit =
+                        find_any_loose(text, std::slice::from_ref(phrase), finding.negation_sensitive, LOOSE_GAP)?;
+                    // A diagnosis or test result in a list the sentence closes with "negative".
+                    let test_like = finding.id.starts_with("dx-") || finding.lab.is_some();
+                    let exact = find_phrase(text, phrase);
+                    let listed_negative = test_like
+                        && finding.negation_sensitive
+                        && !exact.is_empty()
+                        && exact.iter().all(|at| is_list_negated(text, at + phrase.len()));
+                    (!listed_negative).then_some((source, hit))
+                },
+            )
+        })
+    {
+        let detail = format!("\"{phrase}\" in {source}");
+        return Some(if finding.id.ends_with("-normal") || finding.id.ends_with("-negative") {
+            TextHit::Result(detail)
+        } else {
+            TextHit::Present(detail)
+        });
+    }
+    if let Some((result, terms)) = &finding.listed
+        && terms.iter().any(|term| might_contain(all_words, term))
+        && let Some(detail) = texts.iter().find_map(|(source, text)| {
+            terms.iter().find_map(|term| {
+                find_phrase(text, term)
+                    .into_iter()
+                    .any(|at| is_list_closed_by(text, at + term.len(), *result))
+                    .then(|| format!("\"{term}\" in a list of results closed as {} in {source}", result.word()))
+            })
+        })
+    {
+        return Some(TextHit::Result(detail));
+    }
+    if let Some(rule) = &finding.duration
+        && let Some(detail) = texts.iter().find_map(|(source, text)| {
+            stated_duration(text, rule, finding.negation_sensitive)
+                .map(|(word, days)| format!("\"{word}\" for {days} days in {source}"))
+        })
+    {
+        return Some(TextHit::Present(detail));
+    }
+    None
+}
+
+/// The findings of the knowledge base one free-text statement is read as, each with what was
+/// read (a phrase, a list of results, a stated duration) and whether it is a test result read as
+/// normal or negative — for a maintainer checking the synonym tables (`leuko kb match`). Only
+/// the reading of text: codes, laboratory values and derived facts need a whole record.
+pub fn match_text(kb: &KnowledgeBase, text: &str) -> Vec<(String, String, bool)> {
+    let texts = vec![("the text".to_owned(), fold(text))];
+    let word_sets: Vec<_> = texts.iter().map(|(_, text)| word_set(text)).collect();
+    let all_words: std::collections::BTreeSet<&str> = word_sets.iter().flatten().copied().collect();
+    let mut candidates: Vec<(usize, usize)> =
+        all_words.iter().filter_map(|word| kb.phrase_index().get(*word)).flatten().copied().collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    kb.findings()
+        .iter()
+        .enumerate()
+        .filter_map(|(index, finding)| {
+            let first = candidates.partition_point(|&(f, _)| f < index);
+            let last = candidates.partition_point(|&(f, _)| f <= index);
+            text_hit(finding, &candidates[first..last], &texts, &word_sets, &all_words).map(|hit| match hit {
+                TextHit::Present(detail) => (finding.id.clone(), detail, false),
+                TextHit::Result(detail) => (finding.id.clone(), detail, true),
+            })
+        })
+        .collect()
 }
 
 fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<'_>) {

@@ -35,6 +35,7 @@ pub use alerts::{RaisedKey, new_alerts, new_alerts_since};
 pub use analyte::{Analyte, Property};
 pub use assess::assess;
 pub use assessment::*;
+pub use findings::match_text;
 pub use kb::{KbError, KbErrors, KbFile, KnowledgeBase};
 pub use record::*;
 pub use timeline::{Timeline, TimelineEvent, timeline};

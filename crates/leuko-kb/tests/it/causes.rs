@@ -635,3 +635,22 @@ fn a_measured_ferritin_above_10000_counts_as_marked_hyperferritinaemia() {
     assert!(!marked_low, "2,858 ng/mL is above 500 but not marked");
     assert!(p_high > 5.0 * p_low, "{p_high} vs {p_low}");
 }
+
+#[test]
+fn a_statement_is_read_as_the_findings_a_record_would_give_and_a_negated_one_as_none() {
+    // `leuko kb match`: the same reading of free text as in an assessment (§9 free text).
+    let read = |text: &str| {
+        leuko_core::match_text(leuko_kb::bundled(), text)
+            .into_iter()
+            .map(|(id, _, result)| (id, result))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(read("s/p Roux-en-Y gastric bypass 2015"), [("bariatric-surgery".to_owned(), false)]);
+    let spleen = read("no splenomegaly");
+    assert!(spleen.iter().all(|(id, _)| id != "splenomegaly"), "{spleen:?}");
+    assert!(spleen.contains(&("spleen-not-enlarged".to_owned(), false)), "{spleen:?}");
+    // A list of results closed by "negative" reads as negative results.
+    let tests = read("HIV, hepatitis B and C tests negative");
+    assert!(tests.contains(&("hiv-negative".to_owned(), true)), "{tests:?}");
+    assert!(tests.iter().all(|(id, _)| id != "hiv-positive"), "{tests:?}");
+}
