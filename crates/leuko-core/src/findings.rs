@@ -196,16 +196,7 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
     let taken = drugs.iter().filter(|m| m.exposure.status != MedicationStatus::Proposed).cloned().collect();
     let mut facts = Facts { drugs: taken, ..Facts::default() };
     let texts = texts(record, as_of);
-    let word_sets: Vec<_> = texts.iter().map(|(_, text)| word_set(text)).collect();
-    // Every word of the record: a phrase with a word outside it is in no single text either.
-    let all_words: std::collections::BTreeSet<&str> = word_sets.iter().flatten().copied().collect();
-
-    // Phrases whose first word occurs in the record (the knowledge base's phrase index), by
-    // finding, in the knowledge base's order.
-    let mut candidates: Vec<(usize, usize)> =
-        all_words.iter().filter_map(|word| kb.phrase_index().get(*word)).flatten().copied().collect();
-    candidates.sort_unstable();
-    candidates.dedup();
+    let (word_sets, all_words, candidates) = words_and_candidates(kb, &texts);
     let mut next_candidate = 0;
 
     for (finding_index, finding) in kb.findings().iter().enumerate() {
@@ -329,6 +320,24 @@ fn stated_duration<'r>(text: &str, rule: &'r DurationRule, negation_sensitive: b
     })
 }
 
+type WordSet<'t> = std::collections::BTreeSet<&'t str>;
+
+/// The words of each text, every word of them all (a phrase with a word outside it is in no
+/// single text either), and the phrases whose first word occurs among them (the knowledge
+/// base's phrase index: finding and phrase indexes, in the knowledge base's order).
+fn words_and_candidates<'t>(
+    kb: &KnowledgeBase,
+    texts: &'t [(String, String)],
+) -> (Vec<WordSet<'t>>, WordSet<'t>, Vec<(usize, usize)>) {
+    let word_sets: Vec<_> = texts.iter().map(|(_, text)| word_set(text)).collect();
+    let all_words: WordSet<'t> = word_sets.iter().flatten().copied().collect();
+    let mut candidates: Vec<(usize, usize)> =
+        all_words.iter().filter_map(|word| kb.phrase_index().get(*word)).flatten().copied().collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    (word_sets, all_words, candidates)
+}
+
 /// How a finding was read from free text.
 enum TextHit {
     /// The finding is present: where it was read.
@@ -407,12 +416,7 @@ fn text_hit(
 /// the reading of text: codes, laboratory values and derived facts need a whole record.
 pub fn match_text(kb: &KnowledgeBase, text: &str) -> Vec<(String, String, bool)> {
     let texts = vec![("the text".to_owned(), fold(text))];
-    let word_sets: Vec<_> = texts.iter().map(|(_, text)| word_set(text)).collect();
-    let all_words: std::collections::BTreeSet<&str> = word_sets.iter().flatten().copied().collect();
-    let mut candidates: Vec<(usize, usize)> =
-        all_words.iter().filter_map(|word| kb.phrase_index().get(*word)).flatten().copied().collect();
-    candidates.sort_unstable();
-    candidates.dedup();
+    let (word_sets, all_words, candidates) = words_and_candidates(kb, &texts);
     kb.findings()
         .iter()
         .enumerate()
