@@ -29,6 +29,8 @@ use std::time::{Duration, Instant};
 /// The project's copy of `shared/data/hl7v2` (the same files and manifest, with provenance).
 const BUNDLED_DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../crates/leuko-hl7/tests");
 
+// MLLP framing written here rather than taken from leuko-hl7: the sender is an independent check
+// of the listener it measures (a framing or ACK-parsing mistake shared by both would pass).
 const START: u8 = 0x0B;
 const END: [u8; 2] = [0x1C, 0x0D];
 
@@ -338,5 +340,7 @@ mod tests {
         let templates = load_templates(&data).unwrap();
         assert!(templates.len() >= 5, "{} templates", templates.len());
         assert!(templates.iter().all(|t| t.head.starts_with(b"MSH") && t.tail.windows(4).any(|w| w == b"\rPID")));
+        // Only the manifest's ORU^R01 messages with a WBC (the peers' choice), not every file.
+        assert!(templates.iter().all(|t| t.head.windows(8).any(|w| w == b"|ORU^R01")));
     }
 }

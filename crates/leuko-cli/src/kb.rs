@@ -97,9 +97,10 @@ pub(crate) fn match_text(dir: Option<&Path>, text: &str) -> anyhow::Result<ExitC
         return Ok(ExitCode::SUCCESS);
     }
     for (id, detail, result) in found {
-        let label = kb.finding(&id).map_or(String::new(), |f| f.label.clone());
+        // Derived findings (fever, chronic course) have no entry of their own.
+        let label = kb.finding(&id).map_or(String::new(), |f| format!(" — {}", f.label));
         let kind = if result { " (a test result, read as normal or negative)" } else { "" };
-        println!("{id} — {label}{kind}: {detail}");
+        println!("{id}{label}{kind}: {detail}");
         for cause in kb.causes() {
             let lines = cause
                 .evidence_for

@@ -70,22 +70,22 @@ fn evidence(
     let doubt = ranking.doubtful_findings.iter().find(|f| facts.has(f)).filter(|_| cause.category != "spurious");
     let sides = [(&cause.evidence_for, true, &ranking.lr_for), (&cause.evidence_against, false, &ranking.lr_against)];
     for (lines, supports, ratios) in sides {
-        let present: Vec<_> = lines.iter().filter(|l| facts.has(&l.finding)).collect();
         let ratio = |line: &crate::kb::EvidenceDef| ratios.get(&line.strength).copied().unwrap_or(1.0);
-        for (at, line) in present.iter().enumerate() {
-            let discounted = supports && doubt.is_some() && ranking.doubtful_read_from_count.contains(&line.finding);
-            // Another line of the same side states the same fact at least as strongly (the
-            // first of equals counts).
-            let counted_by = ranking
-                .overlapping
+        let in_doubt = |line: &crate::kb::EvidenceDef| {
+            supports && doubt.is_some() && ranking.doubtful_read_from_count.contains(&line.finding)
+        };
+        for (at, line) in lines.iter().enumerate().filter(|(_, l)| facts.has(&l.finding)) {
+            let discounted = in_doubt(line);
+            // Another present line of the list states the same fact at least as strongly (the
+            // first of equals counts; a line not counted itself counts for nothing here).
+            let counted_by = line
+                .same_fact
                 .iter()
-                .filter(|group| group.contains(&line.finding))
-                .flat_map(|group| present.iter().enumerate().filter(move |(_, o)| group.contains(&o.finding)))
-                .find(|(other_at, other)| {
-                    *other_at != at && {
-                        let (mine, theirs) = (ratio(line).ln().abs(), ratio(other).ln().abs());
-                        theirs > mine || (theirs == mine && *other_at < at)
-                    }
+                .map(|&other_at| (other_at, &lines[other_at]))
+                .filter(|(_, other)| facts.has(&other.finding) && !in_doubt(other))
+                .find(|&(other_at, other)| {
+                    let (mine, theirs) = (ratio(line).ln().abs(), ratio(other).ln().abs());
+                    theirs > mine || (theirs == mine && other_at < at)
                 })
                 .map(|(_, other)| other.finding.as_str());
             let finding = label(&line.finding);

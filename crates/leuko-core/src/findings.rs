@@ -196,19 +196,11 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
     let taken = drugs.iter().filter(|m| m.exposure.status != MedicationStatus::Proposed).cloned().collect();
     let mut facts = Facts { drugs: taken, ..Facts::default() };
     let texts = texts(record, as_of);
-    let (word_sets, all_words, candidates) = words_and_candidates(kb, &texts);
-    let mut next_candidate = 0;
+    let mut read = read_texts(kb, &texts);
 
     for (finding_index, finding) in kb.findings().iter().enumerate() {
-        let start = next_candidate;
-        while candidates.get(next_candidate).is_some_and(|&(f, _)| f == finding_index) {
-            next_candidate += 1;
-        }
-        if let Some(hit) = text_hit(finding, &candidates[start..next_candidate], &texts, &word_sets, &all_words) {
-            match hit {
-                TextHit::Present(detail) => facts.add(&finding.id, detail),
-                TextHit::Result(detail) => facts.add_result(&finding.id, detail),
-            }
+        if let Some(hit) = read[finding_index].take() {
+            facts.hits.entry(finding.id.clone()).or_insert(hit);
             continue;
         }
         let coded = record
@@ -251,22 +243,7 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
     }
 
     derived(context, &texts, &mut facts);
-    // A finding stands for another one the record does not show otherwise (a stated duration for
-    // the chronic course, a cited cut-off for a finding read against a reference interval).
-    for finding in kb.findings() {
-        if let Some(target) = &finding.stands_for
-            && !facts.has(target)
-            && let Some(hit) = facts.hits.get(&finding.id)
-        {
-            let detail = format!("{}: {}", finding.label, hit.detail);
-            // A result (a lab value) stays a result under the finding it stands for.
-            if hit.result {
-                facts.add_result(target, detail);
-            } else {
-                facts.add(target, detail);
-            }
-        }
-    }
+    stand_in(kb, &mut facts.hits);
     let anc = counts.anc.as_ref().map(|c| c.result.value);
     if let Some(detail) = crate::management::sepsis_screen(kb, results, &facts, anc) {
         facts.add("sepsis-screen-positive", detail);
@@ -338,24 +315,33 @@ fn words_and_candidates<'t>(
     (word_sets, all_words, candidates)
 }
 
-/// How a finding was read from free text.
-enum TextHit {
-    /// The finding is present: where it was read.
-    Present(String),
-    /// A test result (normal or negative): where it was read.
-    Result(String),
+/// What each finding of the knowledge base (by index) is read as in the texts: by one of its
+/// phrases, in a list of results closed by "negative" or "normal", or as a stated duration.
+fn read_texts(kb: &KnowledgeBase, texts: &[(String, String)]) -> Vec<Option<Hit>> {
+    let (word_sets, all_words, candidates) = words_and_candidates(kb, texts);
+    let mut next_candidate = 0;
+    kb.findings()
+        .iter()
+        .enumerate()
+        .map(|(finding_index, finding)| {
+            let start = next_candidate;
+            while candidates.get(next_candidate).is_some_and(|&(f, _)| f == finding_index) {
+                next_candidate += 1;
+            }
+            text_hit(finding, &candidates[start..next_candidate], texts, &word_sets, &all_words)
+        })
+        .collect()
 }
 
-/// A finding read from the record's texts: by one of its phrases (`candidates`: indexes of the
-/// phrases whose first word occurs in the record), in a list of results closed by "negative" or
-/// "normal", or as a stated duration.
+/// A finding read from the texts (`candidates`: indexes of its phrases whose first word occurs
+/// in them).
 fn text_hit(
     finding: &crate::kb::FindingDef,
     candidates: &[(usize, usize)],
     texts: &[(String, String)],
-    word_sets: &[std::collections::BTreeSet<&str>],
-    all_words: &std::collections::BTreeSet<&str>,
-) -> Option<TextHit> {
+    word_sets: &[WordSet<'_>],
+    all_words: &WordSet<'_>,
+) -> Option<Hit> {
     let possible: Vec<(&String, &Vec<String>)> = candidates
         .iter()
         .map(|&(_, phrase)| (&finding.text[phrase], &finding.text_words[phrase]))
@@ -379,12 +365,8 @@ fn text_hit(
             )
         })
     {
-        let detail = format!("\"{phrase}\" in {source}");
-        return Some(if finding.id.ends_with("-normal") || finding.id.ends_with("-negative") {
-            TextHit::Result(detail)
-        } else {
-            TextHit::Present(detail)
-        });
+        let result = finding.id.ends_with("-normal") || finding.id.ends_with("-negative");
+        return Some(Hit { detail: format!("\"{phrase}\" in {source}"), result });
     }
     if let Some((result, terms)) = &finding.listed
         && terms.iter().any(|term| might_contain(all_words, term))
@@ -397,38 +379,58 @@ fn text_hit(
             })
         })
     {
-        return Some(TextHit::Result(detail));
+        return Some(Hit { detail, result: true });
     }
-    if let Some(rule) = &finding.duration
-        && let Some(detail) = texts.iter().find_map(|(source, text)| {
-            stated_duration(text, rule, finding.negation_sensitive)
-                .map(|(word, days)| format!("\"{word}\" for {days} days in {source}"))
-        })
-    {
-        return Some(TextHit::Present(detail));
+    let rule = finding.duration.as_ref()?;
+    texts.iter().find_map(|(source, text)| {
+        stated_duration(text, rule, finding.negation_sensitive)
+            .map(|(word, days)| Hit { detail: format!("\"{word}\" for {days} days in {source}"), result: false })
+    })
+}
+
+/// Fever stated in the texts (the knowledge base's fever words, not negated): where.
+fn fever_in_text(kb: &KnowledgeBase, texts: &[(String, String)]) -> Option<String> {
+    let words = &kb.patient_status.fever.text;
+    texts
+        .iter()
+        .find_map(|(source, text)| find_any(text, words, true).map(|phrase| format!("\"{phrase}\" in {source}")))
+}
+
+/// A finding stands for another one the record does not show otherwise (a stated duration for
+/// the chronic course, a cited cut-off for a finding read against a reference interval); a
+/// result (a lab value) stays a result under the finding it stands for.
+fn stand_in(kb: &KnowledgeBase, hits: &mut FxHashMap<String, Hit>) {
+    for finding in kb.findings() {
+        if let Some(target) = &finding.stands_for
+            && !hits.contains_key(target)
+            && let Some(hit) = hits.get(&finding.id)
+        {
+            let hit = Hit { detail: format!("{}: {}", finding.label, hit.detail), result: hit.result };
+            hits.insert(target.clone(), hit);
+        }
     }
-    None
 }
 
 /// The findings of the knowledge base one free-text statement is read as, each with what was
-/// read (a phrase, a list of results, a stated duration) and whether it is a test result read as
-/// normal or negative — for a maintainer checking the synonym tables (`leuko kb match`). Only
-/// the reading of text: codes, laboratory values and derived facts need a whole record.
+/// read (a phrase, a list of results, a stated duration; a stated fever; a finding another one
+/// stands for) and whether it is a test result read as normal or negative — for a maintainer
+/// checking the synonym tables (`leuko kb match`). Only the reading of text: codes, laboratory
+/// values and facts derived from the whole record (pattern, age, counts) are not shown.
 pub fn match_text(kb: &KnowledgeBase, text: &str) -> Vec<(String, String, bool)> {
     let texts = vec![("the text".to_owned(), fold(text))];
-    let (word_sets, all_words, candidates) = words_and_candidates(kb, &texts);
-    kb.findings()
-        .iter()
-        .enumerate()
-        .filter_map(|(index, finding)| {
-            let first = candidates.partition_point(|&(f, _)| f < index);
-            let last = candidates.partition_point(|&(f, _)| f <= index);
-            text_hit(finding, &candidates[first..last], &texts, &word_sets, &all_words).map(|hit| match hit {
-                TextHit::Present(detail) => (finding.id.clone(), detail, false),
-                TextHit::Result(detail) => (finding.id.clone(), detail, true),
-            })
-        })
-        .collect()
+    let mut hits: FxHashMap<String, Hit> = FxHashMap::default();
+    for (finding, hit) in kb.findings().iter().zip(read_texts(kb, &texts)) {
+        if let Some(hit) = hit {
+            hits.insert(finding.id.clone(), hit);
+        }
+    }
+    if let Some(detail) = fever_in_text(kb, &texts) {
+        hits.entry("fever".to_owned()).or_insert(Hit { detail, result: false });
+    }
+    stand_in(kb, &mut hits);
+    let mut out: Vec<_> = hits.into_iter().map(|(id, hit)| (id, hit.detail, hit.result)).collect();
+    out.sort();
+    out
 }
 
 fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<'_>) {
@@ -530,10 +532,7 @@ fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<
     if let Some(temperature) = febrile {
         facts.add("fever", format!("temperature {:.1} °C on {}", temperature.value, temperature.time.date_naive()));
     }
-    if let Some((source, phrase)) =
-        texts.iter().find_map(|(source, text)| find_any(text, &fever.text, true).map(|p| (source, p)))
-    {
-        let detail = format!("\"{phrase}\" in {source}");
+    if let Some(detail) = fever_in_text(kb, texts) {
         facts.fever_text = Some(detail.clone());
         facts.add("fever", detail);
     }

@@ -279,7 +279,7 @@ fn pid_identifier(message: &Message, pid: &Segment, site: &SiteCodes) -> Option<
         .map(|r| (pid.sub(3, r, 1, 1), pid.sub(3, r, 4, 1)))
         .chain([(pid.get(2, 1), "")])
         .find(|(id, _)| !id.is_empty())?;
-    let sender = message.segment("MSH").map(|m| m.get(4, 1)).filter(|s| site.sender_as_authority && !s.is_empty());
+    let sender = site.sender_as_authority.then(|| message.sending_facility()).filter(|s| !s.is_empty());
     let authority = Some(authority).filter(|a| !a.is_empty()).or(sender);
     Some(authority.map_or_else(|| id.to_owned(), |a| format!("{a}|{id}")))
 }
@@ -360,7 +360,7 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
     // two patients' results never share an identity (order numbers are unique only within one
     // filler application). Not the sending application (MSH-3), which interface engines rewrite:
     // a correction routed differently must still replace its original.
-    let scope = format!("{}|{}", msh.map_or("", |m| m.get(4, 1)), record.id.as_deref().unwrap_or(""));
+    let scope = format!("{}|{}", message.sending_facility(), record.id.as_deref().unwrap_or(""));
     let mut filler: Option<String> = None;
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for segment in &message.segments {
@@ -462,7 +462,7 @@ fn map_one(message: &Message, site: &SiteCodes) -> Mapped {
     }
     Mapped {
         control_id,
-        sending_facility: msh.map_or("", |m| m.get(4, 1)).to_owned(),
+        sending_facility: message.sending_facility().to_owned(),
         message_type: message.message_type(),
         record,
         unmapped,
@@ -506,11 +506,9 @@ mod tests {
         assert_ne!(id("HOSP", "901", "F1^LIS", "F"), first);
         assert_ne!(id("CLINIC", "900", "F1^LIS", "F"), first);
         assert_ne!(id("HOSP", "900", "F1^OTHERLIS", "F"), first);
-        // A FHIR id: at most 64 characters of [A-Za-z0-9.-].
-        assert!(
-            first.len() <= 64 && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
-            "{first}"
-        );
+        // Stable across versions (a correction sent after an upgrade must replace its original):
+        // the id this identity has had since it was introduced.
+        assert_eq!(first, "hl7-6cb0dcad5cba5ec181e057f93b0a9100");
     }
 
     #[test]
@@ -547,11 +545,8 @@ mod tests {
             assert!(a.starts_with("pt--") && a.len() <= 64, "{a}");
             assert!(ids[i + 1..].iter().all(|b| b != a), "{ids:?}");
         }
-        assert_eq!(
-            patient_resource_id("HOSP|12-3"),
-            patient_resource_id("HOSP|12-3"),
-            "the same identifier, the same id"
-        );
+        // Stable across versions: a patient keeps the id stored under it.
+        assert_eq!(patient_resource_id("HOSP|12-3"), "pt--4d27ff41dd1b5b7187faeb9a2f73ff42");
         let long = format!("HOSP|{}", "9".repeat(70));
         assert!(patient_resource_id(&long).starts_with("pt--"));
     }

@@ -202,6 +202,11 @@ impl Message {
     pub fn control_id(&self) -> &str {
         self.segment("MSH").map_or("", |msh| msh.get(10, 1))
     }
+
+    /// MSH-4 (sending facility), its first component.
+    pub fn sending_facility(&self) -> &str {
+        self.segment("MSH").map_or("", |msh| msh.get(4, 1))
+    }
 }
 
 /// Decodes the bytes of a message file: a UTF-8 BOM is dropped; UTF-8 is used when the bytes
@@ -392,9 +397,13 @@ fn segment_id<'l>(line: &'l str, encoding: &Encoding) -> &'l str {
 }
 
 fn segment(line: &str, encoding: &Encoding) -> Segment {
+    read_segment(line, segment_id(line, encoding), encoding)
+}
+
+/// A segment from its line and its id ([`segment_id`], which the caller has already read).
+fn read_segment(line: &str, id: &str, encoding: &Encoding) -> Segment {
     let mut fields = line.split(encoding.field);
     fields.next();
-    let id = segment_id(line, encoding);
     let mut segment = Segment { text: String::with_capacity(line.len()), parts: Vec::new(), id: id.to_owned() };
     segment.text.push_str(id);
     segment.push_span((0, 1, 1, 1), 0);
@@ -543,10 +552,11 @@ fn parse_segments(text: &str, read: impl Fn(&str) -> bool) -> Result<Vec<Message
                 message.raw.push_str(line);
                 // The id the segment is read under (not the line's first three characters: a
                 // line may begin with white space such as a form feed).
-                if !read(segment_id(line, &message.encoding)) {
+                let id = segment_id(line, &message.encoding);
+                if !read(id) {
                     continue;
                 }
-                let seg = segment(line, &message.encoding);
+                let seg = read_segment(line, id, &message.encoding);
                 if valid_id(&seg.id) {
                     message.segments.push(seg);
                 } else {

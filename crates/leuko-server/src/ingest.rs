@@ -100,16 +100,15 @@ pub async fn raise_alerts(
 }
 
 /// Whether a parsed message is one the lab feed takes: a result message (else AR) about a patient
-/// (else AE), with the reason when it is not.
+/// (else AE), with the reason when it is not; the patient's identifier when it is (its stored id
+/// is [`leuko_hl7::patient_resource_id`], made only where a result is stored).
 fn admissible(message: &Message, site: &SiteCodes) -> Result<String, (AckCode, String)> {
     let kind = message.message_type();
     if !RESULT_TYPES.iter().any(|t| kind.starts_with(t)) {
         let why = format!("message type {kind:?} is not a result message (ORU^R01, ORU^R03, ORF^R04, OUL^R22)");
         return Err((AckCode::Reject, why));
     }
-    let original =
-        leuko_hl7::patient_id(message, site).ok_or((AckCode::Error, "no patient identifier (PID-3)".to_owned()))?;
-    Ok(leuko_hl7::patient_resource_id(&original))
+    leuko_hl7::patient_id(message, site).ok_or((AckCode::Error, "no patient identifier (PID-3)".to_owned()))
 }
 
 /// The idempotence key: sending facility (MSH-4) and MSH-10, or the bytes without a control id.
@@ -118,7 +117,7 @@ pub(crate) fn message_key(message: &Message) -> String {
     if control.is_empty() {
         format!("bytes:{}", message.raw)
     } else {
-        format!("{}|{control}", message.segment("MSH").map_or("", |m| m.get(4, 1)))
+        format!("{}|{control}", message.sending_facility())
     }
 }
 
@@ -144,7 +143,7 @@ fn prepare(message: &Message, key: String, patient: &str, site: &SiteCodes) -> (
 async fn one(store: &Store, kb: Option<&leuko_core::KnowledgeBase>, site: &SiteCodes, message: &Message) -> Ingested {
     let reply = |code: AckCode, text: Option<&str>| ack(message, code, text, &ack_id(), &now_ts());
     let patient = match admissible(message, site) {
-        Ok(patient) => patient,
+        Ok(identifier) => leuko_hl7::patient_resource_id(&identifier),
         Err((code, why)) => {
             let outcome =
                 if code == AckCode::Reject { Outcome::Rejected(why.clone()) } else { Outcome::Error(why.clone()) };
@@ -206,7 +205,7 @@ impl Inbox {
     pub fn start(store: Store, kb: &'static leuko_core::KnowledgeBase, site: std::sync::Arc<SiteCodes>) -> Inbox {
         let (jobs, mut incoming) = tokio::sync::mpsc::channel::<Job>(4096);
         let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-        // How far processing has come: the committer drops those rows from the inbox.
+        // How far processing has come: the committer lets the inbox forget those messages.
         let processed = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
         let work = background(store.clone(), kb, site.clone(), wake.clone(), processed.clone());
         // Another process owns this embedded store's journal: it receives and processes; here
@@ -220,20 +219,19 @@ impl Inbox {
         // Processing and re-assessment run on a thread of their own at the lowest CPU priority,
         // with their own runtime (its blocking threads inherit the priority): under a burst the
         // processor yields the CPU to the connections and the committer, and the inbox absorbs
-        // the difference — they use separate SQLite files, so no lock is shared with them.
-        let spawned = std::thread::Builder::new().name("leuko-inbox".to_owned()).spawn(move || {
-            if !owner {
-                return;
-            }
-            lower_priority();
-            match tokio::runtime::Builder::new_current_thread().thread_name("leuko-inbox").enable_all().build() {
-                Ok(runtime) => runtime.block_on(work),
-                Err(error) => {
-                    tracing::error!(%error, "the inbox processor could not start; messages wait in the inbox")
+        // the difference — the inbox is not the history's file, so no lock is shared with them.
+        let spawned = owner.then(|| {
+            std::thread::Builder::new().name("leuko-inbox".to_owned()).spawn(move || {
+                lower_priority();
+                match tokio::runtime::Builder::new_current_thread().thread_name("leuko-inbox").enable_all().build() {
+                    Ok(runtime) => runtime.block_on(work),
+                    Err(error) => {
+                        tracing::error!(%error, "the inbox processor could not start; messages wait in the inbox")
+                    }
                 }
-            }
+            })
         });
-        if let Err(error) = spawned {
+        if let Some(Err(error)) = spawned {
             tracing::error!(%error, "the inbox processor thread could not start; messages wait in the inbox");
         }
         // The committer: a thread of its own that blocks on the queue and on SQLite, so that a
@@ -391,8 +389,9 @@ fn from_inbox(message: &InboxMessage, site: &SiteCodes) -> Hl7Item {
     }
     let Some(first) = parsed.first() else { return kept("no message".to_owned()) };
     match admissible(first, site) {
-        Ok(patient) => {
-            let (item, unmapped) = prepare(first, message.key.clone(), &patient, site);
+        Ok(identifier) => {
+            let (item, unmapped) =
+                prepare(first, message.key.clone(), &leuko_hl7::patient_resource_id(&identifier), site);
             for result in unmapped {
                 tracing::warn!(key = %message.key, %result, "HL7 result not mapped (kept in the raw message)");
             }

@@ -100,7 +100,8 @@ pub async fn serve_mllp_queue(
 /// Publishes one frame's message (the first message of the frame) and returns the ACK text.
 async fn enqueue(js: &jetstream::Context, config: &QueueConfig, content: &[u8]) -> String {
     let (text, _) = leuko_hl7::decode(content);
-    let messages = match leuko_hl7::parse(&text) {
+    // MSH and PID decide the answer and the subject; the worker reads the rest.
+    let messages = match leuko_hl7::parse_headers(&text) {
         Ok(messages) => messages,
         Err(error) => return reject_unparsed(&text, &error.to_string(), &ack_id(), &now_ts()),
     };

@@ -69,6 +69,8 @@ struct Entry {
     segment: u64,
     /// Offset of the record (its header) in the segment.
     offset: u64,
+    /// Length of the payload (the record is `HEADER` bytes longer).
+    len: u32,
     key: String,
 }
 
@@ -107,28 +109,41 @@ fn checksum(head: &[u8], payload: &[u8]) -> u32 {
     hasher.finalize()
 }
 
-/// The record at `offset` of segment `number`, if a whole, intact one of this segment is there:
-/// its sequence number and payload.
-fn read_record(file: &File, number: u64, offset: u64) -> Option<(u64, Vec<u8>)> {
+/// A record's header fields, if `header` starts a record of segment `number`: its sequence
+/// number and payload length.
+fn header_of(header: &[u8], number: u64) -> Option<(u64, usize)> {
+    let word = |at: usize| header.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    if word(0)? != MAGIC || u64::from(word(4)?) != number & u64::from(u32::MAX) {
+        return None;
+    }
+    let seq = u64::from_le_bytes(header.get(8..16)?.try_into().ok()?);
+    // Sequence numbers are stored as SQLite integers (i64); a larger one is not ours.
+    i64::try_from(seq).ok()?;
+    Some((seq, word(16)? as usize))
+}
+
+/// The sequence number and payload of a whole record of segment `number`, if its checksum holds.
+fn check_record(record: &[u8], number: u64) -> Option<(u64, &[u8])> {
+    let (seq, len) = header_of(record, number)?;
+    let payload = record.get(HEADER..HEADER + len)?;
+    let crc = u32::from_le_bytes(record.get(20..24)?.try_into().ok()?);
+    (checksum(&record[4..20], payload) == crc).then_some((seq, payload))
+}
+
+/// The record at `offset` of segment `number` (a file of `size` bytes), if a whole, intact one of
+/// this segment is there: its sequence number and payload.
+fn read_record(file: &File, size: u64, number: u64, offset: u64) -> Option<(u64, Vec<u8>)> {
     let mut header = [0u8; HEADER];
     file.read_exact_at(&mut header, offset).ok()?;
-    let word = |at: usize| u32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
-    if word(0) != MAGIC || u64::from(word(4)) != number & u64::from(u32::MAX) {
-        return None;
-    }
-    let seq = u64::from_le_bytes(header[8..16].try_into().ok()?);
-    // Sequence numbers are stored as SQLite integers (i64); a larger one is not ours.
-    if i64::try_from(seq).is_err() {
-        return None;
-    }
-    let len = word(16) as usize;
+    let (_, len) = header_of(&header, number)?;
     // A length beyond what the file holds is a torn or foreign header, not an allocation.
-    if (offset + (HEADER + len) as u64) > file.metadata().ok()?.len() {
+    if offset + (HEADER + len) as u64 > size {
         return None;
     }
-    let mut payload = vec![0u8; len];
-    file.read_exact_at(&mut payload, offset + HEADER as u64).ok()?;
-    (checksum(&header[4..20], &payload) == word(20)).then_some((seq, payload))
+    let mut record = vec![0u8; HEADER + len];
+    record[..HEADER].copy_from_slice(&header);
+    file.read_exact_at(&mut record[HEADER..], offset + HEADER as u64).ok()?;
+    check_record(&record, number).map(|(seq, payload)| (seq, payload.to_vec()))
 }
 
 /// A payload's key and raw text.
@@ -172,12 +187,13 @@ impl Drop for Journal {
 struct Scan {
     /// The waiting messages in sequence order.
     entries: Vec<Entry>,
-    /// The segments holding them.
+    /// The segments holding a record (whether or not it waits): a segment whose records are all
+    /// behind the cursor is reused only through [`Journal::forget`], after the history is synced.
     segments: HashMap<u64, Arc<File>>,
-    /// Segments with nothing after the cursor (and not the last written).
+    /// Segments without a record, free for use.
     spares: Vec<u64>,
-    /// The last segment with a whole record: number, file, offset after its last record.
-    last: Option<(u64, Arc<File>, u64)>,
+    /// The last segment with a record.
+    last: Option<u64>,
     /// The highest sequence number seen (at least `cursor`).
     max_seq: u64,
 }
@@ -204,35 +220,27 @@ fn scan(dir: &Path, cursor: u64, write: bool) -> Result<Scan, StoreError> {
     for number in numbers {
         let path = segment_name(dir, number);
         let file = OpenOptions::new().read(true).write(write).open(&path).map_err(|e| io("opening", &path, &e))?;
+        let size = file.metadata().map_err(|e| io("reading", &path, &e))?.len();
         let mut offset = 0;
-        let mut waiting = Vec::new();
         let mut any = false;
-        while let Some((seq, payload)) = read_record(&file, number, offset) {
+        while let Some((seq, payload)) = read_record(&file, size, number, offset) {
             any = true;
             out.max_seq = out.max_seq.max(seq);
             if seq > cursor {
                 let (key, _) = decode(&payload).ok_or_else(|| {
                     StoreError::Journal(format!("record {seq} in {} is not a message", path.display()))
                 })?;
-                waiting.push(Entry { seq, segment: number, offset, key });
+                let len = payload.len() as u32;
+                out.entries.push(Entry { seq, segment: number, offset, len, key });
             }
             offset += (HEADER + payload.len()) as u64;
         }
-        if !any {
+        if any {
+            out.segments.insert(number, Arc::new(file));
+            out.last = Some(number);
+        } else {
             out.spares.push(number);
-            continue;
         }
-        let file = Arc::new(file);
-        if let Some((previous, _, _)) = &out.last
-            && !out.segments.contains_key(previous)
-        {
-            out.spares.push(*previous);
-        }
-        if !waiting.is_empty() {
-            out.segments.insert(number, Arc::clone(&file));
-        }
-        out.entries.extend(waiting);
-        out.last = Some((number, file, offset));
     }
     out.entries.sort_by_key(|e| e.seq);
     Ok(out)
@@ -273,26 +281,18 @@ impl Journal {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_URI,
         )?;
         stored.busy_timeout(std::time::Duration::from_secs(5))?;
-        // The cursor is read first and the history synced after, so that the cursor segments are
-        // judged by is on disk.
-        let cursor: i64 = stored.query_row("SELECT COALESCE(MAX(seq), 0) FROM hl7_cursor", [], |row| row.get(0))?;
-        if owner {
-            sync_history(history)?;
-        }
-        let Scan { entries, mut segments, mut spares, last, max_seq } =
-            scan(&dir, u64::try_from(cursor).unwrap_or(0), owner)?;
+        let cursor: i64 = stored.query_row(crate::READ_CURSOR, [], |row| row.get(0))?;
+        let Scan { entries, segments, spares, last, max_seq } = scan(&dir, u64::try_from(cursor).unwrap_or(0), owner)?;
         let keys = entries.iter().map(|e| (e.key.clone(), e.seq)).collect();
 
-        let (current, file, offset) = match last {
-            Some((number, file, _)) => {
+        let (current, file, offset) = match last.and_then(|number| segments.get(&number).map(|f| (number, f))) {
+            Some((number, file)) => {
                 // Nothing more is written to the segment the last run wrote: after its last whole
                 // record may lie a write a crash tore, and after that, whole records of the same
                 // lost write (pages reach the disk in any order) that new records could make
                 // readable again. Marked full, so that the next write starts a new segment and
                 // every later scan of this one stops where this one did.
-                segments.insert(number, Arc::clone(&file));
-                spares.retain(|n| *n != number);
-                (number, file, segment_size.max(1))
+                (number, Arc::clone(file), segment_size.max(1))
             }
             // Nothing received yet: the first write creates (or reuses) a segment numbered above
             // every file there, so a store that is only read never writes one.
@@ -378,7 +378,14 @@ impl Journal {
                 start = 0;
             }
             let seq = w.next_seq;
-            added.push(Entry { seq, segment: w.current, offset: start + buf.len() as u64, key: key.clone() });
+            let offset = start + buf.len() as u64;
+            added.push(Entry {
+                seq,
+                segment: w.current,
+                offset,
+                len: (4 + key.len() + raw.len()) as u32,
+                key: key.clone(),
+            });
             encode(&mut buf, w.current, seq, key, raw);
             w.next_seq += 1;
             w.keys.insert(key.clone(), seq);
@@ -494,7 +501,7 @@ impl Journal {
         }
         let cursor: i64 = {
             let stored = self.stored.lock().map_err(|_| StoreError::Task("journal reader poisoned".to_owned()))?;
-            stored.query_row("SELECT COALESCE(MAX(seq), 0) FROM hl7_cursor", [], |row| row.get(0))?
+            stored.query_row(crate::READ_CURSOR, [], |row| row.get(0))?
         };
         let rows = {
             let old = rusqlite::Connection::open(inbox)?;
@@ -520,35 +527,29 @@ impl Journal {
     /// The oldest messages after `cursor` (at most `limit`), in arrival order.
     pub(crate) fn take(&self, cursor: i64, limit: usize) -> Result<Vec<InboxMessage>, StoreError> {
         let cursor = u64::try_from(cursor).unwrap_or(0);
-        let wanted: Vec<(u64, u64, u64, Arc<File>)> = if self.owner.is_none() {
+        let locate = |e: &Entry, segments: &HashMap<u64, Arc<File>>| {
+            segments.get(&e.segment).map(|f| (e.seq, e.segment, e.offset, e.len, Arc::clone(f)))
+        };
+        let wanted: Vec<_> = if self.owner.is_none() {
             let found = scan(&self.dir, cursor, false)?;
-            let segments = found.segments;
-            found
-                .entries
-                .into_iter()
-                .take(limit)
-                .filter_map(|e| segments.get(&e.segment).map(|f| (e.seq, e.segment, e.offset, Arc::clone(f))))
-                .collect()
+            found.entries.iter().take(limit).filter_map(|e| locate(e, &found.segments)).collect()
         } else {
             let index = self.index.lock().map_err(|_| StoreError::Task("journal index poisoned".to_owned()))?;
             let first = index.entries.partition_point(|e| e.seq <= cursor);
-            index
-                .entries
-                .range(first..)
-                .take(limit)
-                .filter_map(|e| index.segments.get(&e.segment).map(|f| (e.seq, e.segment, e.offset, Arc::clone(f))))
-                .collect()
+            index.entries.range(first..).take(limit).filter_map(|e| locate(e, &index.segments)).collect()
         };
         let mut out = Vec::with_capacity(wanted.len());
-        for (seq, segment, offset, file) in wanted {
+        for (seq, segment, offset, len, file) in wanted {
             let unreadable = || {
                 StoreError::Journal(format!(
                     "message {seq} in {} cannot be read back",
                     segment_name(&self.dir, segment).display()
                 ))
             };
-            let (read, payload) = read_record(&file, segment, offset).ok_or_else(unreadable)?;
-            let (key, raw) = decode(&payload).filter(|_| read == seq).ok_or_else(unreadable)?;
+            let mut record = vec![0u8; HEADER + len as usize];
+            file.read_exact_at(&mut record, offset).map_err(|_| unreadable())?;
+            let (read, payload) = check_record(&record, segment).ok_or_else(unreadable)?;
+            let (key, raw) = decode(payload).filter(|_| read == seq).ok_or_else(unreadable)?;
             out.push(InboxMessage { seq: i64::try_from(seq).unwrap_or(i64::MAX), key, raw });
         }
         Ok(out)

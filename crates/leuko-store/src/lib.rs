@@ -350,6 +350,10 @@ const INBOX_PUT: &str = "INSERT INTO hl7_inbox (key, raw, received) SELECT ?1, ?
 /// Drops the inbox rows processing has moved into the history.
 const INBOX_TRIM: &str = "DELETE FROM hl7_inbox WHERE seq <= ?1";
 
+/// How far processing has come (the inbox sequence number of the last message moved into the
+/// history; 0 before the first).
+const READ_CURSOR: &str = "SELECT COALESCE(MAX(seq), 0) FROM hl7_cursor";
+
 fn now() -> String {
     Utc::now().to_rfc3339()
 }
@@ -1005,10 +1009,9 @@ impl Store {
     /// How far processing has come: the inbox sequence number of the last message moved into
     /// the history (0 before the first).
     pub async fn inbox_cursor(&self) -> Result<i64, StoreError> {
-        const CURSOR: &str = "SELECT COALESCE(MAX(seq), 0) FROM hl7_cursor";
         match self {
-            Store::Sqlite(c, _) => Store::sqlite(c, |c| Ok(c.query_row(CURSOR, [], |row| row.get(0))?)).await,
-            Store::Postgres(_) => Ok(self.pg_query(CURSOR, &[]).await?.first().map_or(0, |row| row.get(0))),
+            Store::Sqlite(c, _) => Store::sqlite(c, |c| Ok(c.query_row(READ_CURSOR, [], |row| row.get(0))?)).await,
+            Store::Postgres(_) => Ok(self.pg_query(READ_CURSOR, &[]).await?.first().map_or(0, |row| row.get(0))),
         }
     }
 

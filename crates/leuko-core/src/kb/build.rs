@@ -441,7 +441,15 @@ pub(super) fn build(files: &[KbFile<'_>]) -> Result<KnowledgeBase, KbErrors> {
                 phrase_index: phrase_index(&parts.findings),
                 finding_index: parts.findings.iter().enumerate().map(|(i, (_, _, f))| (f.id.clone(), i)).collect(),
                 findings: parts.findings.into_iter().map(|(_, _, finding)| finding).collect(),
-                causes: parts.causes.into_iter().map(|(_, _, cause)| cause).collect(),
+                causes: parts
+                    .causes
+                    .into_iter()
+                    .map(|(_, _, mut cause)| {
+                        link_same_facts(&mut cause.evidence_for, &ranking.overlapping);
+                        link_same_facts(&mut cause.evidence_against, &ranking.overlapping);
+                        cause
+                    })
+                    .collect(),
                 ranking,
                 vitals_text: parts.vitals_text,
                 management: Management {
@@ -1500,6 +1508,18 @@ fn read_drug_rules(builder: &mut Builder<'_>, parts: &mut Parts) {
     }
 }
 
+/// Links each evidence line of a list to the other lines of the list whose findings share an
+/// `[overlapping]` group with its own.
+fn link_same_facts(lines: &mut [EvidenceDef], groups: &[Vec<String>]) {
+    let grouped = |a: &str, b: &str| groups.iter().any(|g| g.iter().any(|f| f == a) && g.iter().any(|f| f == b));
+    let links: Vec<Vec<usize>> = (0..lines.len())
+        .map(|i| (0..lines.len()).filter(|&j| j != i && grouped(&lines[i].finding, &lines[j].finding)).collect())
+        .collect();
+    for (line, same) in lines.iter_mut().zip(links) {
+        line.same_fact = same;
+    }
+}
+
 /// Evidence lines (a cause's `evidence_for`/`evidence_against`, a drug's `risk_factors`), each
 /// strength word checked; `owner` names the entry in errors.
 fn evidence_lines(builder: &mut Builder<'_>, line: usize, owner: &str, list: &[raw::RawEvidence]) -> Vec<EvidenceDef> {
@@ -1515,6 +1535,7 @@ fn evidence_lines(builder: &mut Builder<'_>, line: usize, owner: &str, list: &[r
                 strength: item.strength.clone(),
                 hallmark: item.hallmark,
                 citation: builder.citation(line, &item.source),
+                same_fact: Vec::new(),
             }
         })
         .collect()

@@ -559,6 +559,9 @@ pub struct EvidenceDef {
     pub hallmark: bool,
     /// Source.
     pub citation: Citation,
+    /// The other lines of the same list stating the same fact (`ranking.toml [overlapping]`), by
+    /// index: of them all, only the strongest present one counts.
+    pub same_fact: Vec<usize>,
 }
 
 /// A test that would help.
