@@ -29,6 +29,7 @@ impl Drop for TempDb {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
         }
+        let _ = std::fs::remove_dir_all(format!("{}.journal", self.0.display()));
     }
 }
 
