@@ -844,6 +844,7 @@ fn plan_for(
     plan.actions
         .iter()
         .filter(|a| applies(a, facts))
+        .filter(|a| a.for_drugs.is_empty() || drug.is_some_and(|d| a.for_drugs.iter().any(|f| f == d)))
         .filter(|a| {
             !(a.kind == "stop-drug"
                 && drug.is_some_and(|d| {

@@ -89,6 +89,14 @@ fn broken_knowledge_base_fails_with_file_and_line() {
         1,
     );
     std::fs::write(&history, text).unwrap();
+    // A drug-template action for a drug another template covers (clozapine: idiosyncratic), and
+    // one for a drug that does not exist.
+    let plans = dir.join("management/cause-specific.toml");
+    let text = std::fs::read_to_string(&plans)
+        .unwrap()
+        .replacen("for_drugs = [\"methotrexate\"]", "for_drugs = [\"clozapine\"]", 1)
+        .replacen("for_drugs = [\"azathioprine\", ", "for_drugs = [\"azathioprin\", ", 1);
+    std::fs::write(&plans, text).unwrap();
     let output = leuko(&["kb", "check", "--dir", dir.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -124,6 +132,12 @@ fn broken_knowledge_base_fails_with_file_and_line() {
         message.contains("kb/findings/history.toml:") && message.contains("unknown finding \"chronic-neutropenia\""),
         "{message}"
     );
+    assert!(
+        message.contains("kb/management/cause-specific.toml:")
+            && message.contains("action for drug \"clozapine\", whose cause template is another plan's"),
+        "{message}"
+    );
+    assert!(message.contains("has an action for unknown drug \"azathioprin\""), "{message}");
 }
 
 #[test]

@@ -1125,6 +1125,7 @@ fn action(
         text: raw.text.clone(),
         when_finding: raw.when_finding.clone(),
         unless_finding: raw.unless_finding.clone(),
+        for_drugs: raw.for_drugs.clone(),
         citation,
     }
 }
@@ -2023,6 +2024,23 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
                     message: format!("cause {cause:?} is covered by both plan {other:?} and plan {:?}", plan.id),
                 });
             }
+        }
+    }
+    // An action for named drugs fires only through a drug template of its plan: each drug must
+    // exist and be one that template covers.
+    for (file, line, plan) in &parts.plans {
+        for drug in plan.actions.iter().flat_map(|a| &a.for_drugs) {
+            let covered =
+                parts.drugs.iter().map(|(_, _, d)| d).find(|d| &d.id == drug).map(|d| plan.causes.contains(&d.cause));
+            let message = match covered {
+                None => format!("plan {:?} has an action for unknown drug {drug:?}", plan.id),
+                Some(false) => format!(
+                    "plan {:?} has an action for drug {drug:?}, whose cause template is another plan's",
+                    plan.id
+                ),
+                Some(true) => continue,
+            };
+            errors.push(KbError { file: file.clone(), line: *line, message });
         }
     }
     for (file, line, rule) in &parts.drug_rules {

@@ -18,6 +18,8 @@ pub struct ActionDef {
     pub when_finding: Option<String>,
     /// Not when this finding is present.
     pub unless_finding: Option<String>,
+    /// In a drug template: only for these drugs (ids); empty for every drug the template covers.
+    pub for_drugs: Vec<String>,
     /// Source.
     pub citation: Citation,
 }

@@ -639,6 +639,8 @@ pub(crate) struct RawAction {
     pub(crate) source: Option<SourceRef>,
     pub(crate) when_finding: Option<String>,
     pub(crate) unless_finding: Option<String>,
+    #[serde(default)]
+    pub(crate) for_drugs: Vec<String>,
     pub(crate) note: Option<String>,
 }
 

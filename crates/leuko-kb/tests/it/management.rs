@@ -405,6 +405,32 @@ fn a_bystander_drug_is_never_stopped() {
     assert!(!has(&a, "stop-drug", Some("simvastatin")));
 }
 
+/// Actions of a drug template written for named drugs go to those drugs only: folinic acid
+/// rescue for methotrexate (Bhargava 2023), TPMT/NUDT15 status for a thiopurine — and neither
+/// for linezolid, which shares their dose-related template.
+#[test]
+fn drug_template_actions_for_named_drugs_only() {
+    let on = |name: &str, started_days_ago: i64| {
+        let mut record = patient(60.0, Sex::Female);
+        record.medications.push(drug("d", name, started_days_ago));
+        record.observations.push(lab("wbc", "6690-2", 1.8, "10*3/uL", 0));
+        record.observations.push(lab("anc", "751-8", 0.9, "10*3/uL", 0));
+        record.observations.push(lab("old", "751-8", 3.2, "10*3/uL", 60));
+        assess(&record)
+    };
+    let methotrexate = on("methotrexate 15 mg weekly", 120);
+    assert!(has(&methotrexate, "stop-drug", Some("methotrexate")), "{:?}", methotrexate.recommendations);
+    assert!(has(&methotrexate, "supplement", Some("leucovorin")), "{:?}", methotrexate.recommendations);
+    assert!(!has(&methotrexate, "order-test", Some("tpmt nudt15 genotype")));
+    let azathioprine = on("azathioprine 100 mg daily", 120);
+    assert!(has(&azathioprine, "order-test", Some("tpmt nudt15 genotype")), "{:?}", azathioprine.recommendations);
+    assert!(!has(&azathioprine, "supplement", Some("leucovorin")));
+    let linezolid = on("linezolid 600 mg twice daily", 14);
+    assert!(has(&linezolid, "stop-drug", Some("linezolid")), "{:?}", linezolid.recommendations);
+    assert!(!has(&linezolid, "supplement", Some("leucovorin")));
+    assert!(!has(&linezolid, "order-test", Some("tpmt nudt15 genotype")));
+}
+
 #[test]
 fn a_stop_drug_names_the_order_as_the_record_holds_it() {
     let mut record = patient(40.0, Sex::Female);
