@@ -1017,5 +1017,5 @@ pub(crate) fn finish(mut recommendations: Vec<Recommendation>) -> Vec<Recommenda
 /// Whether drug-label tables with a BEN / Duffy-null variant use it for this patient: Duffy-null
 /// documented, or the diagnosis recorded (never ancestry alone).
 pub(crate) fn ben_table(patient: &crate::assessment::PatientSummary, facts: &Facts<'_>) -> bool {
-    patient.duffy_null || facts.has("dx-danc") || facts.has("benign-ethnic-neutropenia")
+    patient.duffy_null || facts.has("dx-benign-ethnic-neutropenia")
 }

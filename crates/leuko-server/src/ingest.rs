@@ -219,7 +219,10 @@ impl Inbox {
         // Processing and re-assessment run on a thread of their own at the lowest CPU priority,
         // with their own runtime (its blocking threads inherit the priority): under a burst the
         // processor yields the CPU to the connections and the committer, and the inbox absorbs
-        // the difference — the inbox is not the history's file, so no lock is shared with them.
+        // the difference. The committer never waits for the history's file (the inbox is a
+        // journal of its own); it shares with the processor only the journal's index, held for
+        // a lookup or an append, so a preempted processor can delay a commit only that long.
+        // Readers of the history (the REST API) share its connection with the processor.
         let spawned = owner.then(|| {
             std::thread::Builder::new().name("leuko-inbox".to_owned()).spawn(move || {
                 lower_priority();
@@ -281,25 +284,27 @@ impl Inbox {
 }
 
 /// Lowers the calling thread's CPU priority to the lowest: on Linux the `SCHED_IDLE` policy (the
-/// thread runs only on CPU time no other thread wants, and any waking thread of normal priority
-/// preempts it at once), failing that nice 19; threads it starts inherit either. Where both
-/// fail the work runs at normal priority, and the log says so.
+/// lowest scheduling weight, below nice 19, and a waking thread of normal priority preempts it
+/// at once), failing that nice 19; threads it starts later inherit either. Where both fail the
+/// work runs at normal priority, and the log says so.
 ///
-/// A woken thread of normal priority preempts a `SCHED_IDLE` one unconditionally, a nice-19 one
-/// only by the scheduler's wake-up rules: measured in `bench/runs/2026-11-27-vm` (session 9),
-/// 8 alternating pairs of 20,000-message runs, the listener acknowledged 13,318 messages/s on
-/// average with the processor under `SCHED_IDLE` and 11,051 with it at nice 19 (8 pairs of 8).
+/// Measured in `bench/runs/2026-11-27-vm` (session 9), 8 alternating pairs of 20,000-message
+/// runs: the listener acknowledged 12,972 messages/s on average with the processor under
+/// `SCHED_IDLE` and 10,881 with it at nice 19 (higher in 8 of 8 pairs).
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     {
         use thread_priority::unix::{NormalThreadSchedulePolicy, ThreadSchedulePolicy};
         let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
         let native = thread_priority::unix::thread_native_id();
-        let Err(idle_error) =
-            thread_priority::unix::set_thread_priority_and_policy(native, thread_priority::ThreadPriority::Min, idle)
-        else {
+        // The crate sets the policy, then the nice value (0, which SCHED_IDLE ignores); a refused
+        // nice value (a process started at a positive nice) leaves the policy set all the same.
+        let applied =
+            thread_priority::unix::set_thread_priority_and_policy(native, thread_priority::ThreadPriority::Min, idle);
+        let Err(idle_error) = applied else { return };
+        if thread_priority::unix::thread_schedule_policy().is_ok_and(|policy| policy == idle) {
             return;
-        };
+        }
         if let Err(error) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19) {
             tracing::warn!(%error, %idle_error, "the inbox processor runs at normal priority");
         }

@@ -95,8 +95,22 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     let text = std::fs::read_to_string(&plans)
         .unwrap()
         .replacen("for_drugs = [\"methotrexate\"]", "for_drugs = [\"clozapine\"]", 1)
-        .replacen("for_drugs = [\"azathioprine\", ", "for_drugs = [\"azathioprin\", ", 1);
+        .replacen("for_drugs = [\"azathioprine\", ", "for_drugs = [\"azathioprin\", ", 1)
+        // A plan that is no drug template naming a drug.
+        .replacen(
+            "unless_finding = \"duffy-null\", text = \"Duffy phenotype",
+            "unless_finding = \"duffy-null\", for_drugs = [\"clozapine\"], text = \"Duffy phenotype",
+            1,
+        );
     std::fs::write(&plans, text).unwrap();
+    // An action outside the plans naming a drug.
+    let febrile = dir.join("management/febrile-neutropenia.toml");
+    let text = std::fs::read_to_string(&febrile).unwrap().replacen(
+        "kind = \"blood-cultures\"\nurgency",
+        "kind = \"blood-cultures\"\nfor_drugs = [\"clozapine\"]\nurgency",
+        1,
+    );
+    std::fs::write(&febrile, text).unwrap();
     let output = leuko(&["kb", "check", "--dir", dir.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -138,6 +152,12 @@ fn broken_knowledge_base_fails_with_file_and_line() {
         "{message}"
     );
     assert!(message.contains("has an action for unknown drug \"azathioprin\""), "{message}");
+    assert!(message.contains("plan \"plan-chronic-idiopathic-neutropenia\" is not a drug template"), "{message}");
+    assert!(
+        message.contains("kb/management/febrile-neutropenia.toml:")
+            && message.contains("for_drugs applies only to an action of a drug template's plan"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -1098,7 +1098,14 @@ fn action(
     line: usize,
     raw: &raw::RawAction,
     fallback: &Citation,
+    in_plan: bool,
 ) -> ActionDef {
+    if !in_plan && !raw.for_drugs.is_empty() {
+        builder.error(
+            line,
+            "for_drugs applies only to an action of a drug template's plan (management/cause-specific.toml)",
+        );
+    }
     if !KINDS.contains(&raw.kind.as_str()) {
         builder.error(line, format!("action kind {:?} is not one of the contract's kinds", raw.kind));
     }
@@ -1184,7 +1191,7 @@ fn read_febrile(builder: &mut Builder<'_>, parts: &mut Parts) {
     for spanned in &file.action {
         let line = builder.line(spanned);
         let fallback = fever_citation.clone();
-        actions.push(action(builder, parts, line, spanned.get_ref(), &fallback));
+        actions.push(action(builder, parts, line, spanned.get_ref(), &fallback, false));
     }
     let line = builder.line(&file.mascc);
     let m = file.mascc.into_inner();
@@ -1341,7 +1348,7 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
         unless_findings: u.unless_findings,
         except_leading_categories: u.except_leading_categories,
         except_leading_causes: u.except_leading_causes,
-        actions: u.actions.iter().map(|a| action(builder, parts, line, a, &panel_citation)).collect(),
+        actions: u.actions.iter().map(|a| action(builder, parts, line, a, &panel_citation, false)).collect(),
     };
     let mut actions = Vec::new();
     for spanned in &file.action {
@@ -1351,7 +1358,7 @@ fn read_supportive(builder: &mut Builder<'_>, parts: &mut Parts) {
             builder.error(line, "a supportive action needs when_finding (the finding that calls for it)");
         }
         let fallback = Citation::new(vec!["uncited".to_owned()]);
-        actions.push(action(builder, parts, line, raw, &fallback));
+        actions.push(action(builder, parts, line, raw, &fallback, false));
     }
     parts.supportive = Some(Supportive {
         precautions_anc_below: p.anc_below,
@@ -1483,7 +1490,7 @@ fn read_drug_rules(builder: &mut Builder<'_>, parts: &mut Parts) {
             builder.error(line, "anc_at_least must be below anc_below");
         }
         let citation = builder.citation(line, &r.source);
-        let actions = r.actions.iter().map(|a| action(builder, parts, line, a, &citation)).collect();
+        let actions = r.actions.iter().map(|a| action(builder, parts, line, a, &citation, false)).collect();
         let overlapping = parts.drug_rules.iter().any(|(_, _, other)| {
             other.drug == r.drug
                 && other.ben == ben
@@ -1558,7 +1565,7 @@ fn read_plans(builder: &mut Builder<'_>, parts: &mut Parts) {
             Some(source) => builder.citation(line, source),
             None => Citation::new(vec!["uncited".to_owned()]),
         };
-        let actions = p.actions.iter().map(|a| action(builder, parts, line, a, &citation)).collect();
+        let actions = p.actions.iter().map(|a| action(builder, parts, line, a, &citation, true)).collect();
         let on_suspicion = p.on_suspicion.as_ref().map(|suspicion| {
             if suspicion.within_top == 0 {
                 builder.error(line, format!("plan {:?}: on_suspicion.within_top must be at least 1", p.id));
@@ -2026,13 +2033,27 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
             }
         }
     }
-    // An action for named drugs fires only through a drug template of its plan: each drug must
-    // exist and be one that template covers.
+    // An action for named drugs fires only through a drug template of its plan: the plan must be
+    // a drug template, and each drug must exist and be one that template covers.
     for (file, line, plan) in &parts.plans {
-        for drug in plan.actions.iter().flat_map(|a| &a.for_drugs) {
-            let covered =
-                parts.drugs.iter().map(|(_, _, d)| d).find(|d| &d.id == drug).map(|d| plan.causes.contains(&d.cause));
-            let message = match covered {
+        let named: Vec<&String> = plan.actions.iter().flat_map(|a| &a.for_drugs).collect();
+        if named.is_empty() {
+            continue;
+        }
+        let drugs = || parts.drugs.iter().map(|(_, _, d)| d);
+        if !drugs().any(|d| plan.causes.contains(&d.cause)) {
+            errors.push(KbError {
+                file: file.clone(),
+                line: *line,
+                message: format!(
+                    "plan {:?} is not a drug template: its actions cannot name drugs (for_drugs)",
+                    plan.id
+                ),
+            });
+            continue;
+        }
+        for drug in named {
+            let message = match drugs().find(|d| &d.id == drug).map(|d| plan.causes.contains(&d.cause)) {
                 None => format!("plan {:?} has an action for unknown drug {drug:?}", plan.id),
                 Some(false) => format!(
                     "plan {:?} has an action for drug {drug:?}, whose cause template is another plan's",

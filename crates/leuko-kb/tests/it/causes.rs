@@ -52,6 +52,28 @@ fn onset_within_the_latency_window_ranks_the_drug_first() {
     );
 }
 
+/// Antithyroid agranulocytosis two weeks after the start is within the drugs' window: the
+/// series behind it (median 33 days, 23-55) gives its spread, not a floor, so no lower bound
+/// argues against an early onset; after the "first ten weeks" the timing weighs against.
+#[test]
+fn antithyroid_onset_at_two_weeks_counts_for_the_drug() {
+    let on_methimazole = |started_days_before: i64| {
+        let mut record = patient(35.0, Sex::Female);
+        record.observations.push(lab("a0", "751-8", 3.5, "10*3/uL", 90));
+        record.observations.push(lab("a1", "751-8", 0.2, "10*3/uL", 0));
+        record.medications.push(drug("t", "methimazole 20 mg daily", started_days_before));
+        assess(&record)
+    };
+    let early = on_methimazole(14);
+    let line = early.causes.iter().find(|c| c.id == "drug:thiamazole").map(|c| &c.evidence).expect("thiamazole ranked");
+    assert!(
+        line.iter().any(|e| e.supports && e.finding.contains("14 days after the start, within its latency window")),
+        "{line:?}"
+    );
+    let late = on_methimazole(85);
+    assert!(probability(&late, "drug:thiamazole") < probability(&early, "drug:thiamazole"));
+}
+
 #[test]
 fn a_count_already_low_before_the_drug_argues_against_it() {
     let mut record = on_metamizole(10);

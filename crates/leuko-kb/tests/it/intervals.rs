@@ -87,6 +87,29 @@ fn genotype_documents_duffy_null_too() {
     assert!(!assess(&record).patient.duffy_null);
 }
 
+/// A recorded "benign ethnic neutropenia" is a diagnosis, often made from ancestry, not the
+/// documented phenotype that selects the Duffy-null interval (§2.4 design rule): the usual
+/// interval stays, the clozapine label's BEN table applies, and the cause ranks first.
+#[test]
+fn a_recorded_benign_ethnic_neutropenia_is_not_a_duffy_phenotype() {
+    let mut record = patient(35.0, Sex::Female);
+    record.conditions.push(crate::finding("b", "benign ethnic neutropenia"));
+    record.observations.push(lab("anc", "751-8", 1.3, "10*3/uL", 0));
+    record.observations.push(lab("old", "751-8", 1.3, "10*3/uL", 400));
+    let assessment = assess(&record);
+    assert!(!assessment.patient.duffy_null);
+    assert_eq!(assessment.counts.anc.as_ref().unwrap().interval.as_ref().unwrap().low, Some(2.0));
+    assert_eq!(assessment.counts.anc.as_ref().unwrap().below_reference(), Some(true));
+    assert_eq!(assessment.causes.first().map(|c| c.id.as_str()), Some("duffy-null-associated-neutrophil-count"));
+    record.medications.push(crate::drug("c", "clozapine 200 mg", 120));
+    let on_clozapine = assess(&record);
+    assert!(
+        on_clozapine.recommendations.iter().any(|r| r.rationale.contains("BEN table")),
+        "{:?}",
+        on_clozapine.recommendations
+    );
+}
+
 #[test]
 fn ancestry_alone_is_never_a_proxy() {
     let mut record = patient(35.0, Sex::Female);
