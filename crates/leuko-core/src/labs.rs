@@ -306,6 +306,21 @@ fn read_observation(
             ),
         ));
         value = rescaled;
+    } else if let Some(guard) = &def.reinterpret_above
+        && let Some(verify) = guard.verify_above
+        && value > verify
+    {
+        labs.flags.push(flag(
+            "unit-doubtful",
+            &observation.id,
+            format!(
+                "{who}: {} {unit_spelling} is {value} {}, rarely seen; had it been sent in the smaller unit it would be {} {}; it was used as reported (verify the unit with the laboratory)",
+                quantity.value,
+                def.canonical_unit,
+                value * guard.factor,
+                def.canonical_unit
+            ),
+        ));
     }
     let lab_reference = reference_range(kb, observation, &def.unit_table, unit_spelling);
     labs.results.push(LabResult {

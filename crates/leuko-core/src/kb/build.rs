@@ -601,8 +601,16 @@ fn read_analytes(builder: &mut Builder<'_>, parts: &mut Parts) {
             if guard.value <= 0.0 || guard.factor <= 0.0 {
                 builder.error(line, "`reinterpret_above` needs a positive value and factor");
             }
+            if guard.verify_above.is_some_and(|verify| !(verify > 0.0 && verify < guard.value)) {
+                builder.error(line, "`reinterpret_above.verify_above` must be positive and below its value");
+            }
             let _ = &guard.note;
-            Reinterpret { value: guard.value, factor: guard.factor, citation: builder.citation(line, &guard.source) }
+            Reinterpret {
+                value: guard.value,
+                factor: guard.factor,
+                verify_above: guard.verify_above,
+                citation: builder.citation(line, &guard.source),
+            }
         });
         for (phrases, property) in [(&raw.text, None), (&raw.text_fraction, Some(Property::Fraction))] {
             for phrase in phrases {

@@ -135,6 +135,9 @@ pub struct Reinterpret {
     pub value: f64,
     /// Factor applied to the converted value.
     pub factor: f64,
+    /// Values above this (and not above `value`) are used as reported, with a warning that they
+    /// may have been sent in the smaller unit.
+    pub verify_above: Option<f64>,
     /// Where the guard comes from.
     pub citation: Citation,
 }

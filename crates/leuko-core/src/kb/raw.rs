@@ -85,6 +85,7 @@ pub(crate) struct RawAnalyte {
 pub(crate) struct RawReinterpret {
     pub(crate) value: f64,
     pub(crate) factor: f64,
+    pub(crate) verify_above: Option<f64>,
     pub(crate) source: SourceRef,
     pub(crate) note: Option<String>,
 }

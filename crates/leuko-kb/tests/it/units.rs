@@ -91,6 +91,21 @@ fn implausible_value_unit_pair_is_reinterpreted_with_a_warning() {
     assert!(warning.message.contains("4500"), "{}", warning.message);
     // A plausible value is left alone.
     assert!(!codes(&wbc_in("10*9/L", 150.0)).contains(&"unit-reinterpreted"));
+    assert!(!codes(&wbc_in("10*9/L", 150.0)).contains(&"unit-doubtful"));
+}
+
+/// Between 200 and 1,000 x10^9/L a count is possible (hyperleukocytosis) but more often sent per
+/// µL (clinical-tables §6.2): used as reported, with a warning naming the per-µL reading, so an
+/// ANC of 300/µL sent as "300 10*9/L" is not passed over in silence.
+#[test]
+fn a_count_above_200_in_10e9_per_litre_is_used_with_a_warning() {
+    let assessment = wbc_in("10*9/L", 300.0);
+    let wbc = assessment.counts.wbc.as_ref().unwrap();
+    assert!((wbc.result.value - 300.0).abs() < 1e-9);
+    let warning = assessment.warnings.iter().find(|w| w.code == "unit-doubtful").expect("flagged");
+    assert!(warning.message.contains("it would be 0.3"), "{}", warning.message);
+    assert!(!codes(&assessment).contains(&"unit-reinterpreted"));
+    assert!(!codes(&wbc_in("10*9/L", 200.0)).contains(&"unit-doubtful"));
 }
 
 #[test]
