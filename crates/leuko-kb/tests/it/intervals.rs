@@ -19,8 +19,11 @@ fn wbc_lln(age_years: f64) -> Option<f64> {
 
 #[test]
 fn paediatric_anc_bands() {
-    // First week of life: ANC < 5,000/uL; < 1 year: < 1,000/uL; > 1 year: < 1,500/uL (§2.3b).
-    assert_eq!(anc_lln(3.0 / 365.25), (Some(5.0), AgeBand::Neonate));
+    // First 72 hours: ANC < 5,000/uL (§2.3b); from 72 hours to the end of the first week the
+    // Manroe lower limit of 1,750/uL (§2.3c), where the two verified rows disagree; < 1 year:
+    // < 1,000/uL; > 1 year: < 1,500/uL (§2.3b).
+    assert_eq!(anc_lln(1.0 / 365.25), (Some(5.0), AgeBand::Neonate));
+    assert_eq!(anc_lln(5.0 / 365.25), (Some(1.75), AgeBand::Neonate));
     assert_eq!(anc_lln(20.0 / 365.25), (Some(1.0), AgeBand::Neonate));
     assert_eq!(anc_lln(0.5), (Some(1.0), AgeBand::Infant));
     assert_eq!(anc_lln(1.0).0, Some(1.5));
