@@ -248,6 +248,8 @@ fn cisne_every_item_and_class() {
     assert_eq!(cisne_case(&["ECOG 2"], Some(100.0), Some(0.5)).score, 2);
     assert_eq!(cisne_case(&["ECOG 1"], Some(121.0), Some(0.5)).score, 2);
     assert_eq!(cisne_case(&["ECOG 1"], Some(120.0), Some(0.5)).score, 0);
+    // The criterion's other spelling, 6.7 mmol/L (120.7 mg/dL), counts too.
+    assert_eq!(cisne_case(&["ECOG 1"], Some(6.7 * 18.016), Some(0.5)).score, 2);
     // Diabetic or on steroids: >= 250 mg/dL.
     assert_eq!(cisne_case(&["ECOG 1", "type 2 diabetes"], Some(200.0), Some(0.5)).score, 0);
     assert_eq!(cisne_case(&["ECOG 1", "type 2 diabetes"], Some(250.0), Some(0.5)).score, 2);
