@@ -299,26 +299,18 @@ fn stated_duration<'r>(text: &str, rule: &'r DurationRule, negation_sensitive: b
 
 type WordSet<'t> = std::collections::BTreeSet<&'t str>;
 
-/// The words of each text, every word of them all (a phrase with a word outside it is in no
-/// single text either), and the phrases whose first word occurs among them (the knowledge
-/// base's phrase index: finding and phrase indexes, in the knowledge base's order).
-fn words_and_candidates<'t>(
-    kb: &KnowledgeBase,
-    texts: &'t [(String, String)],
-) -> (Vec<WordSet<'t>>, WordSet<'t>, Vec<(usize, usize)>) {
+/// What each finding of the knowledge base (by index) is read as in the texts: by one of its
+/// phrases, in a list of results closed by "negative" or "normal", or as a stated duration.
+fn read_texts(kb: &KnowledgeBase, texts: &[(String, String)]) -> Vec<Option<Hit>> {
     let word_sets: Vec<_> = texts.iter().map(|(_, text)| word_set(text)).collect();
-    let all_words: WordSet<'t> = word_sets.iter().flatten().copied().collect();
+    // Every word of the record: a phrase with a word outside it is in no single text either.
+    let all_words: WordSet<'_> = word_sets.iter().flatten().copied().collect();
+    // Phrases whose first word occurs in the record (the knowledge base's phrase index: finding
+    // and phrase indexes, in the knowledge base's order).
     let mut candidates: Vec<(usize, usize)> =
         all_words.iter().filter_map(|word| kb.phrase_index().get(*word)).flatten().copied().collect();
     candidates.sort_unstable();
     candidates.dedup();
-    (word_sets, all_words, candidates)
-}
-
-/// What each finding of the knowledge base (by index) is read as in the texts: by one of its
-/// phrases, in a list of results closed by "negative" or "normal", or as a stated duration.
-fn read_texts(kb: &KnowledgeBase, texts: &[(String, String)]) -> Vec<Option<Hit>> {
-    let (word_sets, all_words, candidates) = words_and_candidates(kb, texts);
     let mut next_candidate = 0;
     kb.findings()
         .iter()

@@ -645,8 +645,13 @@ mod tests {
         }
     }
 
-    fn messages(keys: &[&str]) -> Vec<(String, String)> {
-        keys.iter().map(|k| ((*k).to_owned(), format!("MSH|^~\\&|{k}|{}", "x".repeat(200)))).collect()
+    fn messages<K: AsRef<str>>(keys: &[K]) -> Vec<(String, String)> {
+        keys.iter().map(|k| (k.as_ref().to_owned(), format!("MSH|^~\\&|{}|{}", k.as_ref(), "x".repeat(200)))).collect()
+    }
+
+    /// Keys `A|first` … `A|last` (exclusive).
+    fn numbered(range: std::ops::Range<usize>) -> Vec<String> {
+        range.map(|i| format!("A|{i}")).collect()
     }
 
     fn keys(taken: &[InboxMessage]) -> Vec<String> {
@@ -707,8 +712,7 @@ mod tests {
         let history = History::new();
         // Room for about four messages per segment.
         let journal = Journal::open(&history.0, 1200).unwrap();
-        let first: Vec<String> = (0..12).map(|i| format!("A|{i}")).collect();
-        let first: Vec<&str> = first.iter().map(String::as_str).collect();
+        let first = numbered(0..12);
         assert!(journal.put(&messages(&first[..5]), 0).unwrap().iter().all(|new| *new));
         assert!(journal.put(&messages(&first[5..]), 0).unwrap().iter().all(|new| *new));
         let segments = history.segments();
@@ -718,8 +722,7 @@ mod tests {
         // Processing has moved the first ten into the history: their segments are reused for
         // the next messages instead of new files.
         history.processed_through(10);
-        let next: Vec<String> = (12..20).map(|i| format!("A|{i}")).collect();
-        let next: Vec<&str> = next.iter().map(String::as_str).collect();
+        let next = numbered(12..20);
         journal.put(&messages(&next[..1]), 10).unwrap();
         journal.put(&messages(&next[1..]), 10).unwrap();
         assert!(history.segments() <= segments + 1, "{} segments, were {segments}", history.segments());
@@ -736,8 +739,7 @@ mod tests {
     fn a_segment_a_crash_left_empty_is_used_for_its_number_not_overwritten_later() {
         let history = History::new();
         let journal = Journal::open(&history.0, 1200).unwrap();
-        let first: Vec<String> = (0..8).map(|i| format!("A|{i}")).collect();
-        let first: Vec<&str> = first.iter().map(String::as_str).collect();
+        let first = numbered(0..8);
         journal.put(&messages(&first), 0).unwrap();
         let current = journal.writer.lock().unwrap().current;
         drop(journal);
@@ -749,8 +751,7 @@ mod tests {
         history.processed_through(2);
         let journal = Journal::open(&history.0, 1200).unwrap();
         history.processed_through(4);
-        let next: Vec<String> = (8..24).map(|i| format!("A|{i}")).collect();
-        let next: Vec<&str> = next.iter().map(String::as_str).collect();
+        let next = numbered(8..24);
         for key in &next {
             journal.put(&messages(&[key]), 4).unwrap();
         }
@@ -776,7 +777,7 @@ mod tests {
         journal.put(&messages(&["A|1"]), 0).unwrap();
         wait(&journal);
         assert_eq!(history.segments(), 2, "the next one prepared as soon as the first is in use");
-        let keys_in: Vec<String> = (2..10).map(|i| format!("A|{i}")).collect();
+        let keys_in = numbered(2..10);
         for key in &keys_in {
             journal.put(&messages(&[key]), 0).unwrap();
         }

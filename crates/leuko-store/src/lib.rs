@@ -923,10 +923,7 @@ impl Store {
                 Store::sqlite(inbox, move |c| Store::sqlite_inbox_put(c, &messages, processed)).await
             }
             Store::Sqlite(_, SqliteInbox(InboxKind::Journal(journal))) => {
-                let journal = Arc::clone(journal);
-                tokio::task::spawn_blocking(move || journal.put(&messages, processed))
-                    .await
-                    .map_err(|e| StoreError::Task(e.to_string()))?
+                Store::journal(journal, move |j| j.put(&messages, processed)).await
             }
             Store::Postgres(_) => {
                 let at = now();
@@ -989,6 +986,16 @@ impl Store {
         Ok(out)
     }
 
+    /// Runs work on the embedded store's journal on the blocking pool (it writes, syncs and reads
+    /// files).
+    async fn journal<T: Send + 'static>(
+        journal: &Arc<journal::Journal>,
+        work: impl FnOnce(&journal::Journal) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let journal = Arc::clone(journal);
+        tokio::task::spawn_blocking(move || work(&journal)).await.map_err(|e| StoreError::Task(e.to_string()))?
+    }
+
     /// Whether this store receives the lab feed: false when another process owns the embedded
     /// store's journal (that process receives and processes; this one would answer AE).
     pub fn owns_lab_feed(&self) -> bool {
@@ -1018,14 +1025,11 @@ impl Store {
     /// The oldest messages received after `cursor` (at most `limit`), in arrival order.
     pub async fn inbox_take(&self, cursor: i64, limit: usize) -> Result<Vec<InboxMessage>, StoreError> {
         const TAKE: &str = "SELECT seq, key, raw FROM hl7_inbox WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+        if let Store::Sqlite(_, SqliteInbox(InboxKind::Journal(journal))) = self {
+            return Store::journal(journal, move |j| j.take(cursor, limit)).await;
+        }
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         match self {
-            Store::Sqlite(_, SqliteInbox(InboxKind::Journal(journal))) => {
-                let journal = Arc::clone(journal);
-                tokio::task::spawn_blocking(move || journal.take(cursor, usize::try_from(limit).unwrap_or(usize::MAX)))
-                    .await
-                    .map_err(|e| StoreError::Task(e.to_string()))?
-            }
             Store::Sqlite(history, _) => {
                 Store::sqlite(history, move |c| {
                     let mut statement = c.prepare_cached(TAKE)?;
@@ -1061,7 +1065,10 @@ impl Store {
         const COUNT: &str = "SELECT COUNT(*) FROM hl7_inbox WHERE seq > ?1";
         let cursor = self.inbox_cursor().await?;
         match self {
-            Store::Sqlite(_, SqliteInbox(InboxKind::Journal(journal))) => journal.waiting(cursor),
+            // Another process's journal is read from its files: off the async workers.
+            Store::Sqlite(_, SqliteInbox(InboxKind::Journal(journal))) => {
+                Store::journal(journal, move |j| j.waiting(cursor)).await
+            }
             Store::Sqlite(_, SqliteInbox(InboxKind::Table(inbox))) => {
                 Store::sqlite(inbox, move |c| Ok(c.query_row(COUNT, [cursor], |row| row.get::<_, i64>(0))? as u64))
                     .await
