@@ -56,7 +56,7 @@ impl Deframer {
         let mut at = 0;
         let garbage = |slice: &[u8]| slice.iter().filter(|b| !b.is_ascii_whitespace()).count();
         loop {
-            let Some(start) = self.buffer[at..].iter().position(|&b| b == START).map(|p| at + p) else {
+            let Some(start) = memchr::memchr(START, &self.buffer[at..]).map(|p| at + p) else {
                 let skipped = garbage(&self.buffer[at..]);
                 if skipped > 0 {
                     problems.push(FrameError::Garbage(skipped));
@@ -69,7 +69,7 @@ impl Deframer {
                 problems.push(FrameError::Garbage(skipped));
             }
             at = start;
-            match self.buffer[start..].windows(2).position(|w| w == [END, CR]).map(|p| start + p) {
+            match memchr::memmem::find(&self.buffer[start..], &[END, CR]).map(|p| start + p) {
                 Some(end) => {
                     let content = &self.buffer[start + 1..end];
                     if content.len() > self.limit {
@@ -83,7 +83,7 @@ impl Deframer {
                     if self.buffer.len() - start > self.limit + 3 {
                         problems.push(FrameError::TooLarge(self.limit));
                         // Skip to the next start byte after this one.
-                        match self.buffer[start + 1..].iter().position(|&b| b == START) {
+                        match memchr::memchr(START, &self.buffer[start + 1..]) {
                             Some(next) => {
                                 at = start + 1 + next;
                                 continue;
