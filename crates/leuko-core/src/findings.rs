@@ -23,6 +23,46 @@ use crate::text::{
 /// supplement" for "zinc supplement"); a matching tolerance, not a clinical number.
 const LOOSE_GAP: usize = 2;
 
+/// The findings the engine reads by name (risk scores, sepsis signs, the G-CSF and referral
+/// rules, the clozapine table for benign ethnic neutropenia): one constant each, so that code
+/// cannot name a finding that is not listed here, and the knowledge-base build refuses a
+/// knowledge base that leaves one of them undefined ([`named::ALL`]; the engine's derived
+/// findings count as defined).
+pub(crate) mod named {
+    macro_rules! named {
+        ($($name:ident = $id:literal,)*) => {
+            $(pub(crate) const $name: &str = $id;)*
+            /// Every finding read by name.
+            pub(crate) const ALL: &[&str] = &[$($id),*];
+        };
+    }
+    named! {
+        ANC_BELOW_0_1 = "anc-below-0.1",
+        CHRONIC_CARDIOVASCULAR_DISEASE = "chronic-cardiovascular-disease",
+        COPD = "copd",
+        DEHYDRATION = "dehydration",
+        DIABETES = "diabetes",
+        DX_BENIGN_ETHNIC_NEUTROPENIA = "dx-benign-ethnic-neutropenia",
+        ECOG_0_1 = "ecog-0-1",
+        ECOG_2_OR_MORE = "ecog-2-or-more",
+        HAEMATOLOGICAL_MALIGNANCY = "haematological-malignancy",
+        HISTORY_FEBRILE_NEUTROPENIA = "history-febrile-neutropenia",
+        HYPOTENSION_SHOCK = "hypotension-shock",
+        INPATIENT_AT_ONSET = "inpatient-at-onset",
+        MUCOSITIS_GRADE_2_OR_MORE = "mucositis-grade-2-or-more",
+        ON_CHEMOTHERAPY = "on-chemotherapy",
+        ON_CORTICOSTEROIDS = "on-corticosteroids",
+        ON_G_CSF = "on-g-csf",
+        OUTPATIENT_AT_ONSET = "outpatient-at-onset",
+        PREVIOUS_FUNGAL_INFECTION = "previous-fungal-infection",
+        SEPSIS = "sepsis",
+        SOLID_TUMOUR = "solid-tumour",
+        SYMPTOMS_MILD = "symptoms-mild",
+        SYMPTOMS_MODERATE = "symptoms-moderate",
+        SYMPTOMS_SEVERE = "symptoms-severe",
+    }
+}
+
 /// Why a finding counts as present.
 #[derive(Debug, Clone)]
 pub(crate) struct Hit {
@@ -454,7 +494,7 @@ fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<
         }
         let profound = kb.severity.iter().find(|band| band.word == "profound").map(|band| band.below);
         if profound.is_some_and(|below| value < below) {
-            facts.add("anc-below-0.1", format!("ANC {value:.3} x10^9/L"));
+            facts.add(named::ANC_BELOW_0_1, format!("ANC {value:.3} x10^9/L"));
         }
     }
     if let Some(episode) = episode {
@@ -544,6 +584,6 @@ fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<
     });
     if let Some(chemo) = on_chemotherapy {
         let detail = format!("{} ({})", chemo.drug.id, chemo.exposure.id);
-        facts.add("on-chemotherapy", detail);
+        facts.add(named::ON_CHEMOTHERAPY, detail);
     }
 }

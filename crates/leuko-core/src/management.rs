@@ -11,7 +11,7 @@ use crate::assessment::{
     CauseCandidate, Counts, FebrileAssessment, LabResult, PatientSummary, Pattern, Recommendation, RiskScore,
     ScoreItem, Urgency,
 };
-use crate::findings::{Context, Facts};
+use crate::findings::{Context, Facts, named};
 use crate::kb::management::{ActionDef, Decision};
 use crate::kb::{Citation, KnowledgeBase};
 use crate::record::MedicationStatus;
@@ -143,7 +143,7 @@ fn pathway_neutropenia(
     if anc >= def.expected_anc_below {
         return None;
     }
-    if let Some(hit) = facts.hits.get("on-chemotherapy") {
+    if let Some(hit) = facts.hits.get(named::ON_CHEMOTHERAPY) {
         return Some(format!(
             "ANC {anc:.2} x10^9/L < {} and expected to fall: within the nadir window of chemotherapy ({})",
             def.expected_anc_below, hit.detail
@@ -245,17 +245,17 @@ fn mascc(kb: &KnowledgeBase, patient: &PatientSummary, results: &[LabResult], fa
         items.push(ScoreItem { item: item.to_owned(), points, recorded, note })
     };
     // Burden of illness (mutually exclusive).
-    if facts.has("symptoms-severe") || facts.has("sepsis") || facts.has("hypotension-shock") {
+    if facts.has(named::SYMPTOMS_SEVERE) || facts.has(named::SEPSIS) || facts.has(named::HYPOTENSION_SHOCK) {
         item("burden of illness", m.burden_severe, true, "severe symptoms recorded".to_owned());
-    } else if facts.has("symptoms-moderate") {
+    } else if facts.has(named::SYMPTOMS_MODERATE) {
         item("burden of illness", m.burden_moderate, true, "moderate symptoms recorded".to_owned());
-    } else if facts.has("symptoms-mild") {
+    } else if facts.has(named::SYMPTOMS_MILD) {
         item("burden of illness", m.burden_none_or_mild, true, "no or mild symptoms recorded".to_owned());
     } else {
         item("burden of illness", m.burden_severe, false, "not recorded: scored 0 (conservative)".to_owned());
     }
     let systolic = latest(results, Analyte::SystolicBp);
-    match (facts.has("hypotension-shock"), systolic) {
+    match (facts.has(named::HYPOTENSION_SHOCK), systolic) {
         (true, _) => item("no hypotension", 0, true, "hypotension or shock recorded".to_owned()),
         (false, Some(sbp)) if sbp.value < m.systolic_below_is_hypotension => {
             item(
@@ -270,14 +270,14 @@ fn mascc(kb: &KnowledgeBase, patient: &PatientSummary, results: &[LabResult], fa
             item("no hypotension", 0, false, "blood pressure not recorded: scored 0 (conservative)".to_owned())
         }
     }
-    if facts.has("copd") {
+    if facts.has(named::COPD) {
         item("no COPD", 0, true, "COPD recorded".to_owned());
     } else {
         item("no COPD", m.no_copd, false, "no COPD in the record: scored as absent".to_owned());
     }
-    let solid = facts.has("solid-tumour");
-    let haem = facts.has("haematological-malignancy");
-    let fungal = facts.has("previous-fungal-infection");
+    let solid = facts.has(named::SOLID_TUMOUR);
+    let haem = facts.has(named::HAEMATOLOGICAL_MALIGNANCY);
+    let fungal = facts.has(named::PREVIOUS_FUNGAL_INFECTION);
     if solid || (haem && !fungal) {
         let which = if solid { "solid tumour" } else { "haematological malignancy without previous fungal infection" };
         item(
@@ -301,7 +301,7 @@ fn mascc(kb: &KnowledgeBase, patient: &PatientSummary, results: &[LabResult], fa
             "no malignancy recorded: scored 0 (conservative)".to_owned(),
         );
     }
-    if facts.has("dehydration") {
+    if facts.has(named::DEHYDRATION) {
         item("no dehydration requiring IV fluids", 0, true, "dehydration recorded".to_owned());
     } else {
         item(
@@ -311,9 +311,9 @@ fn mascc(kb: &KnowledgeBase, patient: &PatientSummary, results: &[LabResult], fa
             "no dehydration in the record: scored as absent".to_owned(),
         );
     }
-    if facts.has("inpatient-at-onset") {
+    if facts.has(named::INPATIENT_AT_ONSET) {
         item("outpatient status at onset of fever", 0, true, "inpatient recorded".to_owned());
-    } else if facts.has("outpatient-at-onset") {
+    } else if facts.has(named::OUTPATIENT_AT_ONSET) {
         item("outpatient status at onset of fever", m.outpatient, true, "outpatient recorded".to_owned());
     } else {
         item("outpatient status at onset of fever", 0, false, "not recorded: scored 0 (conservative)".to_owned());
@@ -327,8 +327,8 @@ fn mascc(kb: &KnowledgeBase, patient: &PatientSummary, results: &[LabResult], fa
     let mut risk = if score >= m.low_risk_at_least { "low" } else { "high" }.to_owned();
     let mut note = None;
     // Profound neutropenia or haemodynamic instability is never low risk.
-    let profound = facts.has("anc-below-0.1");
-    let unstable = facts.has("hypotension-shock") || facts.has("sepsis");
+    let profound = facts.has(named::ANC_BELOW_0_1);
+    let unstable = facts.has(named::HYPOTENSION_SHOCK) || facts.has(named::SEPSIS);
     if risk == "low" && (profound || unstable) {
         risk = "high".to_owned();
         note = Some(format!(
@@ -346,9 +346,9 @@ fn cisne(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>) -> RiskSc
     let mut item = |item: &str, points: i64, recorded: bool, note: String| {
         items.push(ScoreItem { item: item.to_owned(), points, recorded, note })
     };
-    if facts.has("ecog-2-or-more") {
+    if facts.has(named::ECOG_2_OR_MORE) {
         item("ECOG performance status >= 2", c.ecog_2_or_more, true, "recorded".to_owned());
-    } else if facts.has("ecog-0-1") {
+    } else if facts.has(named::ECOG_0_1) {
         item("ECOG performance status >= 2", 0, true, "ECOG 0-1 recorded".to_owned());
     } else {
         item(
@@ -358,7 +358,7 @@ fn cisne(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>) -> RiskSc
             "not recorded: scored as present (conservative)".to_owned(),
         );
     }
-    let threshold = if facts.has("diabetes") || facts.has("on-corticosteroids") {
+    let threshold = if facts.has(named::DIABETES) || facts.has(named::ON_CORTICOSTEROIDS) {
         c.glucose_at_least_mg_dl_if_diabetic_or_steroids
     } else {
         c.glucose_at_least_mg_dl
@@ -382,18 +382,18 @@ fn cisne(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>) -> RiskSc
     }
     item(
         "COPD",
-        if facts.has("copd") { c.copd } else { 0 },
-        facts.has("copd"),
-        if facts.has("copd") { "recorded" } else { "not in the record: scored as absent" }.to_owned(),
+        if facts.has(named::COPD) { c.copd } else { 0 },
+        facts.has(named::COPD),
+        if facts.has(named::COPD) { "recorded" } else { "not in the record: scored as absent" }.to_owned(),
     );
-    let cvd = facts.has("chronic-cardiovascular-disease");
+    let cvd = facts.has(named::CHRONIC_CARDIOVASCULAR_DISEASE);
     item(
         "chronic cardiovascular disease",
         if cvd { c.chronic_cardiovascular_disease } else { 0 },
         cvd,
         if cvd { "recorded" } else { "not in the record: scored as absent" }.to_owned(),
     );
-    let mucositis = facts.has("mucositis-grade-2-or-more");
+    let mucositis = facts.has(named::MUCOSITIS_GRADE_2_OR_MORE);
     item(
         "NCI mucositis grade >= 2",
         if mucositis { c.mucositis_grade_2_or_more } else { 0 },
@@ -420,7 +420,7 @@ fn cisne(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>) -> RiskSc
     } else {
         "low"
     };
-    let note = (!facts.has("solid-tumour")).then(|| "CISNE is validated for stable adults with solid tumours on mild/moderate chemotherapy; no solid tumour is recorded".to_owned());
+    let note = (!facts.has(named::SOLID_TUMOUR)).then(|| "CISNE is validated for stable adults with solid tumours on mild/moderate chemotherapy; no solid tumour is recorded".to_owned());
     RiskScore { score, risk: risk.to_owned(), items, note, citation: c.citation.clone() }
 }
 
@@ -566,7 +566,7 @@ pub(crate) fn manage(
         ));
     }
     if let Some(value) = anc.filter(|a| *a < supportive.profound_anc_below)
-        && let Some(chemo) = facts.hits.get("on-chemotherapy")
+        && let Some(chemo) = facts.hits.get(named::ON_CHEMOTHERAPY)
     {
         recs.push((
             Recommendation {
@@ -605,7 +605,7 @@ pub(crate) fn manage(
     };
     let excluded = needless(&[], &supportive.referral_except_leading_categories);
     let reason = [
-        anc.filter(|a| *a < supportive.referral_anc_below && !facts.has("on-chemotherapy"))
+        anc.filter(|a| *a < supportive.referral_anc_below && !facts.has(named::ON_CHEMOTHERAPY))
             .map(|a| format!("ANC {a:.2} x10^9/L without a chemotherapy explanation")),
         supportive
             .referral_patterns
@@ -613,7 +613,7 @@ pub(crate) fn manage(
             .find(|p| context.pattern.id() == p.as_str())
             .map(|p| format!("pattern {p}")),
         supportive.referral_findings.iter().find(|f| facts.has(f)).map(|f| format!("{f}: {}", facts.hits[f].detail)),
-        (neutropenic && !facts.has("on-chemotherapy"))
+        (neutropenic && !facts.has(named::ON_CHEMOTHERAPY))
             .then(|| supportive.referral_with_neutropenia_findings.iter().find(|f| facts.has(f)))
             .flatten()
             .map(|f| format!("neutropenia with {f}: {}", facts.hits[f].detail)),
@@ -880,7 +880,7 @@ fn plan_for(
 fn g_csf_prophylaxis(kb: &KnowledgeBase, facts: &Facts<'_>, _as_of: DateTime<Utc>) -> Vec<Recommendation> {
     let mgmt = kb.management();
     let s = &mgmt.supportive;
-    if facts.has("on-g-csf") || !facts.has("on-chemotherapy") {
+    if facts.has(named::ON_G_CSF) || !facts.has(named::ON_CHEMOTHERAPY) {
         return Vec::new();
     }
     let chemo: Vec<&str> =
@@ -938,7 +938,7 @@ fn g_csf_prophylaxis(kb: &KnowledgeBase, facts: &Facts<'_>, _as_of: DateTime<Utc
             });
         }
     }
-    if out.is_empty() && facts.has("history-febrile-neutropenia") {
+    if out.is_empty() && facts.has(named::HISTORY_FEBRILE_NEUTROPENIA) {
         out.push(Recommendation {
             kind: "g-csf".to_owned(),
             target: Some("pegfilgrastim".to_owned()),
@@ -1017,5 +1017,5 @@ pub(crate) fn finish(mut recommendations: Vec<Recommendation>) -> Vec<Recommenda
 /// Whether drug-label tables with a BEN / Duffy-null variant use it for this patient: Duffy-null
 /// documented, or the diagnosis recorded (never ancestry alone).
 pub(crate) fn ben_table(patient: &crate::assessment::PatientSummary, facts: &Facts<'_>) -> bool {
-    patient.duffy_null || facts.has("dx-benign-ethnic-neutropenia")
+    patient.duffy_null || facts.has(named::DX_BENIGN_ETHNIC_NEUTROPENIA)
 }

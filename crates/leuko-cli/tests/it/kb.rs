@@ -111,11 +111,18 @@ fn broken_knowledge_base_fails_with_file_and_line() {
         1,
     );
     std::fs::write(&febrile, text).unwrap();
+    // A finding the engine reads by name (COPD, scored by MASCC and CISNE) defined under
+    // another id.
+    let findings = dir.join("findings/management.toml");
+    let text =
+        std::fs::read_to_string(&findings).unwrap().replacen("id = \"copd\"", "id = \"chronic-lung-disease\"", 1);
+    std::fs::write(&findings, text).unwrap();
     let output = leuko(&["kb", "check", "--dir", dir.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.contains("kb/grading/ctcae.toml:") && message.contains("\"S999\" is not registered"), "{message}");
+    assert!(message.contains("kb/findings/") && message.contains("the engine reads finding \"copd\""), "{message}");
     assert!(message.contains("kb/terminology/analytes.toml:") && message.contains("742-4"), "{message}");
     assert!(message.contains("kb/causes/marrow.toml:") && message.contains("next test kind \"g-csf\""), "{message}");
     assert!(

@@ -2000,6 +2000,17 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
     let cause_ids: BTreeSet<&str> = parts.causes.iter().map(|(_, _, c)| c.id.as_str()).collect();
     let drug_ids: BTreeSet<&str> = parts.drugs.iter().map(|(_, _, d)| d.id.as_str()).collect();
     let mut errors = Vec::new();
+    // A finding the engine reads by name and no file defines would make its rule never fire,
+    // silently (a knowledge base without findings files is checked for the rest only).
+    if !parts.findings.is_empty() {
+        for id in crate::findings::named::ALL.iter().filter(|id| !finding_ids.contains(*id)) {
+            errors.push(KbError {
+                file: "findings/".to_owned(),
+                line: 1,
+                message: format!("the engine reads finding {id:?}, which no file defines"),
+            });
+        }
+    }
     if let Some(monitoring) = &parts.monitoring {
         for (line, file, drug) in &parts.drugs {
             if let Some(id) = &drug.monitoring
