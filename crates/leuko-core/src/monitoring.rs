@@ -82,6 +82,25 @@ fn course_start(programme: &Programme, given: &[&DrugMatch<'_>], values: &[&LabR
     start
 }
 
+/// A value below the programme's `restart_after_below` during the current course (started at
+/// `start`) and a recovery after it, the drug still given: the clozapine label's severe row —
+/// "if rechallenged, resume as a new patient once ANC >= 1,500/µL" (BEN: >= 1,000/µL). The drug
+/// is given now, so it was resumed; the course restarts at the first value at the recovery level
+/// of the patient's table (`after_recovery`) after the last severe one. Returns that time and the
+/// severe value.
+fn resumed_after_severe<'r>(
+    programme: &Programme,
+    values: &[&'r LabResult],
+    start: DateTime<Utc>,
+    ben_table: bool,
+) -> Option<(DateTime<Utc>, &'r LabResult)> {
+    let below = programme.restart_after_below?;
+    let level = programme.after_recovery.iter().find(|a| a.ben == ben_table)?.recovered_at_least;
+    let low = values.iter().rposition(|r| r.time >= start && r.value < below)?;
+    let back = values[low + 1..].iter().find(|r| r.value >= level)?;
+    Some((back.time, values[low]))
+}
+
 fn band(programme: &Programme, ben: bool, value: f64) -> Option<&Band> {
     let ben = ben && programme.bands.iter().any(|b| b.ben);
     programme
@@ -183,7 +202,18 @@ fn entry(
         return Some(entry);
     }
 
-    let start = course_start(programme, &given, &values);
+    let ben_table = subject.ben && programme.after_recovery.iter().any(|a| a.ben);
+    let mut start = course_start(programme, &given, &values);
+    if taken && let Some((back, low)) = start.and_then(|s| resumed_after_severe(programme, &values, s, ben_table)) {
+        notes.push(format!(
+            "{} {:.2} x10^9/L on {}: monitoring resumed as for a new patient from the recovery on {}",
+            programme.analyte,
+            low.value,
+            low.time.date_naive(),
+            back.date_naive()
+        ));
+        start = Some(back);
+    }
     if let Some(start) = start {
         notes.push(format!("current course since {}", start.date_naive()));
     }
@@ -271,7 +301,6 @@ fn entry(
     }
     // Weekly for some weeks counted from the recovery (the first value at the recovery level
     // after the last value below the trigger), in the patient's table.
-    let ben_table = subject.ben && programme.after_recovery.iter().any(|a| a.ben);
     if interval.is_none()
         && let (Some(after), Some(time)) = (programme.after_recovery.iter().find(|a| a.ben == ben_table), latest_time)
         && let Some(last_low) = values.iter().rposition(|r| r.value < after.below)

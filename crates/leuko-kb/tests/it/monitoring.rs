@@ -419,6 +419,32 @@ fn weekly_counts_for_four_weeks_are_counted_from_the_recovery() {
 }
 
 #[test]
+fn severe_neutropenia_within_one_course_resumes_monitoring_as_for_a_new_patient() {
+    // Clozapine given for 300 days without a recorded stop (routine at day 300: every 2 weeks).
+    // ANC 0.3 (severe) 60 days ago, 1.6 thirty-five days ago: the label's severe row resumes a
+    // rechallenged patient as a new patient once ANC >= 1.5 (clinical-tables §3.1, S11) —
+    // weekly for the first 6 months from that recovery, not every 2 weeks. The same course with
+    // a moderate nadir (0.8) goes back to every 2 weeks (the test above).
+    let mut record = patient(40.0, Sex::Male);
+    record.medications.push(drug("c", "clozapine", 300));
+    for (i, (value, days)) in [(0.3, 60), (1.1, 50), (1.6, 35), (2.0, 0)].into_iter().enumerate() {
+        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
+    }
+    let e = entry(&assess(&record), "clozapine").clone();
+    assert!((days_until_due(&e) - 7.0).abs() < 1e-6, "{e:?}");
+    assert!(e.notes.iter().any(|n| n.contains("resumed as for a new patient")), "{e:?}");
+    // Not yet recovered to 1.5: the band of the latest value decides (three times weekly).
+    let mut record = patient(40.0, Sex::Male);
+    record.medications.push(drug("c", "clozapine", 300));
+    for (i, (value, days)) in [(0.3, 6), (1.2, 0)].into_iter().enumerate() {
+        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
+    }
+    let e = entry(&assess(&record), "clozapine").clone();
+    assert!((days_until_due(&e) - 2.0).abs() < 1e-6, "{e:?}");
+    assert!(!e.notes.iter().any(|n| n.contains("new patient")), "{e:?}");
+}
+
+#[test]
 fn the_ben_table_also_counts_weekly_after_recovery() {
     let mut record = patient(40.0, Sex::Male);
     record.observations.push(text_result("fy", "Duffy phenotype", "Fy(a-b-)"));
