@@ -396,50 +396,40 @@ fn deferiprone_interrupts_for_severe_neutropenia_and_stops_for_agranulocytosis()
     }
 }
 
-#[test]
-fn weekly_counts_for_four_weeks_are_counted_from_the_recovery() {
-    // On clozapine for 300 days (routine: every 2 weeks). Moderate neutropenia 40 days ago,
-    // recovered to 1.6 ten days ago: weekly until four weeks after the recovery.
+/// The clozapine entry of a man on clozapine for 300 days (routine interval then: every 2 weeks)
+/// with these ANC values (x10^9/L, days ago).
+fn on_clozapine_300_days(anc: &[(f64, i64)]) -> MonitoringEntry {
     let mut record = patient(40.0, Sex::Male);
     record.medications.push(drug("c", "clozapine", 300));
-    for (i, (value, days)) in [(0.8, 40), (1.2, 30), (1.6, 10), (2.0, 0)].into_iter().enumerate() {
+    for (i, &(value, days)) in anc.iter().enumerate() {
         record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
     }
-    let e = entry(&assess(&record), "clozapine").clone();
+    entry(&assess(&record), "clozapine").clone()
+}
+
+#[test]
+fn weekly_counts_for_four_weeks_are_counted_from_the_recovery() {
+    // Moderate neutropenia 40 days ago, recovered to 1.6 ten days ago: weekly until four weeks
+    // after the recovery.
+    let e = on_clozapine_300_days(&[(0.8, 40), (1.2, 30), (1.6, 10), (2.0, 0)]);
     assert!((days_until_due(&e) - 7.0).abs() < 1e-6, "{e:?}");
     assert!(e.phase.contains("after recovery"), "{e:?}");
     // Recovered 35 days ago: back to the routine interval.
-    let mut record = patient(40.0, Sex::Male);
-    record.medications.push(drug("c", "clozapine", 300));
-    for (i, (value, days)) in [(0.8, 60), (1.6, 35), (2.0, 0)].into_iter().enumerate() {
-        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
-    }
-    let e = entry(&assess(&record), "clozapine").clone();
+    let e = on_clozapine_300_days(&[(0.8, 60), (1.6, 35), (2.0, 0)]);
     assert!((days_until_due(&e) - 14.0).abs() < 1e-6, "{e:?}");
 }
 
 #[test]
 fn severe_neutropenia_within_one_course_resumes_monitoring_as_for_a_new_patient() {
-    // Clozapine given for 300 days without a recorded stop (routine at day 300: every 2 weeks).
-    // ANC 0.3 (severe) 60 days ago, 1.6 thirty-five days ago: the label's severe row resumes a
-    // rechallenged patient as a new patient once ANC >= 1.5 (clinical-tables §3.1, S11) —
-    // weekly for the first 6 months from that recovery, not every 2 weeks. The same course with
-    // a moderate nadir (0.8) goes back to every 2 weeks (the test above).
-    let mut record = patient(40.0, Sex::Male);
-    record.medications.push(drug("c", "clozapine", 300));
-    for (i, (value, days)) in [(0.3, 60), (1.1, 50), (1.6, 35), (2.0, 0)].into_iter().enumerate() {
-        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
-    }
-    let e = entry(&assess(&record), "clozapine").clone();
+    // Clozapine given throughout, no recorded stop. ANC 0.3 (severe) 60 days ago, 1.6 thirty-five
+    // days ago: the label's severe row resumes a rechallenged patient as a new patient once ANC
+    // >= 1.5 (clinical-tables §3.1, S11) — weekly for the first 6 months from that recovery, not
+    // every 2 weeks as after the moderate nadir of the test above.
+    let e = on_clozapine_300_days(&[(0.3, 60), (1.1, 50), (1.6, 35), (2.0, 0)]);
     assert!((days_until_due(&e) - 7.0).abs() < 1e-6, "{e:?}");
     assert!(e.notes.iter().any(|n| n.contains("resumed as for a new patient")), "{e:?}");
     // Not yet recovered to 1.5: the band of the latest value decides (three times weekly).
-    let mut record = patient(40.0, Sex::Male);
-    record.medications.push(drug("c", "clozapine", 300));
-    for (i, (value, days)) in [(0.3, 6), (1.2, 0)].into_iter().enumerate() {
-        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
-    }
-    let e = entry(&assess(&record), "clozapine").clone();
+    let e = on_clozapine_300_days(&[(0.3, 6), (1.2, 0)]);
     assert!((days_until_due(&e) - 2.0).abs() < 1e-6, "{e:?}");
     assert!(!e.notes.iter().any(|n| n.contains("new patient")), "{e:?}");
 }
