@@ -946,7 +946,7 @@ fn g_csf_prophylaxis(kb: &KnowledgeBase, facts: &Facts<'_>, _as_of: DateTime<Utc
             text: s.g_csf_secondary_text.clone(),
             rationale: format!(
                 "on chemotherapy with a previous neutropenic complication ({})",
-                facts.hits["history-febrile-neutropenia"].detail
+                facts.hits[named::HISTORY_FEBRILE_NEUTROPENIA].detail
             ),
             contraindications: Vec::new(),
             citation: s.g_csf_citation.clone(),

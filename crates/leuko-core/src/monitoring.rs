@@ -53,10 +53,8 @@ pub(crate) fn monitoring(kb: &KnowledgeBase, subject: &Subject<'_>) -> Vec<Monit
 }
 
 /// Start of the current course: exposures merged while the gap between one's end and the next
-/// one's start is at most the programme's restart gap; a longer gap starts a new course, and so
-/// does a rechallenge after a value below the programme's `restart_after_below` (clozapine:
-/// severe neutropenia — "resume as a new patient").
-fn course_start(programme: &Programme, given: &[&DrugMatch<'_>], values: &[&LabResult]) -> Option<DateTime<Utc>> {
+/// one's start is at most the programme's restart gap; a longer gap starts a new course.
+fn course_start(programme: &Programme, given: &[&DrugMatch<'_>]) -> Option<DateTime<Utc>> {
     let mut spans: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> =
         given.iter().filter_map(|m| m.exposure.start.map(|s| (s, m.exposure.end))).collect();
     spans.sort_by_key(|s| s.0);
@@ -67,11 +65,7 @@ fn course_start(programme: &Programme, given: &[&DrugMatch<'_>], values: &[&LabR
             (Some(end), Some(days)) => s - end > Duration::days(days),
             _ => false,
         };
-        let rechallenge = start.is_some()
-            && programme.restart_after_below.is_some_and(|below| {
-                values.iter().any(|r| r.time < s && start.is_some_and(|first| r.time >= first) && r.value < below)
-            });
-        if start.is_none() || gap_too_long || rechallenge {
+        if start.is_none() || gap_too_long {
             start = Some(s);
         }
         end = match (end, e) {
@@ -82,23 +76,43 @@ fn course_start(programme: &Programme, given: &[&DrugMatch<'_>], values: &[&LabR
     start
 }
 
-/// A value below the programme's `restart_after_below` during the current course (started at
-/// `start`) and a recovery after it, the drug still given: the clozapine label's severe row —
-/// "if rechallenged, resume as a new patient once ANC >= 1,500/µL" (BEN: >= 1,000/µL). The drug
-/// is given now, so it was resumed; the course restarts at the first value at the recovery level
-/// of the patient's table (`after_recovery`) after the last severe one. Returns that time and the
-/// severe value.
+/// A course that goes on after severe neutropenia: the clozapine label's severe rows — no
+/// rechallenge unless the prescriber judges that benefits outweigh risks, and "if rechallenged,
+/// resume as a new patient once ANC >= 1,500/µL" (BEN: >= 1,000/µL or at baseline).
+struct Resumed<'r> {
+    /// The last value below the programme's `restart_after_below` in the course.
+    severe: &'r LabResult,
+    /// Another value below it within the programme's confirmation time.
+    confirmed: bool,
+    /// The recovery level of the patient's table (`after_recovery`).
+    level: f64,
+    /// Where the new-patient schedule starts: the first value at the recovery level after the
+    /// severe one, or a new prescription after the severe value if that came later.
+    from: DateTime<Utc>,
+}
+
+/// The course since `start` with a severe value and a recovery after it (none without a recovery:
+/// the band of the latest value decides until then).
 fn resumed_after_severe<'r>(
     programme: &Programme,
+    given: &[&DrugMatch<'_>],
     values: &[&'r LabResult],
     start: DateTime<Utc>,
     ben_table: bool,
-) -> Option<(DateTime<Utc>, &'r LabResult)> {
+) -> Option<Resumed<'r>> {
     let below = programme.restart_after_below?;
     let level = programme.after_recovery.iter().find(|a| a.ben == ben_table)?.recovered_at_least;
     let low = values.iter().rposition(|r| r.time >= start && r.value < below)?;
-    let back = values[low + 1..].iter().find(|r| r.value >= level)?;
-    Some((back.time, values[low]))
+    let severe = values[low];
+    let recovered = values[low + 1..].iter().find(|r| r.value >= level)?;
+    let restarted = given.iter().filter_map(|m| m.exposure.start).filter(|s| *s > severe.time).min();
+    let confirmed = programme.confirm_within_hours.is_some_and(|hours| {
+        values
+            .iter()
+            .enumerate()
+            .any(|(i, r)| i != low && r.value < below && (r.time - severe.time).num_minutes().abs() <= hours * 60)
+    });
+    Some(Resumed { severe, confirmed, level, from: restarted.map_or(recovered.time, |s| s.max(recovered.time)) })
 }
 
 fn band(programme: &Programme, ben: bool, value: f64) -> Option<&Band> {
@@ -203,19 +217,29 @@ fn entry(
     }
 
     let ben_table = subject.ben && programme.after_recovery.iter().any(|a| a.ben);
-    let mut start = course_start(programme, &given, &values);
-    if taken && let Some((back, low)) = start.and_then(|s| resumed_after_severe(programme, &values, s, ben_table)) {
-        notes.push(format!(
-            "{} {:.2} x10^9/L on {}: monitoring resumed as for a new patient from the recovery on {}",
-            programme.analyte,
-            low.value,
-            low.time.date_naive(),
-            back.date_naive()
-        ));
-        start = Some(back);
-    }
-    if let Some(start) = start {
-        notes.push(format!("current course since {}", start.date_naive()));
+    let mut start = course_start(programme, &given);
+    let resumed = start.filter(|_| taken).and_then(|s| resumed_after_severe(programme, &given, &values, s, ben_table));
+    match &resumed {
+        Some(r) => {
+            notes.push(format!(
+                "severe neutropenia: {} {:.2} x10^9/L on {}{}, and {drug} is recorded as given after it; the label \
+                 advises no rechallenge unless the prescriber judges that benefits outweigh risks, and monitoring \
+                 as for a new patient once {} >= {}: the schedule is counted from {}",
+                programme.analyte,
+                r.severe.value,
+                r.severe.time.date_naive(),
+                if r.confirmed { "" } else { " (not confirmed by a repeat)" },
+                programme.analyte,
+                r.level,
+                r.from.date_naive()
+            ));
+            start = Some(r.from);
+        }
+        None => {
+            if let Some(start) = start {
+                notes.push(format!("current course since {}", start.date_naive()));
+            }
+        }
     }
     if still_watched {
         notes.push(format!(

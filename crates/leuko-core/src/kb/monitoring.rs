@@ -133,9 +133,9 @@ pub struct Programme {
     pub bands: Vec<Band>,
     /// Closer monitoring after recovery from a low value (per population).
     pub after_recovery: Vec<AfterRecovery>,
-    /// A value below this before the current exposure began makes it a rechallenge: a new course;
-    /// so does one during the course when the drug is still given after the recovery (the course
-    /// restarts at the recovery to the table's `after_recovery` level).
+    /// Severe: a value below this in the course, the drug given after it, restarts the schedule as
+    /// for a new patient from the recovery to the table's `after_recovery` level (or from a new
+    /// prescription after the value, if later).
     pub restart_after_below: Option<f64>,
     /// After the drug is stopped, monitoring continues until the value is at least this.
     pub after_stop_until_at_least: Option<f64>,

@@ -427,11 +427,53 @@ fn severe_neutropenia_within_one_course_resumes_monitoring_as_for_a_new_patient(
     // every 2 weeks as after the moderate nadir of the test above.
     let e = on_clozapine_300_days(&[(0.3, 60), (1.1, 50), (1.6, 35), (2.0, 0)]);
     assert!((days_until_due(&e) - 7.0).abs() < 1e-6, "{e:?}");
-    assert!(e.notes.iter().any(|n| n.contains("resumed as for a new patient")), "{e:?}");
+    let recovered = (now() - Duration::days(35)).date_naive();
+    let note = e.notes.iter().find(|n| n.starts_with("severe neutropenia")).expect("a note on the severe value");
+    assert!(note.contains("no rechallenge unless") && note.contains(&format!("counted from {recovered}")), "{note}");
+    assert!(note.contains("not confirmed by a repeat"), "{note}");
+    // Confirmed by a second severe value within 24 hours: said so.
+    let e = on_clozapine_300_days(&[(0.3, 60), (0.4, 59), (1.1, 50), (1.6, 35), (2.0, 0)]);
+    assert!(e.notes.iter().any(|n| n.starts_with("severe neutropenia") && !n.contains("not confirmed")), "{e:?}");
     // Not yet recovered to 1.5: the band of the latest value decides (three times weekly).
     let e = on_clozapine_300_days(&[(0.3, 6), (1.2, 0)]);
     assert!((days_until_due(&e) - 2.0).abs() < 1e-6, "{e:?}");
     assert!(!e.notes.iter().any(|n| n.contains("new patient")), "{e:?}");
+}
+
+#[test]
+fn the_ben_table_resumes_as_a_new_patient_from_a_recovery_to_1_0() {
+    // BEN severe row (§3.2, S11): if rechallenged, resume as a new patient once ANC >= 1.0 (or at
+    // baseline). ANC 0.4 sixty days ago, 1.1 forty days ago: weekly (first 6 months) from then,
+    // not every 2 weeks as at day 300 of the first course.
+    let mut record = patient(40.0, Sex::Male);
+    record.observations.push(text_result("fy", "Duffy phenotype", "Fy(a-b-)"));
+    record.medications.push(drug("c", "clozapine", 300));
+    for (i, (value, days)) in [(0.4, 60), (1.1, 40), (1.3, 0)].into_iter().enumerate() {
+        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
+    }
+    let e = entry(&assess(&record), "clozapine").clone();
+    assert!((days_until_due(&e) - 7.0).abs() < 1e-6, "{e:?}");
+    let recovered = (now() - Duration::days(40)).date_naive();
+    assert!(e.notes.iter().any(|n| n.contains(&format!("counted from {recovered}"))), "{e:?}");
+}
+
+#[test]
+fn a_new_patient_schedule_starts_at_the_later_of_the_rechallenge_and_the_recovery() {
+    // Stopped 30 days ago after ANC 0.3, prescribed again 20 days ago while the ANC was 1.2, back
+    // to 1.6 ten days ago: "resume as a new patient once ANC >= 1,500" — counted from ten days ago.
+    let mut record = patient(40.0, Sex::Male);
+    let mut first = drug("c1", "clozapine", 300);
+    first.end = Some(now() - Duration::days(30));
+    first.status = MedicationStatus::Stopped;
+    record.medications.push(first);
+    record.medications.push(drug("c2", "clozapine", 20));
+    for (i, (value, days)) in [(0.3, 31), (1.2, 19), (1.6, 10), (2.0, 0)].into_iter().enumerate() {
+        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
+    }
+    let e = entry(&assess(&record), "clozapine").clone();
+    assert!((days_until_due(&e) - 7.0).abs() < 1e-6, "{e:?}");
+    let recovered = (now() - Duration::days(10)).date_naive();
+    assert!(e.notes.iter().any(|n| n.contains(&format!("counted from {recovered}"))), "{e:?}");
 }
 
 #[test]
