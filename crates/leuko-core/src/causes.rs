@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::assessment::{CauseCandidate, Counts, Evidence, Pattern};
 use crate::episode::Episode;
-use crate::findings::{DrugMatch, Facts};
+use crate::findings::{DrugMatch, Facts, derived};
 use crate::kb::{CauseDef, Citation, EvidenceDef, KnowledgeBase, Lr};
 use crate::record::MedicationStatus;
 
@@ -331,14 +331,14 @@ fn is_hallmark(line: &EvidenceDef) -> bool {
     (line.hallmark || matches!(line.strength.as_str(), "strong" | "very-strong"))
         && !finding.starts_with("pattern-")
         && !finding.starts_with("age-")
-        && !matches!(finding, "female" | "male")
+        && ![derived::FEMALE, derived::MALE].contains(&finding)
 }
 
 /// Whether a finding is an untested result: a lab rule or the documented Duffy phenotype, or a
 /// finding of an examination (blood film, flow cytometry, marrow) that the record does not report.
 /// Its absence means "not tested", not "not present", so it does not count as a missing hallmark.
 fn is_untested(kb: &KnowledgeBase, finding: &str, examined: &[&str]) -> bool {
-    finding == "duffy-null"
+    finding == derived::DUFFY_NULL
         || kb.finding(finding).is_some_and(|f| {
             f.lab.is_some()
                 || (!f.examination.is_empty() && !f.examination.iter().any(|e| examined.contains(&e.as_str())))

@@ -23,21 +23,21 @@ use crate::text::{
 /// supplement" for "zinc supplement"); a matching tolerance, not a clinical number.
 const LOOSE_GAP: usize = 2;
 
+/// Constants for finding ids, and `ALL`, the list of them.
+macro_rules! findings {
+    ($($name:ident = $id:literal,)*) => {
+        $(pub(crate) const $name: &str = $id;)*
+        /// Every finding of this list.
+        pub(crate) const ALL: &[&str] = &[$($id),*];
+    };
+}
+
 /// The findings the engine reads by name (risk scores, sepsis signs, the G-CSF and referral
 /// rules, the clozapine table for benign ethnic neutropenia): one constant each, so that code
 /// cannot name a finding that is not listed here, and the knowledge-base build refuses a
-/// knowledge base that leaves one of them undefined ([`named::ALL`]; the engine's derived
-/// findings count as defined).
+/// knowledge base that leaves one of them undefined ([`named::ALL`]).
 pub(crate) mod named {
-    macro_rules! named {
-        ($($name:ident = $id:literal,)*) => {
-            $(pub(crate) const $name: &str = $id;)*
-            /// Every finding read by name.
-            pub(crate) const ALL: &[&str] = &[$($id),*];
-        };
-    }
-    named! {
-        ANC_BELOW_0_1 = "anc-below-0.1",
+    findings! {
         CHRONIC_CARDIOVASCULAR_DISEASE = "chronic-cardiovascular-disease",
         COPD = "copd",
         DEHYDRATION = "dehydration",
@@ -50,7 +50,6 @@ pub(crate) mod named {
         HYPOTENSION_SHOCK = "hypotension-shock",
         INPATIENT_AT_ONSET = "inpatient-at-onset",
         MUCOSITIS_GRADE_2_OR_MORE = "mucositis-grade-2-or-more",
-        ON_CHEMOTHERAPY = "on-chemotherapy",
         ON_CORTICOSTEROIDS = "on-corticosteroids",
         ON_G_CSF = "on-g-csf",
         OUTPATIENT_AT_ONSET = "outpatient-at-onset",
@@ -60,6 +59,36 @@ pub(crate) mod named {
         SYMPTOMS_MILD = "symptoms-mild",
         SYMPTOMS_MODERATE = "symptoms-moderate",
         SYMPTOMS_SEVERE = "symptoms-severe",
+    }
+}
+
+/// The findings the engine derives itself (pattern, counts, episode, age, sex, pregnancy,
+/// ancestry, fever, chemotherapy, …): the knowledge base may refer to them and may not define
+/// them ([`derived::ALL`], checked by the knowledge-base build).
+pub(crate) mod derived {
+    findings! {
+        DIFFERENTIAL_MISSING = "differential-missing",
+        SEPSIS_SCREEN_POSITIVE = "sepsis-screen-positive",
+        ANCESTRY_DUFFY_NULL_COMMON = "ancestry-duffy-null-common",
+        ANCESTRY_DUFFY_NULL_RARE = "ancestry-duffy-null-rare",
+        PATTERN_ISOLATED_NEUTROPENIA = "pattern-isolated-neutropenia",
+        PATTERN_ISOLATED_LYMPHOPENIA = "pattern-isolated-lymphopenia",
+        PATTERN_NEUTROPENIA_LYMPHOPENIA = "pattern-neutropenia-lymphopenia",
+        PATTERN_BICYTOPENIA = "pattern-bicytopenia",
+        PATTERN_PANCYTOPENIA = "pattern-pancytopenia",
+        ANC_BELOW_0_5 = "anc-below-0.5",
+        ANC_BELOW_0_1 = "anc-below-0.1",
+        CHRONIC_OVER_3_MONTHS = "chronic-over-3-months",
+        ACUTE_DROP = "acute-drop",
+        AGE_UNDER_1 = "age-under-1",
+        AGE_UNDER_18 = "age-under-18",
+        AGE_OVER_65 = "age-over-65",
+        FEMALE = "female",
+        MALE = "male",
+        PREGNANT = "pregnant",
+        DUFFY_NULL = "duffy-null",
+        FEVER = "fever",
+        ON_CHEMOTHERAPY = "on-chemotherapy",
     }
 }
 
@@ -286,7 +315,7 @@ pub(crate) fn facts<'a>(context: &Context<'a>) -> Facts<'a> {
     stand_in(kb, &mut facts.hits);
     let anc = counts.anc.as_ref().map(|c| c.result.value);
     if let Some(detail) = crate::management::sepsis_screen(kb, results, &facts, anc) {
-        facts.add("sepsis-screen-positive", detail);
+        facts.add(derived::SEPSIS_SCREEN_POSITIVE, detail);
     }
     facts
 }
@@ -457,7 +486,7 @@ pub fn match_text(kb: &KnowledgeBase, text: &str) -> Vec<(String, String, bool)>
         }
     }
     if let Some(detail) = fever_in_text(kb, &texts) {
-        hits.entry("fever".to_owned()).or_insert(Hit { detail, result: false });
+        hits.entry(derived::FEVER.to_owned()).or_insert(Hit { detail, result: false });
     }
     stand_in(kb, &mut hits);
     let mut out: Vec<_> = hits.into_iter().map(|(id, hit)| (id, hit.detail, hit.result)).collect();
@@ -468,11 +497,11 @@ pub fn match_text(kb: &KnowledgeBase, text: &str) -> Vec<(String, String, bool)>
 fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<'_>) {
     let Context { kb, patient, results, counts, pattern, episode, as_of, .. } = *context;
     let pattern_id = match pattern {
-        Pattern::IsolatedNeutropenia => Some("pattern-isolated-neutropenia"),
-        Pattern::IsolatedLymphopenia => Some("pattern-isolated-lymphopenia"),
-        Pattern::NeutropeniaAndLymphopenia => Some("pattern-neutropenia-lymphopenia"),
-        Pattern::Bicytopenia => Some("pattern-bicytopenia"),
-        Pattern::Pancytopenia => Some("pattern-pancytopenia"),
+        Pattern::IsolatedNeutropenia => Some(derived::PATTERN_ISOLATED_NEUTROPENIA),
+        Pattern::IsolatedLymphopenia => Some(derived::PATTERN_ISOLATED_LYMPHOPENIA),
+        Pattern::NeutropeniaAndLymphopenia => Some(derived::PATTERN_NEUTROPENIA_LYMPHOPENIA),
+        Pattern::Bicytopenia => Some(derived::PATTERN_BICYTOPENIA),
+        Pattern::Pancytopenia => Some(derived::PATTERN_PANCYTOPENIA),
         _ => None,
     };
     if let Some(id) = pattern_id {
@@ -483,38 +512,40 @@ fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<
         && let Some(wbc) = counts.wbc.as_ref().filter(|w| w.below_reference() == Some(true))
     {
         facts.add(
-            "differential-missing",
+            derived::DIFFERENTIAL_MISSING,
             format!("WBC {:.2} x10^9/L below its reference and no differential in the record", wbc.result.value),
         );
     }
     if let Some(anc) = &counts.anc {
         let value = anc.result.value;
         if value < kb.agranulocytosis.value {
-            facts.add("anc-below-0.5", format!("ANC {value:.3} x10^9/L"));
+            facts.add(derived::ANC_BELOW_0_5, format!("ANC {value:.3} x10^9/L"));
         }
         let profound = kb.severity.iter().find(|band| band.word == "profound").map(|band| band.below);
         if profound.is_some_and(|below| value < below) {
-            facts.add(named::ANC_BELOW_0_1, format!("ANC {value:.3} x10^9/L"));
+            facts.add(derived::ANC_BELOW_0_1, format!("ANC {value:.3} x10^9/L"));
         }
     }
     if let Some(episode) = episode {
         let days = (episode.last_low - episode.onset).num_days();
         if episode.chronic {
             facts.add(
-                "chronic-over-3-months",
+                derived::CHRONIC_OVER_3_MONTHS,
                 format!("{} low for {days} days since {}", episode.analyte, episode.onset.date_naive()),
             );
         }
         if episode.acute_drop {
             let normal = episode.last_normal_before.map(|t| t.date_naive().to_string()).unwrap_or_default();
             facts.add(
-                "acute-drop",
+                derived::ACUTE_DROP,
                 format!("{} in range on {normal}, low from {}", episode.analyte, episode.onset.date_naive()),
             );
         }
     }
     if let Some(age) = patient.age_years {
-        for (id, holds) in [("age-under-1", age < 1.0), ("age-under-18", age < 18.0), ("age-over-65", age > 65.0)] {
+        for (id, holds) in
+            [(derived::AGE_UNDER_1, age < 1.0), (derived::AGE_UNDER_18, age < 18.0), (derived::AGE_OVER_65, age > 65.0)]
+        {
             if holds {
                 facts.add(id, format!("age {age:.2} years"));
             }
@@ -531,12 +562,12 @@ fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<
         }
     }
     match patient.sex {
-        crate::kb::Sex::Female => facts.add("female", "sex female".to_owned()),
-        crate::kb::Sex::Male => facts.add("male", "sex male".to_owned()),
+        crate::kb::Sex::Female => facts.add(derived::FEMALE, "sex female".to_owned()),
+        crate::kb::Sex::Male => facts.add(derived::MALE, "sex male".to_owned()),
         _ => {}
     }
     if patient.pregnant {
-        facts.add("pregnant", "pregnancy in the record".to_owned());
+        facts.add(derived::PREGNANT, "pregnancy in the record".to_owned());
     }
     // Recorded ancestry where Duffy-null is frequent, or only where it is rare: a prior shift
     // for ranking the Duffy-null associated count only (never a proxy for the phenotype or the
@@ -548,12 +579,12 @@ fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<
             .find_map(|a| find_any(&fold(a), phrases, true).map(|p| format!("recorded ancestry {a:?} ({p})")))
     };
     if let Some(detail) = recorded(&kb.patient_status.duffy_test_ancestry) {
-        facts.add("ancestry-duffy-null-common", detail);
+        facts.add(derived::ANCESTRY_DUFFY_NULL_COMMON, detail);
     } else if let Some(detail) = recorded(&kb.patient_status.duffy_rare_ancestry) {
-        facts.add("ancestry-duffy-null-rare", detail);
+        facts.add(derived::ANCESTRY_DUFFY_NULL_RARE, detail);
     }
     if let Some(evidence) = &patient.duffy_null_evidence {
-        facts.add("duffy-null", format!("documented in {evidence}"));
+        facts.add(derived::DUFFY_NULL, format!("documented in {evidence}"));
     }
     let fever = &kb.patient_status.fever;
     let recent = as_of - Duration::hours(fever.within_hours);
@@ -562,11 +593,14 @@ fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<
         .filter(|r| r.analyte == Analyte::Temperature && r.time >= recent && r.value >= fever.temperature_at_least)
         .max_by(|a, b| a.value.total_cmp(&b.value));
     if let Some(temperature) = febrile {
-        facts.add("fever", format!("temperature {:.1} °C on {}", temperature.value, temperature.time.date_naive()));
+        facts.add(
+            derived::FEVER,
+            format!("temperature {:.1} °C on {}", temperature.value, temperature.time.date_naive()),
+        );
     }
     if let Some(detail) = fever_in_text(kb, texts) {
         facts.fever_text = Some(detail.clone());
-        facts.add("fever", detail);
+        facts.add(derived::FEVER, detail);
     }
     let on_chemotherapy = facts.drugs.iter().find(|m| {
         m.drug.cause == "drug-cytotoxic" && {
@@ -584,6 +618,6 @@ fn derived(context: &Context<'_>, texts: &[(String, String)], facts: &mut Facts<
     });
     if let Some(chemo) = on_chemotherapy {
         let detail = format!("{} ({})", chemo.drug.id, chemo.exposure.id);
-        facts.add(named::ON_CHEMOTHERAPY, detail);
+        facts.add(derived::ON_CHEMOTHERAPY, detail);
     }
 }

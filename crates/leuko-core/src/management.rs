@@ -11,7 +11,7 @@ use crate::assessment::{
     CauseCandidate, Counts, FebrileAssessment, LabResult, PatientSummary, Pattern, Recommendation, RiskScore,
     ScoreItem, Urgency,
 };
-use crate::findings::{Context, Facts, named};
+use crate::findings::{Context, Facts, derived, named};
 use crate::kb::management::{ActionDef, Decision};
 use crate::kb::{Citation, KnowledgeBase};
 use crate::record::MedicationStatus;
@@ -143,7 +143,7 @@ fn pathway_neutropenia(
     if anc >= def.expected_anc_below {
         return None;
     }
-    if let Some(hit) = facts.hits.get(named::ON_CHEMOTHERAPY) {
+    if let Some(hit) = facts.hits.get(derived::ON_CHEMOTHERAPY) {
         return Some(format!(
             "ANC {anc:.2} x10^9/L < {} and expected to fall: within the nadir window of chemotherapy ({})",
             def.expected_anc_below, hit.detail
@@ -327,7 +327,7 @@ fn mascc(kb: &KnowledgeBase, patient: &PatientSummary, results: &[LabResult], fa
     let mut risk = if score >= m.low_risk_at_least { "low" } else { "high" }.to_owned();
     let mut note = None;
     // Profound neutropenia or haemodynamic instability is never low risk.
-    let profound = facts.has(named::ANC_BELOW_0_1);
+    let profound = facts.has(derived::ANC_BELOW_0_1);
     let unstable = facts.has(named::HYPOTENSION_SHOCK) || facts.has(named::SEPSIS);
     if risk == "low" && (profound || unstable) {
         risk = "high".to_owned();
@@ -566,7 +566,7 @@ pub(crate) fn manage(
         ));
     }
     if let Some(value) = anc.filter(|a| *a < supportive.profound_anc_below)
-        && let Some(chemo) = facts.hits.get(named::ON_CHEMOTHERAPY)
+        && let Some(chemo) = facts.hits.get(derived::ON_CHEMOTHERAPY)
     {
         recs.push((
             Recommendation {
@@ -605,7 +605,7 @@ pub(crate) fn manage(
     };
     let excluded = needless(&[], &supportive.referral_except_leading_categories);
     let reason = [
-        anc.filter(|a| *a < supportive.referral_anc_below && !facts.has(named::ON_CHEMOTHERAPY))
+        anc.filter(|a| *a < supportive.referral_anc_below && !facts.has(derived::ON_CHEMOTHERAPY))
             .map(|a| format!("ANC {a:.2} x10^9/L without a chemotherapy explanation")),
         supportive
             .referral_patterns
@@ -613,7 +613,7 @@ pub(crate) fn manage(
             .find(|p| context.pattern.id() == p.as_str())
             .map(|p| format!("pattern {p}")),
         supportive.referral_findings.iter().find(|f| facts.has(f)).map(|f| format!("{f}: {}", facts.hits[f].detail)),
-        (neutropenic && !facts.has(named::ON_CHEMOTHERAPY))
+        (neutropenic && !facts.has(derived::ON_CHEMOTHERAPY))
             .then(|| supportive.referral_with_neutropenia_findings.iter().find(|f| facts.has(f)))
             .flatten()
             .map(|f| format!("neutropenia with {f}: {}", facts.hits[f].detail)),
@@ -880,7 +880,7 @@ fn plan_for(
 fn g_csf_prophylaxis(kb: &KnowledgeBase, facts: &Facts<'_>, _as_of: DateTime<Utc>) -> Vec<Recommendation> {
     let mgmt = kb.management();
     let s = &mgmt.supportive;
-    if facts.has(named::ON_G_CSF) || !facts.has(named::ON_CHEMOTHERAPY) {
+    if facts.has(named::ON_G_CSF) || !facts.has(derived::ON_CHEMOTHERAPY) {
         return Vec::new();
     }
     let chemo: Vec<&str> =

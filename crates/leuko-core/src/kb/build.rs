@@ -68,30 +68,7 @@ const EVIDENCE_CODES: [&str; 5] = ["CC", "SR", "L", "Lab", "Pred"];
 const LINEAGES: [&str; 5] = ["neutrophils", "lymphocytes", "red-cells", "platelets", "monocytes"];
 const EXAMINATIONS: [&str; 3] = ["blood-film", "flow-cytometry", "bone-marrow"];
 /// Finding ids the engine derives itself; the KB may refer to them but not define them.
-pub(crate) const DERIVED_FINDINGS: [&str; 22] = [
-    "differential-missing",
-    "sepsis-screen-positive",
-    "ancestry-duffy-null-common",
-    "ancestry-duffy-null-rare",
-    "pattern-isolated-neutropenia",
-    "pattern-isolated-lymphopenia",
-    "pattern-neutropenia-lymphopenia",
-    "pattern-bicytopenia",
-    "pattern-pancytopenia",
-    "anc-below-0.5",
-    "anc-below-0.1",
-    "chronic-over-3-months",
-    "acute-drop",
-    "age-under-1",
-    "age-under-18",
-    "age-over-65",
-    "female",
-    "male",
-    "pregnant",
-    "duffy-null",
-    "fever",
-    "on-chemotherapy",
-];
+pub(crate) use crate::findings::derived::ALL as DERIVED_FINDINGS;
 
 /// Folds a unit spelling for lookup: lower case, no spaces, µ/μ → u, superscripts to digits,
 /// × → x, ^ → *, and a leading "x" dropped.
@@ -1996,7 +1973,7 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
         }
     }
     let finding_ids: BTreeSet<&str> =
-        parts.findings.iter().map(|(_, _, f)| f.id.as_str()).chain(DERIVED_FINDINGS).collect();
+        parts.findings.iter().map(|(_, _, f)| f.id.as_str()).chain(DERIVED_FINDINGS.iter().copied()).collect();
     let cause_ids: BTreeSet<&str> = parts.causes.iter().map(|(_, _, c)| c.id.as_str()).collect();
     let drug_ids: BTreeSet<&str> = parts.drugs.iter().map(|(_, _, d)| d.id.as_str()).collect();
     let mut errors = Vec::new();
