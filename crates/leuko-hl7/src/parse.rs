@@ -224,10 +224,8 @@ pub fn decode(bytes: &[u8]) -> (String, Vec<String>) {
 }
 
 /// Splits a text into segments on CR, LF or CRLF (VT and FS framing bytes dropped), skipping
-/// empty lines.
-/// The segments' lines: `text` split at every CR and LF (found with `memchr`, not char by char:
-/// this runs over every byte of every message received), framing bytes trimmed, blank lines
-/// skipped.
+/// empty lines. The separators are found with `memchr`, not char by char: this runs over every
+/// byte of every message received.
 fn lines(text: &str) -> impl Iterator<Item = &str> {
     let ends = memchr::memchr2_iter(b'\r', b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
     let mut start = 0;

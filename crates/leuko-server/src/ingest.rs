@@ -553,8 +553,8 @@ pub(crate) async fn serve_frames<F, Fut>(
                 let Ok((mut socket, _)) = accepted else { continue };
                 // An answer goes out when written: Nagle's algorithm would hold a second answer
                 // back until the sender acknowledged the first, which a sender waiting for both
-                // delays by up to 40 ms (a frame of three messages: 44 ms median before, 2.5 ms
-                // after; bench/runs/2026-11-27-vm, session 10).
+                // delays by up to 40 ms (a frame of three messages: 44 ms median before, 0.7 ms
+                // with this and one write per frame below; bench/runs/2026-11-27-vm, session 10).
                 let _ = socket.set_nodelay(true);
                 let handle = handle.clone();
                 tokio::spawn(async move {
