@@ -380,11 +380,12 @@ fn cisne(kb: &KnowledgeBase, results: &[LabResult], facts: &Facts<'_>) -> RiskSc
             "glucose not recorded: scored as present (conservative)".to_owned(),
         ),
     }
+    let copd = facts.has(named::COPD);
     item(
         "COPD",
-        if facts.has(named::COPD) { c.copd } else { 0 },
-        facts.has(named::COPD),
-        if facts.has(named::COPD) { "recorded" } else { "not in the record: scored as absent" }.to_owned(),
+        if copd { c.copd } else { 0 },
+        copd,
+        if copd { "recorded" } else { "not in the record: scored as absent" }.to_owned(),
     );
     let cvd = facts.has(named::CHRONIC_CARDIOVASCULAR_DISEASE);
     item(

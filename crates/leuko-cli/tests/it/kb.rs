@@ -17,6 +17,17 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Replaces, in the knowledge-base file `file` below `dir`, the first occurrence of each `from`
+/// by its `to`.
+fn edit(dir: &Path, file: &str, edits: &[(&str, &str)]) {
+    let path = dir.join(file);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for (from, to) in edits {
+        text = text.replacen(from, to, 1);
+    }
+    std::fs::write(&path, text).unwrap();
+}
+
 #[test]
 fn bundled_knowledge_base_checks() {
     let output = leuko(&["kb", "check"]);
@@ -30,93 +41,68 @@ fn broken_knowledge_base_fails_with_file_and_line() {
     let dir = std::env::temp_dir().join(format!("leuko-kb-check-{}", std::process::id()));
     copy_dir(&kb, &dir);
     // A threshold citing a source that does not exist, and a LOINC code with a wrong check digit.
-    let ctcae = dir.join("grading/ctcae.toml");
-    let text = std::fs::read_to_string(&ctcae).unwrap().replacen("source = \"S1\"", "source = \"S999\"", 1);
-    std::fs::write(&ctcae, text).unwrap();
-    let analytes = dir.join("terminology/analytes.toml");
-    let text = std::fs::read_to_string(&analytes).unwrap().replacen("\"742-7\"", "\"742-4\"", 1);
-    std::fs::write(&analytes, text).unwrap();
+    edit(&dir, "grading/ctcae.toml", &[("source = \"S1\"", "source = \"S999\"")]);
+    edit(&dir, "terminology/analytes.toml", &[("\"742-7\"", "\"742-4\"")]);
     // A next test proposed as a kind that is not a test.
-    let marrow = dir.join("causes/marrow.toml");
-    let text = std::fs::read_to_string(&marrow).unwrap().replacen("kind = \"bone-marrow-exam\"", "kind = \"g-csf\"", 1);
-    std::fs::write(&marrow, text).unwrap();
+    edit(&dir, "causes/marrow.toml", &[("kind = \"bone-marrow-exam\"", "kind = \"g-csf\"")]);
     // A drug risk factor naming a finding that does not exist.
-    let immunomodulators = dir.join("drugs/immunomodulators.toml");
-    let text = std::fs::read_to_string(&immunomodulators).unwrap().replacen(
-        "finding = \"renal-impairment\"",
-        "finding = \"renal-impairmnet\"",
-        1,
-    );
-    std::fs::write(&immunomodulators, text).unwrap();
+    edit(&dir, "drugs/immunomodulators.toml", &[("finding = \"renal-impairment\"", "finding = \"renal-impairmnet\"")]);
     // A film finding reported by an examination the engine does not know.
-    let smear = dir.join("findings/smear-marrow.toml");
-    let text = std::fs::read_to_string(&smear).unwrap().replacen(
-        "examination = [\"blood-film\"]",
-        "examination = [\"blood-smear\"]",
-        1,
-    );
-    std::fs::write(&smear, text).unwrap();
+    edit(&dir, "findings/smear-marrow.toml", &[("examination = [\"blood-film\"]", "examination = [\"blood-smear\"]")]);
     // An alert level that is not one of the three.
-    let labs = dir.join("findings/labs.toml");
-    let text = std::fs::read_to_string(&labs).unwrap().replacen(
-        "listed = { result = \"normal\", terms = [\"b12\"",
-        "listed = { result = \"fine\", terms = [\"b12\"",
-        1,
+    edit(
+        &dir,
+        "findings/labs.toml",
+        &[("listed = { result = \"normal\", terms = [\"b12\"", "listed = { result = \"fine\", terms = [\"b12\"")],
     );
-    std::fs::write(&labs, text).unwrap();
-    let supportive = dir.join("management/supportive.toml");
-    let text = std::fs::read_to_string(&supportive)
-        .unwrap()
-        .replacen(
-            "except_leading_causes = [\"post-viral-transient-neutropenia\"]",
-            "except_leading_causes = [\"post-viral-neutropenia\"]",
-            1,
-        )
-        .replacen("patterns = [\"pancytopenia\", \"isolated-lymphopenia\"]", "patterns = [\"pancytopaenia\"]", 1);
-    std::fs::write(&supportive, text).unwrap();
-    let thresholds = dir.join("management/thresholds.toml");
-    let text = std::fs::read_to_string(&thresholds).unwrap().replacen(
-        "level_by_grade = [\"info\", \"warning\", \"warning\", \"critical\"]",
-        "level_by_grade = [\"info\", \"warning\", \"loud\", \"critical\"]",
-        1,
+    edit(
+        &dir,
+        "management/supportive.toml",
+        &[
+            (
+                "except_leading_causes = [\"post-viral-transient-neutropenia\"]",
+                "except_leading_causes = [\"post-viral-neutropenia\"]",
+            ),
+            ("patterns = [\"pancytopenia\", \"isolated-lymphopenia\"]", "patterns = [\"pancytopaenia\"]"),
+        ],
     );
-    std::fs::write(&thresholds, text).unwrap();
+    edit(
+        &dir,
+        "management/thresholds.toml",
+        &[(
+            "level_by_grade = [\"info\", \"warning\", \"warning\", \"critical\"]",
+            "level_by_grade = [\"info\", \"warning\", \"loud\", \"critical\"]",
+        )],
+    );
     // A text finding standing for a finding that does not exist.
-    let history = dir.join("findings/history.toml");
-    let text = std::fs::read_to_string(&history).unwrap().replacen(
-        "stands_for = \"chronic-over-3-months\"",
-        "stands_for = \"chronic-neutropenia\"",
-        1,
+    edit(
+        &dir,
+        "findings/history.toml",
+        &[("stands_for = \"chronic-over-3-months\"", "stands_for = \"chronic-neutropenia\"")],
     );
-    std::fs::write(&history, text).unwrap();
-    // A drug-template action for a drug another template covers (clozapine: idiosyncratic), and
-    // one for a drug that does not exist.
-    let plans = dir.join("management/cause-specific.toml");
-    let text = std::fs::read_to_string(&plans)
-        .unwrap()
-        .replacen("for_drugs = [\"methotrexate\"]", "for_drugs = [\"clozapine\"]", 1)
-        .replacen("for_drugs = [\"azathioprine\", ", "for_drugs = [\"azathioprin\", ", 1)
-        // A plan that is no drug template naming a drug.
-        .replacen(
-            "unless_finding = \"duffy-null\", text = \"Duffy phenotype",
-            "unless_finding = \"duffy-null\", for_drugs = [\"clozapine\"], text = \"Duffy phenotype",
-            1,
-        );
-    std::fs::write(&plans, text).unwrap();
+    // A drug-template action for a drug another template covers (clozapine: idiosyncratic), one
+    // for a drug that does not exist, and a plan that is no drug template naming a drug.
+    edit(
+        &dir,
+        "management/cause-specific.toml",
+        &[
+            ("for_drugs = [\"methotrexate\"]", "for_drugs = [\"clozapine\"]"),
+            ("for_drugs = [\"azathioprine\", ", "for_drugs = [\"azathioprin\", "),
+            (
+                "unless_finding = \"duffy-null\", text = \"Duffy phenotype",
+                "unless_finding = \"duffy-null\", for_drugs = [\"clozapine\"], text = \"Duffy phenotype",
+            ),
+        ],
+    );
     // An action outside the plans naming a drug.
-    let febrile = dir.join("management/febrile-neutropenia.toml");
-    let text = std::fs::read_to_string(&febrile).unwrap().replacen(
-        "kind = \"blood-cultures\"\nurgency",
-        "kind = \"blood-cultures\"\nfor_drugs = [\"clozapine\"]\nurgency",
-        1,
+    edit(
+        &dir,
+        "management/febrile-neutropenia.toml",
+        &[("kind = \"blood-cultures\"\nurgency", "kind = \"blood-cultures\"\nfor_drugs = [\"clozapine\"]\nurgency")],
     );
-    std::fs::write(&febrile, text).unwrap();
     // A finding the engine reads by name (COPD, scored by MASCC and CISNE) defined under
     // another id.
-    let findings = dir.join("findings/management.toml");
-    let text =
-        std::fs::read_to_string(&findings).unwrap().replacen("id = \"copd\"", "id = \"chronic-lung-disease\"", 1);
-    std::fs::write(&findings, text).unwrap();
+    edit(&dir, "findings/management.toml", &[("id = \"copd\"", "id = \"chronic-lung-disease\"")]);
     let output = leuko(&["kb", "check", "--dir", dir.to_str().unwrap()]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(1));

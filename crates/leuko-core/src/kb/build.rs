@@ -22,6 +22,7 @@ use super::{
     UnitDef, Verification,
 };
 use crate::analyte::{Analyte, Property};
+use crate::findings::derived;
 use crate::text::fold;
 
 /// Category words of the output contract.
@@ -67,8 +68,6 @@ const ASSOCIATIONS: [&str; 4] = ["strong", "moderate", "weak", "uncertain"];
 const EVIDENCE_CODES: [&str; 5] = ["CC", "SR", "L", "Lab", "Pred"];
 const LINEAGES: [&str; 5] = ["neutrophils", "lymphocytes", "red-cells", "platelets", "monocytes"];
 const EXAMINATIONS: [&str; 3] = ["blood-film", "flow-cytometry", "bone-marrow"];
-/// Finding ids the engine derives itself; the KB may refer to them but not define them.
-pub(crate) use crate::findings::derived::ALL as DERIVED_FINDINGS;
 
 /// Folds a unit spelling for lookup: lower case, no spaces, µ/μ → u, superscripts to digits,
 /// × → x, ^ → *, and a leading "x" dropped.
@@ -1701,7 +1700,7 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
         let line = builder.line(&spanned);
         let span = spanned.span();
         let raw = spanned.into_inner();
-        if DERIVED_FINDINGS.contains(&raw.id.as_str()) {
+        if derived::ALL.contains(&raw.id.as_str()) {
             builder.error(line, format!("finding id {:?} is derived by the engine and cannot be redefined", raw.id));
             continue;
         }
@@ -1731,7 +1730,7 @@ fn read_findings(builder: &mut Builder<'_>, parts: &mut Parts) {
         if let Some(target) = &raw.stands_for {
             // A derived finding, or one the knowledge base defines (checked with the other
             // references once every file is read).
-            if !DERIVED_FINDINGS.contains(&target.as_str()) {
+            if !derived::ALL.contains(&target.as_str()) {
                 parts.finding_refs.push((builder.file.to_owned(), line, target.clone()));
             }
             if target == &raw.id {
@@ -1973,7 +1972,7 @@ fn check_cross_references(builder: &mut Builder<'_>, parts: &mut Parts) {
         }
     }
     let finding_ids: BTreeSet<&str> =
-        parts.findings.iter().map(|(_, _, f)| f.id.as_str()).chain(DERIVED_FINDINGS.iter().copied()).collect();
+        parts.findings.iter().map(|(_, _, f)| f.id.as_str()).chain(derived::ALL.iter().copied()).collect();
     let cause_ids: BTreeSet<&str> = parts.causes.iter().map(|(_, _, c)| c.id.as_str()).collect();
     let drug_ids: BTreeSet<&str> = parts.drugs.iter().map(|(_, _, d)| d.id.as_str()).collect();
     let mut errors = Vec::new();

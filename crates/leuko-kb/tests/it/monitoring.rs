@@ -18,6 +18,19 @@ fn entry<'a>(a: &'a Assessment, programme: &str) -> &'a MonitoringEntry {
         .unwrap_or_else(|| panic!("no {programme} entry: {:?}", a.monitoring))
 }
 
+/// Adds ANC values (x10^9/L, days ago) to a record, as observations `a0`, `a1`, ….
+fn push_anc(record: &mut PatientRecord, values: &[(f64, i64)]) {
+    for (i, &(value, days)) in values.iter().enumerate() {
+        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
+    }
+}
+
+/// Whether the entry's schedule is counted as for a new patient from `days` ago.
+fn new_patient_since(entry: &MonitoringEntry, days: i64) -> bool {
+    let from = (now() - Duration::days(days)).date_naive();
+    entry.notes.iter().any(|n| n.contains(&format!("counted from {from}")))
+}
+
 fn days_until_due(entry: &MonitoringEntry) -> f64 {
     let due = entry.next_due.expect("a due date");
     let from = entry.latest_time.expect("a latest value");
@@ -214,9 +227,7 @@ fn a_chemotherapy_cycle_predicts_its_nadir_window() {
 #[test]
 fn a_steep_fall_from_the_personal_baseline_is_flagged_while_still_in_range() {
     let mut record = patient(45.0, Sex::Male);
-    for (i, (value, days)) in [(3.6, 300), (3.4, 200), (3.8, 100), (3.5, 30)].into_iter().enumerate() {
-        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
-    }
+    push_anc(&mut record, &[(3.6, 300), (3.4, 200), (3.8, 100), (3.5, 30)]);
     record.observations.push(lab("now", "751-8", 2.1, "10*3/uL", 0));
     let a = assess(&record);
     let t = a.trends.iter().find(|t| t.analyte == leuko_core::Analyte::Anc).expect("ANC trend");
@@ -235,9 +246,7 @@ fn a_steep_fall_from_the_personal_baseline_is_flagged_while_still_in_range() {
 #[test]
 fn a_falling_anc_projects_its_crossings() {
     let mut record = patient(45.0, Sex::Male);
-    for (i, (value, days)) in [(3.0, 14), (2.4, 7), (1.8, 0)].into_iter().enumerate() {
-        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
-    }
+    push_anc(&mut record, &[(3.0, 14), (2.4, 7), (1.8, 0)]);
     let a = assess(&record);
     let t = a.trends.iter().find(|t| t.analyte == leuko_core::Analyte::Anc).expect("ANC trend");
     // -0.6 per week: 1.0 in 9.33 days, 0.5 in 15.17 days.
@@ -249,9 +258,7 @@ fn a_falling_anc_projects_its_crossings() {
     assert!(a.alerts.iter().any(|alert| alert.kind == "projected-crossing" && alert.severity == 2));
     // Rising: nothing is projected.
     let mut rising = patient(45.0, Sex::Male);
-    for (i, (value, days)) in [(1.0, 14), (1.4, 7), (1.8, 0)].into_iter().enumerate() {
-        rising.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
-    }
+    push_anc(&mut rising, &[(1.0, 14), (1.4, 7), (1.8, 0)]);
     let a = assess(&rising);
     assert!(a.trends.iter().all(|t| t.projected_below_1_0.is_none() && t.projected_below_0_5.is_none()));
 }
@@ -260,9 +267,7 @@ fn a_falling_anc_projects_its_crossings() {
 fn chronicity_tells_acute_from_chronic_and_recovered() {
     let series = |values: &[(f64, i64)]| {
         let mut record = patient(45.0, Sex::Male);
-        for (i, (value, days)) in values.iter().enumerate() {
-            record.observations.push(lab(&format!("a{i}"), "751-8", *value, "10*3/uL", *days));
-        }
+        push_anc(&mut record, values);
         let a = assess(&record);
         a.trends.iter().find(|t| t.analyte == leuko_core::Analyte::Anc).expect("ANC trend").chronicity
     };
@@ -349,9 +354,7 @@ fn replaying_a_series_alerts_once_per_episode_and_again_when_worse() {
     let mut fired: Vec<(i64, u8)> = Vec::new();
     for upto in 1..=values.len() {
         let mut record = patient(50.0, Sex::Male);
-        for (i, (value, days)) in values[..upto].iter().enumerate() {
-            record.observations.push(lab(&format!("a{i}"), "751-8", *value, "10*3/uL", *days));
-        }
+        push_anc(&mut record, &values[..upto]);
         let as_of = now() - Duration::days(values[upto - 1].1);
         let a = leuko_core::assess(
             leuko_kb::bundled(),
@@ -401,9 +404,7 @@ fn deferiprone_interrupts_for_severe_neutropenia_and_stops_for_agranulocytosis()
 fn on_clozapine_300_days(anc: &[(f64, i64)]) -> MonitoringEntry {
     let mut record = patient(40.0, Sex::Male);
     record.medications.push(drug("c", "clozapine", 300));
-    for (i, &(value, days)) in anc.iter().enumerate() {
-        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
-    }
+    push_anc(&mut record, anc);
     entry(&assess(&record), "clozapine").clone()
 }
 
@@ -448,13 +449,10 @@ fn the_ben_table_resumes_as_a_new_patient_from_a_recovery_to_1_0() {
     let mut record = patient(40.0, Sex::Male);
     record.observations.push(text_result("fy", "Duffy phenotype", "Fy(a-b-)"));
     record.medications.push(drug("c", "clozapine", 300));
-    for (i, (value, days)) in [(0.4, 60), (1.1, 40), (1.3, 0)].into_iter().enumerate() {
-        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
-    }
+    push_anc(&mut record, &[(0.4, 60), (1.1, 40), (1.3, 0)]);
     let e = entry(&assess(&record), "clozapine").clone();
     assert!((days_until_due(&e) - 7.0).abs() < 1e-6, "{e:?}");
-    let recovered = (now() - Duration::days(40)).date_naive();
-    assert!(e.notes.iter().any(|n| n.contains(&format!("counted from {recovered}"))), "{e:?}");
+    assert!(new_patient_since(&e, 40), "{e:?}");
 }
 
 #[test]
@@ -467,13 +465,10 @@ fn a_new_patient_schedule_starts_at_the_later_of_the_rechallenge_and_the_recover
     first.status = MedicationStatus::Stopped;
     record.medications.push(first);
     record.medications.push(drug("c2", "clozapine", 20));
-    for (i, (value, days)) in [(0.3, 31), (1.2, 19), (1.6, 10), (2.0, 0)].into_iter().enumerate() {
-        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
-    }
+    push_anc(&mut record, &[(0.3, 31), (1.2, 19), (1.6, 10), (2.0, 0)]);
     let e = entry(&assess(&record), "clozapine").clone();
     assert!((days_until_due(&e) - 7.0).abs() < 1e-6, "{e:?}");
-    let recovered = (now() - Duration::days(10)).date_naive();
-    assert!(e.notes.iter().any(|n| n.contains(&format!("counted from {recovered}"))), "{e:?}");
+    assert!(new_patient_since(&e, 10), "{e:?}");
 }
 
 #[test]
@@ -481,9 +476,7 @@ fn the_ben_table_also_counts_weekly_after_recovery() {
     let mut record = patient(40.0, Sex::Male);
     record.observations.push(text_result("fy", "Duffy phenotype", "Fy(a-b-)"));
     record.medications.push(drug("c", "clozapine", 300));
-    for (i, (value, days)) in [(0.7, 20), (1.1, 10), (1.2, 0)].into_iter().enumerate() {
-        record.observations.push(lab(&format!("a{i}"), "751-8", value, "10*3/uL", days));
-    }
+    push_anc(&mut record, &[(0.7, 20), (1.1, 10), (1.2, 0)]);
     let e = entry(&assess(&record), "clozapine").clone();
     assert!((days_until_due(&e) - 7.0).abs() < 1e-6, "{e:?}");
 }
